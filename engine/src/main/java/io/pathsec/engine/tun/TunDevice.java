@@ -1,0 +1,44 @@
+package io.pathsec.engine.tun;
+
+import io.netty.buffer.ByteBuf;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * A layer-3 virtual network device: one IPv4 or IPv6 packet per read or write, no packet
+ * information header (IFF_NO_PI).
+ *
+ * <p>Buffers are the caller's (pooled, direct): {@link #read} writes the packet at the buffer's
+ * writer index, so a caller that leaves headroom before it can later prepend outer headers in
+ * place; {@link #write} sends the buffer's readable bytes. Implementations never allocate per
+ * packet.
+ *
+ * <p>{@link #close()} may be called from any thread and wakes a reader blocked in {@link #read}
+ * within its poll interval; a closed device answers reads with -1.
+ */
+public interface TunDevice extends Closeable {
+
+    /** Interface name as the kernel knows it, for example {@code pathsec0}. */
+    String name();
+
+    /** Current MTU of the device. */
+    int mtu();
+
+    /** Sets the device MTU (SIOCSIFMTU); PMTU logic calls this where one SA owns the device. */
+    void setMtu(int mtu) throws IOException;
+
+    /**
+     * Reads one packet into {@code dst} at its writer index and advances the writer index.
+     *
+     * @return the packet length, 0 if no packet arrived within {@code timeoutMillis}, -1 once
+     *         the device is closed
+     */
+    int read(ByteBuf dst, int timeoutMillis) throws IOException;
+
+    /** Writes the readable bytes of {@code packet} as one packet; does not release it. */
+    void write(ByteBuf packet) throws IOException;
+
+    @Override
+    void close();
+}
