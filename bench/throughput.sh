@@ -1,0 +1,95 @@
+#!/bin/bash
+# bench/throughput.sh - single-stream and 4-stream TCP throughput, plus idle ping RTT, from
+# client to LAN server through PathSec (static keys), through OpenVPN (AES-256-GCM, the
+# reference peer) and over the raw path, on ONE topology in ONE run, so the ratios are
+# meaningful on a noisy 2-core box.
+#
+# Topology: the peers' four namespaces (swc client -- swr router -- swg gateway -- sws server),
+# built by ../shared/peers/topo.sh; OpenVPN is started by ../shared/peers/openvpn.sh.
+# PathSec runs `pathsec static` in swc and swg with a generated key pair (tunnel mode,
+# aes256gcm16), inner client address 10.201.0.2, protecting 203.0.113.0/24.
+#
+# Usage (root, no arguments):  bench/throughput.sh
+# Environment: T=10 (seconds per iperf3 run), REPS=1, PEERS=<peers dir>, TRANSFORM=aes256gcm16
+# Last line (read by other tools):
+#   throughput single-stream Mbit/s: pathsec=N openvpn=N raw=N ratio-pathsec/openvpn=R
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+PEERS=${PEERS:-$top/../shared/peers}
+T=${T:-10}
+REPS=${REPS:-1}
+TRANSFORM=${TRANSFORM:-aes256gcm16}
+[ "$(id -u)" = 0 ] || { echo "bench/throughput.sh: run as root" >&2; exit 1; }
+[ -x "$PEERS/topo.sh" ] || { echo "bench/throughput.sh: peers scripts not found in $PEERS (set PEERS=...)" >&2; exit 1; }
+for t in iperf3 jq openvpn ip; do command -v $t >/dev/null || { echo "missing $t: run scripts/install-deps" >&2; exit 1; }; done
+
+work=$(mktemp -d /tmp/pathsec-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  "$PEERS/openvpn.sh" stop >/dev/null 2>&1 || true
+  "$PEERS/bench.sh" stop-server >/dev/null 2>&1 || true
+  "$PEERS/teardown.sh" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$top/pathsec" --version >/dev/null   # builds on first use, before anything is timed
+jar=$(ls "$top"/client-app/target/pathsec-client-app-*.jar | head -n 1)
+cp="$jar:$top/client-app/target/lib/*"
+
+# iperf3 once, JSON; prints Mbit/s received (integer) or 0
+iperf() {
+  local j
+  j=$(ip netns exec swc timeout $((T + 20)) iperf3 -c 203.0.113.2 -t "$T" -J "$@" 2>/dev/null || true)
+  echo "$j" | jq -r 'if .error then 0 else (.end.sum_received.bits_per_second/1e6|floor) end' 2>/dev/null || echo 0
+}
+rtt() {
+  ip netns exec swc ping -q -c 50 -i 0.05 -W 2 203.0.113.2 2>/dev/null | awk -F/ '/rtt/ {print $5}'
+}
+best() { local b=0 v; for v in "$@"; do [ "$v" -gt "$b" ] && b=$v; done; echo $b; }
+measure() {   # $1 = label; sets single_<label>, multi_<label>, rtt_<label>
+  local s=() m=() i
+  for i in $(seq "$REPS"); do s+=("$(iperf)"); m+=("$(iperf -P 4)"); done
+  printf -v "single_$1" '%s' "$(best "${s[@]}")"
+  printf -v "multi_$1" '%s' "$(best "${m[@]}")"
+  printf -v "rtt_$1" '%s' "$(rtt)"
+  local sv="single_$1" mv="multi_$1" rv="rtt_$1"
+  echo "$1: single-stream ${!sv} Mbit/s, 4 streams ${!mv} Mbit/s, ping rtt avg ${!rv} ms"
+}
+
+"$PEERS/topo.sh" >/dev/null
+ip netns exec sws iperf3 -s -D -B 203.0.113.2 -I "$work/iperf3.pid" >/dev/null
+for i in $(seq 30); do [ -s "$work/iperf3.pid" ] && break; sleep 0.1; done
+pids+=("$(cat "$work/iperf3.pid")")
+
+measure raw
+
+# PathSec: static keys, tunnel mode, engines in swc and swg.
+java -cp "$cp" io.pathsec.app.PathSec static-keys pair --transform "$TRANSFORM" \
+  --a-name swc --a-outer 192.0.2.2 --a-protected 10.201.0.2/32 --a-tun-address 10.201.0.2/32 \
+  --b-name swg --b-outer 198.51.100.2 --b-protected 203.0.113.0/24 \
+  --out "$work" >/dev/null
+for n in swc swg; do
+  ip netns exec $n java -cp "$cp" io.pathsec.app.PathSec static "$work/$n.json" \
+    --stats-file "$work/$n.stats.json" >"$work/$n.log" 2>&1 &
+  pids+=($!)
+done
+for i in $(seq 100); do
+  [ -s "$work/swc.stats.json" ] && [ -s "$work/swg.stats.json" ] && break; sleep 0.1
+done
+ip netns exec swc ping -c 3 -i 0.2 -W 2 203.0.113.2 >/dev/null || { tail -20 "$work"/*.log; echo "PathSec tunnel did not carry ping" >&2; exit 1; }
+measure pathsec
+kill "${pids[1]}" "${pids[2]}"; wait "${pids[1]}" "${pids[2]}" 2>/dev/null || true
+pids=("${pids[0]}")
+
+"$PEERS/openvpn.sh" start >/dev/null
+measure openvpn
+"$PEERS/openvpn.sh" stop >/dev/null
+
+ratio=$(awk -v a="$single_pathsec" -v b="$single_openvpn" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+ratio4=$(awk -v a="$multi_pathsec" -v b="$multi_openvpn" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+echo "throughput 4-stream Mbit/s: pathsec=$multi_pathsec openvpn=$multi_openvpn raw=$multi_raw ratio-pathsec/openvpn=$ratio4"
+echo "rtt avg ms: pathsec=$rtt_pathsec openvpn=$rtt_openvpn raw=$rtt_raw"
+echo "throughput single-stream Mbit/s: pathsec=$single_pathsec openvpn=$single_openvpn raw=$single_raw ratio-pathsec/openvpn=$ratio"

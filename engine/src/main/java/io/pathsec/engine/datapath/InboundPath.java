@@ -1,0 +1,187 @@
+package io.pathsec.engine.datapath;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import io.pathsec.engine.esp.EspCodec;
+import io.pathsec.engine.esp.EspException;
+import io.pathsec.engine.packet.FlowKey;
+import io.pathsec.engine.policy.DropReason;
+import io.pathsec.engine.policy.SecurityAssociation.Mode;
+import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.tun.TunDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * Inbound: tunnel to protected side (RFC 4301 §5.2), in five steps, each a method below in
+ * this order.
+ * <ol>
+ *   <li>{@link #receive}: an ESP datagram arrives on the event loop (never blocks there).</li>
+ *   <li>{@link #lookUp}: the SAD by SPI; unknown SPIs are dropped and counted.</li>
+ *   <li>Replay pre-check (RFC 4303 §3.4.3): the 64-bit number is inferred and packets left
+ *       of the window or already seen are dropped before any crypto is spent on them.</li>
+ *   <li>{@link InboundJob#process}: decrypt and verify the ICV on a worker, then mark the
+ *       number as seen, drop dummy packets (next header 59, RFC 4303 §2.6), and check the
+ *       inner packet against the SA's selectors (RFC 4301 §5.2 step 4: no spoofing).</li>
+ *   <li>{@link #deliver}: write to the TUN in order.</li>
+ * </ol>
+ */
+final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundPath.class);
+    static final int DUMMY = 59;
+
+    private final TunDevice tun;
+    private final TunnelPolicy policy;
+    private final ByteBufAllocator allocator;
+    private final TunnelCounters counters;
+    private final OrderedLane<InboundJob> lane;
+    private final FlowKey[] flows;
+
+    InboundPath(TunDevice tun, TunnelPolicy policy, ByteBufAllocator allocator, CryptoWorkers workers,
+                int inFlight, TunnelCounters counters) {
+        this.tun = tun;
+        this.policy = policy;
+        this.allocator = allocator;
+        this.counters = counters;
+        this.flows = new FlowKey[workers.size()];
+        for (int i = 0; i < flows.length; i++) {
+            flows[i] = new FlowKey();
+        }
+        this.lane = new OrderedLane<>("inbound", workers, inFlight, () -> new InboundJob(this), this);
+    }
+
+    /** Step 1. */
+    @Override
+    public void receive(DatagramPacket packet) {
+        ByteBuf esp = packet.content();
+        if (esp.readableBytes() < 8) {
+            counters.dropInbound(DropReason.MALFORMED);
+            packet.release();
+            return;
+        }
+        lookUp(packet, esp);
+    }
+
+    /** Steps 2 and 3. */
+    private void lookUp(DatagramPacket packet, ByteBuf esp) {
+        SaRuntime sa = policy.inboundSa(EspCodec.spi(esp));
+        if (sa == null) {
+            counters.dropInbound(DropReason.NO_SA);
+            packet.release();
+            return;
+        }
+        long seq = sa.replayWindow().check(EspCodec.sequenceLow32(esp));
+        if (seq < 0) {
+            sa.sa().counters().drop(DropReason.REPLAY);
+            counters.dropInbound(DropReason.REPLAY);
+            packet.release();
+            return;
+        }
+        InboundJob job = lane.tryAcquire();
+        if (job == null) {
+            counters.dropInbound(DropReason.QUEUE_FULL);
+            packet.release();
+            return;
+        }
+        job.buf = esp;
+        job.sa = sa;
+        job.seq = seq;
+        job.sender = packet.sender();
+        job.recipient = packet.recipient();
+        try {
+            lane.submit(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Step 4, on a crypto worker. */
+    DropReason open(InboundJob job, int worker) {
+        SaRuntime sa = job.sa;
+        int nextHeader;
+        try {
+            nextHeader = sa.codec(worker).decrypt(job.buf, job.seq);
+        } catch (EspException e) {
+            return e.reason() == EspException.Reason.AUTHENTICATION_FAILED
+                    ? DropReason.AUTHENTICATION : DropReason.MALFORMED;
+        }
+        // Only an authenticated packet may move the window (RFC 4303 §3.4.3).
+        if (!sa.replayWindow().accept(job.seq)) {
+            return DropReason.REPLAY;
+        }
+        if (nextHeader == DUMMY) {
+            return DropReason.DUMMY;
+        }
+        if (sa.sa().mode() == Mode.TRANSPORT) {
+            job.buf = InnerPacket.rebuildTransportPacket(allocator, job.buf, nextHeader,
+                    job.sender.getAddress(), job.recipient.getAddress());
+        } else if (nextHeader != InnerPacket.IPV4 && nextHeader != InnerPacket.IPV6) {
+            return DropReason.MALFORMED;
+        }
+        FlowKey flow = flows[worker];
+        if (!flow.parse(job.buf) || !sa.sa().selector().matchesInbound(flow)) {
+            return DropReason.SELECTOR_MISMATCH;
+        }
+        return null;
+    }
+
+    /** Step 5. */
+    @Override
+    public void deliver(InboundJob job) {
+        if (job.drop != null) {
+            job.sa.sa().counters().drop(job.drop);
+            counters.dropInbound(job.drop);
+            return;
+        }
+        int length = job.buf.readableBytes();
+        try {
+            tun.write(job.buf);
+            job.sa.sa().counters().count(length);
+            counters.received(length);
+        } catch (IOException e) {
+            LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void endOfBatch() {
+    }
+
+    void stop() {
+        lane.close();
+    }
+
+    static final class InboundJob extends CryptoJob {
+        private final InboundPath path;
+        ByteBuf buf;
+        SaRuntime sa;
+        long seq;
+        InetSocketAddress sender;
+        InetSocketAddress recipient;
+        DropReason drop;
+
+        InboundJob(InboundPath path) {
+            this.path = path;
+        }
+
+        @Override
+        protected void process(int workerIndex) {
+            drop = path.open(this, workerIndex);
+        }
+
+        @Override
+        protected void reset() {
+            if (buf != null) {
+                buf.release();
+                buf = null;
+            }
+            sa = null;
+            drop = null;
+            sender = recipient = null;
+        }
+    }
+}

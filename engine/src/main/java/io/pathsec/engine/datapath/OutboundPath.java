@@ -1,0 +1,182 @@
+package io.pathsec.engine.datapath;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.pathsec.engine.esp.EspCodec;
+import io.pathsec.engine.esp.EspException;
+import io.pathsec.engine.packet.FlowKey;
+import io.pathsec.engine.policy.DropReason;
+import io.pathsec.engine.tun.TunDevice;
+import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * Outbound: protected side to tunnel, in five steps, each a method below in this order.
+ * <ol>
+ *   <li>{@link #run}: read a packet from the TUN into a pooled buffer with headroom, so ESP
+ *       headers can be written in front of it without a copy.</li>
+ *   <li>{@link #classify}: look up the SPD (RFC 4301 §5.1); PROTECT goes on, DISCARD and
+ *       packets without policy are dropped and counted.</li>
+ *   <li>{@link #number}: take the SA's next sequence number, here on the single reader
+ *       thread, so numbers are assigned in the order packets are sent (RFC 4303 §3.3.3).</li>
+ *   <li>{@link OutboundJob#process}: encrypt in place on a crypto worker.</li>
+ *   <li>{@link #deliver}: send in order as ESP-in-UDP (RFC 3948); one flush per batch.</li>
+ * </ol>
+ */
+final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.OutboundJob> {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundPath.class);
+    private static final int POLL_MILLIS = 200;
+
+    private final TunDevice tun;
+    private final TunnelPolicy policy;
+    private final UdpEncapsulationSocket socket;
+    private final ByteBufAllocator allocator;
+    private final OrderedLane<OutboundJob> lane;
+    private final TunnelCounters counters;
+    private final FlowKey flow = new FlowKey();
+    private volatile boolean running = true;
+
+    OutboundPath(TunDevice tun, TunnelPolicy policy, UdpEncapsulationSocket socket,
+                 ByteBufAllocator allocator, CryptoWorkers workers, int inFlight, TunnelCounters counters) {
+        this.tun = tun;
+        this.policy = policy;
+        this.socket = socket;
+        this.allocator = allocator;
+        this.counters = counters;
+        this.lane = new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
+    }
+
+    /** Step 1: the TUN reader loop. */
+    @Override
+    public void run() {
+        int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
+        while (running) {
+            ByteBuf buf = allocator.directBuffer(bufferSize);
+            buf.readerIndex(EspCodec.MAX_HEADROOM).writerIndex(EspCodec.MAX_HEADROOM);
+            int n;
+            try {
+                n = tun.read(buf, POLL_MILLIS);
+            } catch (IOException e) {
+                buf.release();
+                if (running) {
+                    LOG.error("TUN {} read failed, outbound path stops: {}", tun.name(), e.getMessage());
+                }
+                return;
+            }
+            if (n <= 0) {
+                buf.release();
+                if (n < 0) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                classify(buf);
+            } catch (InterruptedException e) {
+                buf.release();
+                return;
+            }
+        }
+    }
+
+    /** Step 2: the SPD decides. */
+    private void classify(ByteBuf packet) throws InterruptedException {
+        if (!flow.parse(packet)) {
+            counters.dropOutbound(DropReason.MALFORMED);
+            packet.release();
+            return;
+        }
+        SaRuntime sa = policy.outboundSa(flow);
+        if (sa == null) {
+            counters.dropOutbound(DropReason.POLICY_DISCARD);
+            packet.release();
+            return;
+        }
+        number(packet, sa);
+    }
+
+    /** Step 3: the sequence number, then the hand-off to the workers. */
+    private void number(ByteBuf packet, SaRuntime sa) throws InterruptedException {
+        int nextHeader = InnerPacket.prepareForEsp(packet, sa.sa().mode());
+        if (nextHeader < 0) {
+            counters.dropOutbound(DropReason.MALFORMED);
+            packet.release();
+            return;
+        }
+        long seq = sa.sa().nextSequenceNumber();
+        if (seq < 0) {
+            // Sequence space exhausted: the SA must be rekeyed, never wrapped (RFC 4303 §3.3.3).
+            sa.sa().counters().drop(DropReason.LIFETIME_EXPIRED);
+            packet.release();
+            return;
+        }
+        OutboundJob job = null;
+        while (running && job == null) {
+            job = lane.acquire(POLL_MILLIS);
+        }
+        if (job == null) {
+            packet.release();
+            return;
+        }
+        job.buf = packet;
+        job.sa = sa;
+        job.seq = seq;
+        job.nextHeader = nextHeader;
+        lane.submit(job);
+    }
+
+    /** Step 4 runs in {@link OutboundJob#process}. Step 5: send in order. */
+    @Override
+    public void deliver(OutboundJob job) {
+        ByteBuf buf = job.buf;
+        job.buf = null;
+        if (job.failure != null) {
+            job.sa.sa().counters().drop(DropReason.CIPHER_FAILURE);
+            buf.release();
+            return;
+        }
+        job.sa.sa().counters().count(buf.readableBytes());
+        counters.sent(buf.readableBytes());
+        socket.write(buf, job.sa.sa().remoteEndpoint());
+    }
+
+    @Override
+    public void endOfBatch() {
+        socket.flush();
+    }
+
+    void stop() {
+        running = false;
+        lane.close();
+    }
+
+    static final class OutboundJob extends CryptoJob {
+        ByteBuf buf;
+        SaRuntime sa;
+        long seq;
+        int nextHeader;
+        EspException failure;
+
+        @Override
+        protected void process(int workerIndex) {
+            try {
+                sa.codec(workerIndex).encrypt(buf, nextHeader, seq);
+            } catch (EspException e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        protected void reset() {
+            if (buf != null) {
+                buf.release();
+                buf = null;
+            }
+            sa = null;
+            failure = null;
+        }
+    }
+}
