@@ -7,7 +7,7 @@ import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspException;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.policy.DropReason;
-import io.pathsec.engine.policy.SecurityAssociation.Mode;
+import io.pathsec.engine.policy.IpsecMode;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.tun.TunDevice;
 import org.slf4j.Logger;
@@ -76,7 +76,7 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
         }
         long seq = sa.replayWindow().check(EspCodec.sequenceLow32(esp));
         if (seq < 0) {
-            sa.sa().counters().drop(DropReason.REPLAY);
+            sa.sa().countDrop(DropReason.REPLAY);
             counters.dropInbound(DropReason.REPLAY);
             packet.release();
             return;
@@ -116,14 +116,14 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
         if (nextHeader == DUMMY) {
             return DropReason.DUMMY;
         }
-        if (sa.sa().mode() == Mode.TRANSPORT) {
+        if (sa.sa().mode() == IpsecMode.TRANSPORT) {
             job.buf = InnerPacket.rebuildTransportPacket(allocator, job.buf, nextHeader,
                     job.sender.getAddress(), job.recipient.getAddress());
         } else if (nextHeader != InnerPacket.IPV4 && nextHeader != InnerPacket.IPV6) {
             return DropReason.MALFORMED;
         }
         FlowKey flow = flows[worker];
-        if (!flow.parse(job.buf) || !sa.sa().selector().matchesInbound(flow)) {
+        if (!flow.parse(job.buf) || !sa.sa().allowsInbound(flow)) {
             return DropReason.SELECTOR_MISMATCH;
         }
         return null;
@@ -133,14 +133,14 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
     @Override
     public void deliver(InboundJob job) {
         if (job.drop != null) {
-            job.sa.sa().counters().drop(job.drop);
+            job.sa.sa().countDrop(job.drop);
             counters.dropInbound(job.drop);
             return;
         }
         int length = job.buf.readableBytes();
         try {
             tun.write(job.buf);
-            job.sa.sa().counters().count(length);
+            job.sa.sa().countPacket(length);
             counters.received(length);
         } catch (IOException e) {
             LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());

@@ -3,7 +3,7 @@ package io.pathsec.engine.datapath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pathsec.engine.packet.Checksums;
-import io.pathsec.engine.policy.SecurityAssociation.Mode;
+import io.pathsec.engine.policy.IpsecMode;
 
 import java.net.InetAddress;
 
@@ -24,9 +24,9 @@ final class InnerPacket {
      *
      * @return the ESP next-header value, or -1 if the packet cannot be carried in this mode
      */
-    static int prepareForEsp(ByteBuf packet, Mode mode) {
+    static int prepareForEsp(ByteBuf packet, IpsecMode mode) {
         int version = packet.getUnsignedByte(packet.readerIndex()) >> 4;
-        if (mode == Mode.TUNNEL) {
+        if (mode == IpsecMode.TUNNEL) {
             return version == 4 ? IPV4 : version == 6 ? IPV6 : -1;
         }
         // Transport mode (RFC 4303 §3.1.1): ESP follows the IP header. Packets with IPv6

@@ -107,9 +107,9 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             return;
         }
         long seq = sa.sa().nextSequenceNumber();
-        if (seq < 0) {
-            // Sequence space exhausted: the SA must be rekeyed, never wrapped (RFC 4303 §3.3.3).
-            sa.sa().counters().drop(DropReason.LIFETIME_EXPIRED);
+        if (seq == 0) {
+            // Sequence space exhausted (0 is never a valid number): the SA must be rekeyed, never wrapped (RFC 4303 §3.3.3).
+            sa.sa().countDrop(DropReason.LIFETIME_EXPIRED);
             packet.release();
             return;
         }
@@ -134,11 +134,11 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         ByteBuf buf = job.buf;
         job.buf = null;
         if (job.failure != null) {
-            job.sa.sa().counters().drop(DropReason.CIPHER_FAILURE);
+            job.sa.sa().countDrop(DropReason.MALFORMED);
             buf.release();
             return;
         }
-        job.sa.sa().counters().count(buf.readableBytes());
+        job.sa.sa().countPacket(buf.readableBytes());
         counters.sent(buf.readableBytes());
         socket.write(buf, job.sa.sa().remoteEndpoint());
     }

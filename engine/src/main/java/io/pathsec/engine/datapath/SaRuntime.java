@@ -3,6 +3,7 @@ package io.pathsec.engine.datapath;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.esp.ReplayWindow;
+import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
 
 /**
@@ -20,13 +21,14 @@ public final class SaRuntime {
         this.sa = sa;
         this.transform = EspTransform.fromName(sa.transform());
         this.codecs = new EspCodec[workers];
-        boolean inbound = sa.direction() == SecurityAssociation.Direction.INBOUND;
+        boolean inbound = sa.direction() == Direction.INBOUND;
         for (int i = 0; i < workers; i++) {
             codecs[i] = inbound
                     ? EspCodec.inbound(transform, sa.keyMaterial(), sa.spi())
                     : EspCodec.outbound(transform, sa.keyMaterial(), sa.spi(), tfcPadTo);
         }
-        this.replayWindow = inbound ? new ReplayWindow(sa.replayWindowSize(), sa.extendedSequenceNumbers()) : null;
+        this.replayWindow = inbound ? new ReplayWindow(Math.max(TunnelLimits.DEFAULT_REPLAY_WINDOW, sa.replayWindow()),
+                sa.extendedSequenceNumbers()) : null;
     }
 
     public SecurityAssociation sa() {

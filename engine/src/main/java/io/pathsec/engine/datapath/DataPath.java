@@ -1,0 +1,87 @@
+package io.pathsec.engine.datapath;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.tun.SocketMark;
+import io.pathsec.engine.tun.TunDevice;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The running data path of one tunnel: the TUN reader thread (outbound), the UDP socket's
+ * event loop (inbound), the crypto workers they share, and one ordered lane per direction.
+ */
+public final class DataPath implements AutoCloseable {
+    private final TunnelCounters counters;
+    private final CryptoWorkers workers;
+    private final InboundPath inbound;
+    private final UdpEncapsulationSocket socket;
+    private final OutboundPath outbound;
+    private final Thread reader;
+
+    private DataPath(TunnelCounters counters, CryptoWorkers workers, InboundPath inbound,
+                     UdpEncapsulationSocket socket, OutboundPath outbound, Thread reader) {
+        this.counters = counters;
+        this.workers = workers;
+        this.inbound = inbound;
+        this.socket = socket;
+        this.outbound = outbound;
+        this.reader = reader;
+    }
+
+    /**
+     * Starts both directions.
+     *
+     * @param outerSocketMark SO_MARK for the UDP socket, so that policy routing keeps the outer
+     *                        packets out of the tunnel; 0 for none
+     */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
+                                 int outerSocketMark) throws IOException {
+        ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+        TunnelCounters counters = new TunnelCounters();
+        CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);
+        InboundPath inbound = new InboundPath(tun, policy, allocator, workers,
+                TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters);
+        UdpEncapsulationSocket socket;
+        try {
+            socket = UdpEncapsulationSocket.bind(listen, inbound, null);
+            if (outerSocketMark != 0) {
+                SocketMark.setSocketMark(socket.fd(), outerSocketMark);
+            }
+        } catch (IOException e) {
+            inbound.stop();
+            workers.close();
+            throw e;
+        }
+        OutboundPath outbound = new OutboundPath(tun, policy, socket, allocator, workers,
+                TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters);
+        Thread reader = new Thread(outbound, tun.name() + "-tun-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return new DataPath(counters, workers, inbound, socket, outbound, reader);
+    }
+
+    public TunnelStats stats() {
+        return counters.snapshot();
+    }
+
+    /** NAT keepalives received (RFC 3948 §2.3). */
+    public long natKeepalives() {
+        return socket.natKeepalives();
+    }
+
+    @Override
+    public void close() {
+        outbound.stop();
+        try {
+            reader.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        socket.close();
+        inbound.stop();
+        workers.close();
+    }
+}

@@ -1,0 +1,80 @@
+package io.pathsec.engine.datapath;
+
+import io.netty.util.collection.IntObjectHashMap;
+import io.pathsec.engine.packet.FlowKey;
+import io.pathsec.engine.policy.Direction;
+import io.pathsec.engine.policy.PolicyAction;
+import io.pathsec.engine.policy.Sad;
+import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.policy.Spd;
+import io.pathsec.engine.policy.SpdEntry;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data path's view of the SPD and SAD: which SA (with its per-worker ciphers) carries an
+ * outbound packet, and which SA an inbound SPI names.
+ *
+ * <p>Lookups run for every packet, so the maps are immutable snapshots replaced as a whole
+ * when SAs change (copy-on-write; changes are rare: SA setup, rekey, delete). The inbound map
+ * is keyed by the primitive SPI, so a lookup allocates nothing.
+ */
+public final class TunnelPolicy {
+    private final Spd spd;
+    private final Sad sad;
+    private final int workers;
+    private final int tfcPadTo;
+    private volatile Map<String, SaRuntime> outbound = Map.of();
+    private volatile IntObjectHashMap<SaRuntime> inbound = new IntObjectHashMap<>();
+
+    public TunnelPolicy(Spd spd, Sad sad, int workers, int tfcPadTo) {
+        this.spd = spd;
+        this.sad = sad;
+        this.workers = workers;
+        this.tfcPadTo = tfcPadTo;
+    }
+
+    /** Installs SAs in the SAD and builds their runtime state. */
+    public synchronized void install(List<SecurityAssociation> sas) {
+        Map<String, SaRuntime> out = new HashMap<>(outbound);
+        IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size() + sas.size());
+        in.putAll(inbound);
+        for (SecurityAssociation sa : sas) {
+            sad.add(sa);
+            SaRuntime runtime = new SaRuntime(sa, workers, tfcPadTo);
+            if (sa.direction() == Direction.INBOUND) {
+                in.put(sa.spi(), runtime);
+            } else {
+                out.put(sa.name(), runtime);
+            }
+        }
+        outbound = Map.copyOf(out);
+        inbound = in;
+    }
+
+    /** Replaces the SPD entries (first match wins, RFC 4301 §4.4.1). */
+    public void policies(List<SpdEntry> entries) {
+        spd.replaceAll(entries);
+    }
+
+    /** The SA that must carry this outbound packet, or null when it is to be dropped. */
+    SaRuntime outboundSa(FlowKey flow) {
+        SpdEntry entry = spd.lookupOutbound(flow);
+        if (entry.action() != PolicyAction.PROTECT) {
+            return null;
+        }
+        SaRuntime sa = outbound.get(entry.saBinding());
+        return sa != null && sa.sa().allowsOutbound(flow) ? sa : null;
+    }
+
+    /** The inbound SA for an SPI, or null. */
+    SaRuntime inboundSa(int spi) {
+        return inbound.get(spi);
+    }
+
+    public Sad sad() {
+        return sad;
+    }
+}

@@ -1,0 +1,115 @@
+package io.pathsec.engine.tunnel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The routes and policy-routing rules that lead traffic into a tunnel's TUN device, and their
+ * removal. Routes die with the device; rules do not, so every rule added is remembered and
+ * deleted on close.
+ *
+ * <p>When the peer's own address must go through the tunnel (transport mode, or a full
+ * tunnel), the outer ESP packets would be routed into the tunnel too. As wg-quick does, the
+ * tunnel's routes then live in a separate table that only unmarked packets consult; the engine
+ * marks its UDP socket (SO_MARK, {@link #FWMARK}) so its own packets use the main table.
+ *
+ * <p>Uses iproute2 for now; an rtnetlink implementation can replace this class alone.
+ */
+public final class RoutingSetup implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingSetup.class);
+    /** "PS" in ASCII: the mark of PathSec's outer sockets. */
+    public static final int FWMARK = 0x5053;
+    /** The routing table of policy-routed tunnels. */
+    public static final int TABLE = 0x5053;
+    private static final int RULE_PRIORITY = 5053;
+    private static final long COMMAND_TIMEOUT_SECONDS = 10;
+
+    private final String device;
+    private final List<List<String>> undo = new ArrayList<>();
+
+    public RoutingSetup(String device) {
+        this.device = device;
+    }
+
+    /** A route in the main table: for networks behind the peer that the outer path never uses. */
+    public void addRoute(String prefix, InetAddress preferredSource) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", family(prefix), "route", "replace", prefix, "dev", device));
+        if (preferredSource != null && family(prefix).equals(family(preferredSource))) {
+            cmd.addAll(List.of("src", preferredSource.getHostAddress()));
+        }
+        run(cmd);
+    }
+
+    /**
+     * A route that also covers the peer's outer address: installed in {@link #TABLE}, consulted
+     * by every packet that does not carry {@link #FWMARK}.
+     */
+    public void addPolicyRoute(String prefix, InetAddress preferredSource) throws IOException {
+        String family = family(prefix);
+        List<String> cmd = new ArrayList<>(List.of("ip", family, "route", "replace", prefix, "dev", device,
+                "table", Integer.toString(TABLE)));
+        if (preferredSource != null && family.equals(family(preferredSource))) {
+            cmd.addAll(List.of("src", preferredSource.getHostAddress()));
+        }
+        run(cmd);
+        List<String> rule = List.of("ip", family, "rule", "add", "not", "fwmark", Integer.toString(FWMARK),
+                "table", Integer.toString(TABLE), "priority", Integer.toString(RULE_PRIORITY));
+        if (undo.stream().noneMatch(u -> u.contains(family) && u.contains("rule"))) {
+            // A rule left by a killed engine would be duplicated: remove one first, ignoring failure.
+            runQuietly(List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY)));
+            run(rule);
+            undo.add(List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY)));
+        }
+    }
+
+    private static String family(String prefix) {
+        return prefix.contains(":") ? "-6" : "-4";
+    }
+
+    private static String family(InetAddress address) {
+        return address instanceof Inet6Address ? "-6" : "-4";
+    }
+
+    private static void run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + ": timed out");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(String.join(" ", cmd) + ": interrupted");
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + output);
+        }
+    }
+
+    private static void runQuietly(List<String> cmd) {
+        try {
+            run(cmd);
+        } catch (IOException e) {
+            LOG.debug("{}", e.getMessage());
+        }
+    }
+
+    /** Removes the rules (routes leave with the device). */
+    @Override
+    public void close() {
+        for (List<String> cmd : undo) {
+            runQuietly(cmd);
+        }
+        undo.clear();
+    }
+}
