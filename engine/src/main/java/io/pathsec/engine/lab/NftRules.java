@@ -94,9 +94,12 @@ final class NftRules {
     static String loss(double percent, String segmentInterface) {
         String script = flush(LOSS);
         long threshold = Math.round(percent / 100.0 * LOSS_SCALE);
-        if (threshold > 0) {
-            script += rule(LOSS, "oifname \"" + segmentInterface + "\" numgen random mod " + LOSS_SCALE
-                    + " < " + threshold + " counter drop");
+        String match = "oifname \"" + segmentInterface + "\"";
+        if (threshold >= LOSS_SCALE) {
+            // numgen values stop at 9999 and nft rejects "< 10000": total loss drops unconditionally.
+            script += rule(LOSS, match + " counter drop");
+        } else if (threshold > 0) {
+            script += rule(LOSS, match + " numgen random mod " + LOSS_SCALE + " < " + threshold + " counter drop");
         }
         return script;
     }
