@@ -3,6 +3,7 @@ package io.pathsec.engine.lab;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -340,7 +341,7 @@ public final class LabTopology implements AutoCloseable {
         Process process = new ProcessBuilder(ns(node).execPrefix(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         processes.add(process);
         return process;
