@@ -1,0 +1,22 @@
+package io.pathsec.engine.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that starts a Java main class of this installation in another process
+ * (inside a lab namespace): the same Java binary and class path as the running JVM.
+ */
+final class EngineLauncher {
+    private EngineLauncher() {
+    }
+
+    static List<String> javaCommand(Class<?> mainClass, String... args) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseParallelGC", "-Xss512k",
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}
