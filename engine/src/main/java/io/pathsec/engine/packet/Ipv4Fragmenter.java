@@ -57,9 +57,10 @@ public final class Ipv4Fragmenter {
         int dataOffset = ip.payloadOffset();
         int dataLength = ip.payloadLength();
         int baseUnits = ip.fragmentOffset();
-        if (baseUnits * 8 + dataLength > 0xffff) {
-            throw new MalformedPacketException(BAD_LENGTH, "fragment offset " + baseUnits + " + "
-                    + dataLength + " data bytes beyond 65535");
+        // The reassembled datagram must still fit the 16-bit total length (RFC 791 §3.1).
+        if (headerLength + baseUnits * 8 + dataLength > 0xffff) {
+            throw new MalformedPacketException(BAD_LENGTH, "fragment offset " + baseUnits + " with "
+                    + dataLength + " data bytes reassembles beyond 65535");
         }
         boolean originalMoreFragments = ip.moreFragments();
 
