@@ -54,6 +54,12 @@ public final class FlowKey {
             if (ihl < 20 || ihl > length) {
                 return false;
             }
+            // Ports come from the datagram, not from link-layer padding after it.
+            int totalLength = packet.getUnsignedShort(start + 2);
+            if (totalLength < ihl) {
+                return false;
+            }
+            length = Math.min(length, totalLength);
             ipVersion = 4;
             packet.getBytes(start + 12, source, 0, 4);
             packet.getBytes(start + 16, destination, 0, 4);
@@ -69,9 +75,10 @@ public final class FlowKey {
             packet.getBytes(start + 24, destination, 0, 16);
             int next = packet.getUnsignedByte(start + 6);
             int offset = start + 40;
+            length = Math.min(length, 40 + packet.getUnsignedShort(start + 4));
             int end = start + length;
             // Walk extension headers (RFC 8200 §4) up to a bounded count.
-            for (int i = 0; i < 8 && isIpv6Extension(next); i++) {
+            for (int i = 0; i < 8 && IpProtocol.isIpv6ExtensionHeader(next); i++) {
                 if (offset + 8 > end) {
                     return false;
                 }
@@ -86,6 +93,9 @@ public final class FlowKey {
                 }
                 next = packet.getUnsignedByte(offset);
                 offset += headerLength;
+                if (!firstFragment) {
+                    break; // what follows a non-first Fragment header is data (RFC 8200 §4.5)
+                }
             }
             protocol = next;
             l4 = offset;
@@ -112,10 +122,6 @@ public final class FlowKey {
             default -> { }
         }
         return true;
-    }
-
-    private static boolean isIpv6Extension(int next) {
-        return next == 0 || next == 43 || next == 44 || next == 51 || next == 60 || next == 135;
     }
 
     public int ipVersion() { return ipVersion; }
@@ -146,9 +152,11 @@ public final class FlowKey {
 
     /** Swaps source and destination (addresses and ports): the key as the peer would see it. */
     public FlowKey reverse() {
-        byte[] tmp = Arrays.copyOf(source, 16);
-        System.arraycopy(destination, 0, source, 0, 16);
-        System.arraycopy(tmp, 0, destination, 0, 16);
+        for (int i = 0; i < 16; i++) { // in place: keys are reused per packet
+            byte b = source[i];
+            source[i] = destination[i];
+            destination[i] = b;
+        }
         int p = sourcePort;
         sourcePort = destinationPort;
         destinationPort = p;
