@@ -71,7 +71,7 @@ final class InnerPacket {
                     .writeShort(0).writeShort(0x4000) // DF: the sender did its own PMTU work
                     .writeByte(64).writeByte(protocol).writeShort(0)
                     .writeBytes(src).writeBytes(dst);
-            out.setShort(start + 10, Checksums.ipv4HeaderChecksum(out, start, 20));
+            Checksums.updateIpv4HeaderChecksum(out, start);
         } else {
             out = allocator.directBuffer(40 + payloadLength);
             out.writeInt(0x60000000).writeShort(payloadLength).writeByte(protocol).writeByte(64)
