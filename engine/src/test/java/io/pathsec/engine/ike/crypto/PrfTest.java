@@ -45,28 +45,29 @@ class PrfTest {
     /** prf+ vectors with HMAC-SHA2-256/384/512 as used by strongSwan's kdf test suite (§2.13). */
     @Test
     void prfPlusVectors() {
-        assertEquals("b9bdc08988b4c2b75aa93e596ac84205fa2ddde1bf7a2572067b00e14b237732830509981ad2f94a8c32a47daa2255b6"
+        assertPrfPlus(PrfAlgorithm.PRF_HMAC_SHA2_256, KEY_0B, HI_THERE,
+                "b9bdc08988b4c2b75aa93e596ac84205fa2ddde1bf7a2572067b00e14b237732830509981ad2f94a8c32a47daa2255b6"
                         + "60c436347ae756a6edc023477d809590e682f61d9c04b06b4ad971a34c8147fa66792ff1434b93c722b32e12f48832eb"
-                        + "c15ce2369ce71fe9b7b81e5704c14d0f5280a6ec626e992d7a9f",
-                HEX.formatHex(Prf.of(PrfAlgorithm.PRF_HMAC_SHA2_256).prfPlus(KEY_0B, HI_THERE, 122)));
-        assertEquals("63d018a08f7a29daa7d1f92cb63f45fa39bbaf5e5f1a78139613bb891e3e6bf9d0448f7c74e05b4c1a25c0b61e62c875"
+                        + "c15ce2369ce71fe9b7b81e5704c14d0f5280a6ec626e992d7a9f");
+        assertPrfPlus(PrfAlgorithm.PRF_HMAC_SHA2_256, HEX.parseHex("37fde90b81d63692620f67367b62092e3efdc6a03509137d731004767ff35010"),
+                        HEX.parseHex("ed80dc79912c32a935fb6d1a3feac07847c1858efc932ea4606fd05609624002"),
+                "63d018a08f7a29daa7d1f92cb63f45fa39bbaf5e5f1a78139613bb891e3e6bf9d0448f7c74e05b4c1a25c0b61e62c875"
                         + "e852f287e192d4ae536112db5197216400bd5e123470efc15f53161865fe8b19a1416518a157d651ecd2caddab6a9eae"
-                        + "6a27a55af088218d5156edaa9789f934d9836ed43edffda553822202ff9f7d4860ca72e0",
-                HEX.formatHex(Prf.of(PrfAlgorithm.PRF_HMAC_SHA2_256).prfPlus(
-                        HEX.parseHex("37fde90b81d63692620f67367b62092e3efdc6a03509137d731004767ff35010"),
-                        HEX.parseHex("ed80dc79912c32a935fb6d1a3feac07847c1858efc932ea4606fd05609624002"), 138)));
-        assertEquals("10b00a654643b3b985764f86e23ef62431122fcc96de16e338a372bee49391db1f83a7358c080380abbf4af47cdb83b9"
+                        + "6a27a55af088218d5156edaa9789f934d9836ed43edffda553822202ff9f7d4860ca72e0");
+        assertPrfPlus(PrfAlgorithm.PRF_HMAC_SHA2_384, HEX.parseHex("54436a9ea95d6ff79b967f4b07f6de976a376e8ea26aa9574709afc60243c9c141da4ca0e158e627a75ea87f6feb07ef"),
+                        HEX.parseHex("d672b0bc852829b93509f3b7247063640f9a016d7b22223c85f710daf8b982d8"),
+                "10b00a654643b3b985764f86e23ef62431122fcc96de16e338a372bee49391db1f83a7358c080380abbf4af47cdb83b9"
                         + "530343168f7dbc9221260e1546c6b383e2235d2705a727f0b41aebf6a1b4c61cb460660152a17ba74c20d5191ba68417"
-                        + "94945270d829587b7f3294639ea7b77149e1d07230ac16e0cd5ab236fa3212bd569ee70f",
-                HEX.formatHex(Prf.of(PrfAlgorithm.PRF_HMAC_SHA2_384).prfPlus(
-                        HEX.parseHex("54436a9ea95d6ff79b967f4b07f6de976a376e8ea26aa9574709afc60243c9c141da4ca0e158e627a75ea87f6feb07ef"),
-                        HEX.parseHex("d672b0bc852829b93509f3b7247063640f9a016d7b22223c85f710daf8b982d8"), 138)));
-        assertEquals("919a75deaeccbd393bebc89615f8a215edb7073b2319d86740221eee7a2deb92509044d7e61fcb1bf9676b3881c7ced4"
+                        + "94945270d829587b7f3294639ea7b77149e1d07230ac16e0cd5ab236fa3212bd569ee70f");
+        assertPrfPlus(PrfAlgorithm.PRF_HMAC_SHA2_512, HEX.parseHex("daf9bd6f2f912da553867966af386e67909a8df0ca7e84b83b355cb7d7f1026f17d8ea34b5d57fd0d1ba389528fca1e81d1c8ce511b28a2458241143fee30ccc"),
+                        HEX.parseHex("df7931db9b429e10b8aa8e4d460423939ba40af9157f47925383c7cd3d1046e6"),
+                "919a75deaeccbd393bebc89615f8a215edb7073b2319d86740221eee7a2deb92509044d7e61fcb1bf9676b3881c7ced4"
                         + "9e6bba1549da3113601677a2445d91ac13a597335782dd3a9cf496d9e19b932f27dd35e36f8070d232d0a3b3f4c4a0b4"
-                        + "ba4470778dc090f31f52ab1b6d81e4c7dfb35063ad96c327adcdbde714cc9a6b5ef049b8",
-                HEX.formatHex(Prf.of(PrfAlgorithm.PRF_HMAC_SHA2_512).prfPlus(
-                        HEX.parseHex("daf9bd6f2f912da553867966af386e67909a8df0ca7e84b83b355cb7d7f1026f17d8ea34b5d57fd0d1ba389528fca1e81d1c8ce511b28a2458241143fee30ccc"),
-                        HEX.parseHex("df7931db9b429e10b8aa8e4d460423939ba40af9157f47925383c7cd3d1046e6"), 138)));
+                        + "ba4470778dc090f31f52ab1b6d81e4c7dfb35063ad96c327adcdbde714cc9a6b5ef049b8");
+    }
+
+    private static void assertPrfPlus(PrfAlgorithm alg, byte[] key, byte[] seed, String expected) {
+        assertEquals(expected, HEX.formatHex(Prf.of(alg).prfPlus(key, seed, expected.length() / 2)));
     }
 
     @Test
