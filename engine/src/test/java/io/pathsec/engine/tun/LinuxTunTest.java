@@ -56,7 +56,9 @@ class LinuxTunTest {
                 tun.close();
             }
         } finally {
-            netns.close();
+            if (netns != null) {
+                netns.close(); // even when the test or the setup failed
+            }
         }
     }
 
