@@ -14,6 +14,21 @@ final class IcmpEcho {
     private IcmpEcho() {
     }
 
+    /**
+     * Writes an IPv4 ICMP echo request of {@code totalLength} bytes (DF set, TTL 64) at the
+     * writer index of {@code out}, with both checksums.
+     */
+    static void writeIpv4Request(ByteBuf out, InetAddress from, InetAddress to, int id, int seq, int totalLength) {
+        int at = out.writerIndex();
+        out.writeByte(0x45).writeByte(0).writeShort(totalLength)
+                .writeShort(id).writeShort(0x4000).writeByte(64).writeByte(1).writeShort(0)
+                .writeBytes(from.getAddress()).writeBytes(to.getAddress());
+        out.setShort(at + 10, ~fold(sum(out, at, 20, 0)));
+        out.writeByte(8).writeByte(0).writeShort(0).writeShort(id).writeShort(seq);
+        out.writeZero(totalLength - 28);
+        out.setShort(at + 22, ~fold(sum(out, at + 20, totalLength - 20, 0)));
+    }
+
     /** Whether {@code p} (readable bytes) is an echo request addressed to {@code to}. */
     static boolean isEchoRequest(ByteBuf p, InetAddress to) {
         int at = p.readerIndex();
