@@ -103,6 +103,34 @@ class LinuxTunTest {
         assertThrows(IllegalArgumentException.class, () -> LinuxTun.open("name-longer-than-15", 1400));
     }
 
+    /**
+     * With the kernel's defaults a TUN link that comes up sends IPv6 router solicitations
+     * (ICMPv6 type 133) into the device; the device from {@link LinuxTun#open} must not. A second
+     * device with the defaults restored is the control: once it has sent its solicitation, ours,
+     * up at the same moment, has had the same chance and must have stayed silent.
+     */
+    @Test
+    void aNewLinkSendsNoRouterSolicitationsIntoTheTun() throws Exception {
+        try (LinuxTun noisy = NetnsThread.call(netns.name, () -> LinuxTun.open("pstun-noisy", 1400))) {
+            netns.execAndWait("sysctl", "-qw", "net.ipv6.conf.pstun-noisy.accept_ra=1",
+                    "net.ipv6.conf.pstun-noisy.router_solicitations=3");
+            noisy.config().up(noisy.name());
+            tun.config().up(tun.name());
+
+            boolean solicited = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (int i = 0; i < 50 && !solicited && System.nanoTime() < deadline; i++) {
+                buf.clear();
+                solicited = noisy.read(buf, 200) > 40 && buf.getByte(6) == 58 && (buf.getByte(40) & 0xff) == 133;
+            }
+            assertTrue(solicited, "control: a link with the kernel defaults solicits routers");
+            buf.clear();
+            assertEquals(0, tun.read(buf, 200), "the kernel sent something into the quiet TUN");
+        }
+        String ra = netns.execAndWait("cat", "/proc/sys/net/ipv6/conf/pathsec0/accept_ra").output();
+        assertEquals("0", ra.trim());
+    }
+
     @Test
     void answersAnIpv4PingFromTheKernel() throws Exception {
         configure();
