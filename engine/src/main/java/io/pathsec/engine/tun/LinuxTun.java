@@ -30,7 +30,8 @@ import static io.pathsec.engine.tun.LinuxLibC.check;
  *
  * <p>The device lives in the network namespace of the thread that calls {@link #open}; run that
  * on a {@link NetnsThread} to put it elsewhere. Opening inside the namespace is the clean way:
- * moving a link with {@code ip link set dev X netns NS} takes it down and drops its addresses.
+ * a link moved with {@code ip link set dev X netns NS} keeps its MTU but arrives down and
+ * without its addresses (checked on this kernel), so it would have to be configured twice.
  *
  * <p>Reading: one reader thread at a time (it owns the {@code struct pollfd} array); writing may
  * happen concurrently from other threads. The fd is non-blocking; a read first tries read(2)
@@ -57,6 +58,7 @@ public final class LinuxTun implements TunDevice {
     /** 1 for the open device itself plus 1 per thread inside a system call on its fds. */
     private final AtomicInteger users = new AtomicInteger(1);
     private final AtomicLong droppedWrites = new AtomicLong();
+    private final AtomicLong truncatedReads = new AtomicLong();
     private volatile int mtu;
 
     private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu) {
@@ -151,12 +153,18 @@ public final class LinuxTun implements TunDevice {
         return droppedWrites.get();
     }
 
+    /** Packets dropped because they were larger than the MTU this device knew when reading. */
+    public long truncatedReads() {
+        return truncatedReads.get();
+    }
+
     /**
      * {@inheritDoc}
      *
      * <p>{@code dst} must be a direct buffer with a memory address (Netty's pooled direct
      * buffers are). It is grown to hold the MTU first if it must be: size pooled buffers for
-     * the MTU plus headroom and this never allocates.
+     * the MTU plus headroom and this never allocates. A packet longer than the room is dropped
+     * and counted ({@link #truncatedReads()}), and 0 returned; the next read makes room for it.
      */
     @Override
     public int read(ByteBuf dst, int timeoutMillis) throws IOException {
@@ -187,6 +195,17 @@ public final class LinuxTun implements TunDevice {
                         return 0; // another reader took it, or a signal: as good as a timeout
                     }
                     throw LinuxLibC.error("read " + name, errno);
+                }
+            }
+            if (n == capacity) {
+                // tun_put_user() copies what fits and returns only that, without an error: the
+                // MTU was raised behind our back (ip link). Only a read that filled the room can
+                // be cut; the IP header's own length tells. A cut packet is useless: drop it.
+                int declared = declaredLength(dst, dst.writerIndex(), (int) n);
+                if (declared > n) {
+                    truncatedReads.incrementAndGet();
+                    mtu = Math.max(mtu, declared);
+                    return 0;
                 }
             }
             dst.writerIndex(dst.writerIndex() + (int) n);
@@ -283,6 +302,18 @@ public final class LinuxTun implements TunDevice {
             LinuxLibC.closeQuietly(wakeFd);
             config.close();
         }
+    }
+
+    /** The packet length its IPv4 total length or IPv6 payload length field claims, or 0. */
+    private static int declaredLength(ByteBuf buf, int at, int n) {
+        int version = n > 0 ? (buf.getByte(at) & 0xf0) >> 4 : 0;
+        if (version == 4 && n >= 4) {
+            return buf.getUnsignedShort(at + 2);
+        }
+        if (version == 6 && n >= 6) {
+            return 40 + buf.getUnsignedShort(at + 4); // a jumbogram (0) is never cut here
+        }
+        return 0;
     }
 
     private static long address(ByteBuf buf) {

@@ -172,6 +172,31 @@ class LinuxTunTest {
         }
     }
 
+    /** Someone raises the MTU with {@code ip link}: a packet too big for the buffer is dropped, not cut. */
+    @Test
+    void aPacketLargerThanTheRoomIsDroppedAndCountedNotCut() throws Exception {
+        configure();
+        netns.ip("link", "set", "dev", tun.name(), "mtu", "3000");
+        ByteBuf small = PooledByteBufAllocator.DEFAULT.directBuffer(1400, 1400);
+        Process ping = netns.exec("ping", "-n", "-c1", "-W1", "-s", "2000", "10.9.0.2");
+        try {
+            int n = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (int i = 0; i < 50 && tun.truncatedReads() == 0 && System.nanoTime() < deadline; i++) {
+                small.clear();
+                n = tun.read(small, 100);
+                assertTrue(n >= 0 && n <= 1400, "read " + n);
+            }
+            assertEquals(1, tun.truncatedReads());
+            assertEquals(0, small.readableBytes());
+            assertEquals(3000, tun.mtu(), "the device asks the kernel again");
+        } finally {
+            small.release();
+            ping.destroyForcibly();
+            ping.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void readTimesOutWithZeroWhenNothingArrives() throws Exception {
         // link down: the kernel sends nothing into the device
