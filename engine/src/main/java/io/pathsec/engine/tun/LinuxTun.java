@@ -1,0 +1,330 @@
+package io.pathsec.engine.tun;
+
+import io.netty.buffer.ByteBuf;
+import jnr.ffi.Pointer;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.pathsec.engine.tun.LinuxLibC.C;
+import static io.pathsec.engine.tun.LinuxLibC.EAGAIN;
+import static io.pathsec.engine.tun.LinuxLibC.EFD_CLOEXEC;
+import static io.pathsec.engine.tun.LinuxLibC.EFD_NONBLOCK;
+import static io.pathsec.engine.tun.LinuxLibC.EINTR;
+import static io.pathsec.engine.tun.LinuxLibC.O_CLOEXEC;
+import static io.pathsec.engine.tun.LinuxLibC.O_NONBLOCK;
+import static io.pathsec.engine.tun.LinuxLibC.O_RDWR;
+import static io.pathsec.engine.tun.LinuxLibC.POLLERR;
+import static io.pathsec.engine.tun.LinuxLibC.POLLHUP;
+import static io.pathsec.engine.tun.LinuxLibC.POLLIN;
+import static io.pathsec.engine.tun.LinuxLibC.POLLNVAL;
+import static io.pathsec.engine.tun.LinuxLibC.check;
+
+/**
+ * A Linux TUN device (Documentation/networking/tuntap.rst) in IFF_TUN|IFF_NO_PI mode: each
+ * read(2) returns one whole IP packet, each write(2) injects one, with no packet-information
+ * prefix.
+ *
+ * <p>The device lives in the network namespace of the thread that calls {@link #open}; run that
+ * on a {@link NetnsThread} to put it elsewhere. Opening inside the namespace is the clean way:
+ * a link moved with {@code ip link set dev X netns NS} keeps its MTU but arrives down and
+ * without its addresses (checked on this kernel), so it would have to be configured twice.
+ *
+ * <p>Reading: one reader thread at a time (it owns the {@code struct pollfd} array); writing may
+ * happen concurrently from other threads. The fd is non-blocking; a read first tries read(2)
+ * (one system call per packet under load) and only when that says EAGAIN waits in poll(2) on
+ * the TUN fd and an eventfd(2). {@link #close()} signals the eventfd, so a waiting reader
+ * returns -1 at once. The fds themselves are closed by whoever leaves last, never under a
+ * thread still inside read, poll or write: a closed fd number may be reused by another open.
+ */
+public final class LinuxTun implements TunDevice {
+
+    // <linux/if_tun.h>
+    static final long TUNSETIFF = 0x400454caL;
+    static final int IFF_TUN = 0x0001;
+    static final int IFF_NO_PI = 0x1000;
+    private static final int POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
+
+    private final String name;
+    private final int fd;
+    private final int wakeFd;
+    private final LinuxInterfaceConfig config;
+    private final Pointer pollFds;
+    private final Pointer wakeValue;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** 1 for the open device itself plus 1 per thread inside a system call on its fds. */
+    private final AtomicInteger users = new AtomicInteger(1);
+    private final AtomicLong droppedWrites = new AtomicLong();
+    private final AtomicLong truncatedReads = new AtomicLong();
+    private volatile int mtu;
+
+    private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu) {
+        this.name = name;
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+        this.config = config;
+        this.mtu = mtu;
+        this.pollFds = LinuxLibC.allocate(2 * POLLFD_SIZE);
+        pollFds.putInt(0, fd);
+        pollFds.putShort(4, POLLIN);
+        pollFds.putInt(POLLFD_SIZE, wakeFd);
+        pollFds.putShort(POLLFD_SIZE + 4, POLLIN);
+        this.wakeValue = LinuxLibC.allocate(Long.BYTES);
+        wakeValue.putLong(0, 1);
+    }
+
+    /**
+     * Creates (or attaches to a persistent) TUN device in the calling thread's namespace and
+     * sets its MTU. The link stays down and without addresses; see {@link #config()}. Router
+     * solicitations and RA processing are switched off before anything can bring it up.
+     *
+     * @param nameOrTemplate an interface name, or a template like {@code pathsec%d} that the
+     *                       kernel completes with the first free number
+     */
+    public static LinuxTun open(String nameOrTemplate, int mtu) throws IOException {
+        Ifreq request = new Ifreq(nameOrTemplate).shortValue(IFF_TUN | IFF_NO_PI);
+        int fd = check(C.open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), "open /dev/net/tun");
+        int wakeFd = -1;
+        LinuxInterfaceConfig config = null;
+        try {
+            check(C.ioctl(fd, TUNSETIFF, request.bytes), "TUNSETIFF " + nameOrTemplate);
+            String name = request.name();
+            wakeFd = check(C.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd");
+            config = LinuxInterfaceConfig.open();
+            config.quietIpv6(name);
+            config.setMtu(name, mtu);
+            return new LinuxTun(name, fd, wakeFd, config, mtu);
+        } catch (IOException | RuntimeException e) {
+            if (config != null) {
+                config.close();
+            }
+            LinuxLibC.closeQuietly(wakeFd);
+            LinuxLibC.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The MTU as the kernel has it now (SIOCGIFMTU); someone may have run {@code ip link}. */
+    @Override
+    public int mtu() {
+        if (enter()) {
+            try {
+                mtu = config.mtu(name);
+            } catch (IOException e) {
+                // the link is gone: the last known value is still the best answer
+            } finally {
+                leave();
+            }
+        }
+        return mtu;
+    }
+
+    @Override
+    public void setMtu(int mtu) throws IOException {
+        if (!enter()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            config.setMtu(name, mtu);
+            this.mtu = mtu;
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Link configuration bound to this device's namespace (usable from any thread): addresses,
+     * {@code up}. Closed with the device; not to be used after {@link #close()}.
+     */
+    public LinuxInterfaceConfig config() {
+        return config;
+    }
+
+    /** Packets given to {@link #write} that the kernel refused with EAGAIN (no memory). */
+    public long droppedWrites() {
+        return droppedWrites.get();
+    }
+
+    /** Packets dropped because they were larger than the MTU this device knew when reading. */
+    public long truncatedReads() {
+        return truncatedReads.get();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code dst} must be a direct buffer with a memory address (Netty's pooled direct
+     * buffers are). It is grown to hold the MTU first if it must be: size pooled buffers for
+     * the MTU plus headroom and this never allocates. A packet longer than the room is dropped
+     * and counted ({@link #truncatedReads()}), and 0 returned; the next read makes room for it.
+     */
+    @Override
+    public int read(ByteBuf dst, int timeoutMillis) throws IOException {
+        if (!enter()) {
+            return -1;
+        }
+        try {
+            dst.ensureWritable(mtu);
+            long address = address(dst) + dst.writerIndex();
+            int capacity = dst.writableBytes();
+            long n = C.read(fd, address, capacity);
+            if (n < 0) {
+                int errno = LinuxLibC.errno();
+                if (errno == EINTR) {
+                    return 0;
+                }
+                if (errno != EAGAIN) {
+                    throw LinuxLibC.error("read " + name, errno);
+                }
+                int ready = awaitReadable(timeoutMillis);
+                if (ready <= 0) {
+                    return ready;
+                }
+                n = C.read(fd, address, capacity);
+                if (n < 0) {
+                    errno = LinuxLibC.errno();
+                    if (errno == EAGAIN || errno == EINTR) {
+                        return 0; // another reader took it, or a signal: as good as a timeout
+                    }
+                    throw LinuxLibC.error("read " + name, errno);
+                }
+            }
+            if (n == capacity) {
+                // tun_put_user() copies what fits and returns only that, without an error: the
+                // MTU was raised behind our back (ip link). Only a read that filled the room can
+                // be cut; the IP header's own length tells. A cut packet is useless: drop it.
+                int declared = declaredLength(dst, dst.writerIndex(), (int) n);
+                if (declared > n) {
+                    truncatedReads.incrementAndGet();
+                    mtu = Math.max(mtu, declared);
+                    return 0;
+                }
+            }
+            dst.writerIndex(dst.writerIndex() + (int) n);
+            return (int) n;
+        } finally {
+            leave();
+        }
+    }
+
+    /** poll(2) on the TUN fd and the wake-up eventfd: 1 readable, 0 timed out, -1 closing. */
+    private int awaitReadable(int timeoutMillis) throws IOException {
+        int rc = C.poll(pollFds.address(), 2, timeoutMillis);
+        if (rc < 0) {
+            int errno = LinuxLibC.errno();
+            if (errno == EINTR) {
+                return 0;
+            }
+            throw LinuxLibC.error("poll " + name, errno);
+        }
+        if (closing.get() || pollFds.getShort(POLLFD_SIZE + 6) != 0) {
+            return -1;
+        }
+        if (rc == 0) {
+            return 0;
+        }
+        short revents = pollFds.getShort(6);
+        if ((revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+            throw new IOException("poll " + name + ": device error (revents 0x" + Integer.toHexString(revents) + ")");
+        }
+        return 1;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code packet} must be a direct buffer with a memory address. A packet the kernel cannot
+     * take for lack of memory (EAGAIN) is dropped and counted, as a full queue would drop it;
+     * anything else it refuses (EINVAL for a first nibble that is neither 4 nor 6) is thrown.
+     *
+     * @throws ClosedChannelException once the device is closed
+     */
+    @Override
+    public void write(ByteBuf packet) throws IOException {
+        if (!enter()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            long n = C.write(fd, address(packet) + packet.readerIndex(), packet.readableBytes());
+            if (n < 0) {
+                int errno = LinuxLibC.errno();
+                if (errno == EAGAIN) {
+                    droppedWrites.incrementAndGet();
+                } else {
+                    throw LinuxLibC.error("write " + name, errno);
+                }
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    /** Idempotent, from any thread; wakes a waiting reader at once and never waits for it. */
+    @Override
+    public void close() {
+        if (closing.compareAndSet(false, true)) {
+            // An eventfd stays readable until read, so every later poll returns at once too.
+            C.write(wakeFd, wakeValue.address(), Long.BYTES);
+            leave();
+        }
+    }
+
+    /** Registers a thread about to use the fds; false once closing (the fds may be gone). */
+    private boolean enter() {
+        if (closing.get()) {
+            return false;
+        }
+        int n;
+        do {
+            n = users.get();
+            if (n == 0) {
+                return false;
+            }
+        } while (!users.compareAndSet(n, n + 1));
+        if (closing.get()) {
+            leave();
+            return false;
+        }
+        return true;
+    }
+
+    private void leave() {
+        if (users.decrementAndGet() == 0) {
+            LinuxLibC.closeQuietly(fd);
+            LinuxLibC.closeQuietly(wakeFd);
+            config.close();
+        }
+    }
+
+    /** The packet length its IPv4 total length or IPv6 payload length field claims, or 0. */
+    private static int declaredLength(ByteBuf buf, int at, int n) {
+        int version = n > 0 ? (buf.getByte(at) & 0xf0) >> 4 : 0;
+        if (version == 4 && n >= 4) {
+            return buf.getUnsignedShort(at + 2);
+        }
+        if (version == 6 && n >= 6) {
+            return 40 + buf.getUnsignedShort(at + 4); // a jumbogram (0) is never cut here
+        }
+        return 0;
+    }
+
+    private static long address(ByteBuf buf) {
+        if (!buf.hasMemoryAddress()) {
+            throw new IllegalArgumentException("TUN I/O needs a direct ByteBuf with a memory address, got " + buf);
+        }
+        return buf.memoryAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxTun[" + name + (closing.get() ? ", closed" : "") + "]";
+    }
+}
