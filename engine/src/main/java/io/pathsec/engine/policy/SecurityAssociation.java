@@ -1,9 +1,12 @@
 package io.pathsec.engine.policy;
 
+import io.pathsec.engine.packet.FlowKey;
+
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,7 +36,8 @@ public final class SecurityAssociation {
     private final boolean udpEncapsulation;
     private final boolean extendedSequenceNumbers;
     private final int replayWindow;
-    private final Selector selector;
+    /** An array, not a List, so the per-packet check needs no iterator. */
+    private final Selector[] selectors;
     private final Lifetime softLifetime;
     private final Lifetime hardLifetime;
     private final Instant created;
@@ -56,7 +60,10 @@ public final class SecurityAssociation {
         udpEncapsulation = b.udpEncapsulation;
         extendedSequenceNumbers = b.extendedSequenceNumbers;
         replayWindow = b.replayWindow;
-        selector = Objects.requireNonNull(b.selector, "selector");
+        selectors = b.selectors.toArray(new Selector[0]);
+        if (selectors.length == 0) {
+            throw new IllegalArgumentException("an SA needs at least one selector");
+        }
         softLifetime = Objects.requireNonNull(b.softLifetime, "softLifetime");
         hardLifetime = Objects.requireNonNull(b.hardLifetime, "hardLifetime");
         created = Objects.requireNonNull(b.clock, "clock").instant();
@@ -90,8 +97,34 @@ public final class SecurityAssociation {
     public boolean extendedSequenceNumbers() { return extendedSequenceNumbers; }
     /** Anti-replay window in packets for inbound SAs; 0 disables the check (RFC 4303 §3.4.3). */
     public int replayWindow() { return replayWindow; }
-    /** The traffic this SA may carry; inbound, checked after decryption (RFC 4301 §5.2 step 4). */
-    public Selector selector() { return selector; }
+    /**
+     * The traffic this SA may carry, as a set of selectors (IKEv2 negotiates lists of traffic
+     * selectors, RFC 7296 §2.9); a packet is allowed if any one matches.
+     */
+    public List<Selector> selectors() { return List.of(selectors); }
+
+    /**
+     * Whether a decrypted inbound packet is one this SA may carry: the anti-spoofing check of
+     * RFC 4301 §5.2 step 4. Allocates nothing.
+     */
+    public boolean allowsInbound(FlowKey key) {
+        for (Selector selector : selectors) {
+            if (selector.matchesInbound(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an outbound packet falls within this SA's selectors. Allocates nothing. */
+    public boolean allowsOutbound(FlowKey key) {
+        for (Selector selector : selectors) {
+            if (selector.matchesOutbound(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
     public Lifetime softLifetime() { return softLifetime; }
     public Lifetime hardLifetime() { return hardLifetime; }
     public Instant created() { return created; }
@@ -168,7 +201,7 @@ public final class SecurityAssociation {
         return "SA " + name + " " + direction.name().toLowerCase() + " spi 0x"
                 + String.format("%08x", spi) + " " + transform + " " + mode.name().toLowerCase()
                 + " " + localEndpoint + " -> " + remoteEndpoint
-                + (udpEncapsulation ? " udp-encap" : "") + " [" + selector + "]";
+                + (udpEncapsulation ? " udp-encap" : "") + " " + List.of(selectors);
     }
 
     /** Builds an SA; every field but the flags, the replay window and lifetimes is required. */
@@ -184,7 +217,7 @@ public final class SecurityAssociation {
         private boolean udpEncapsulation = true;
         private boolean extendedSequenceNumbers = true;
         private int replayWindow;
-        private Selector selector = Selector.ANY;
+        private List<Selector> selectors = List.of(Selector.ANY);
         private Lifetime softLifetime = Lifetime.UNLIMITED;
         private Lifetime hardLifetime = Lifetime.UNLIMITED;
         private Clock clock = Clock.systemUTC();
@@ -204,7 +237,9 @@ public final class SecurityAssociation {
         public Builder udpEncapsulation(boolean on) { this.udpEncapsulation = on; return this; }
         public Builder extendedSequenceNumbers(boolean on) { this.extendedSequenceNumbers = on; return this; }
         public Builder replayWindow(int packets) { this.replayWindow = packets; return this; }
-        public Builder selector(Selector selector) { this.selector = selector; return this; }
+        /** One selector; the default is {@link Selector#ANY}. */
+        public Builder selector(Selector selector) { this.selectors = List.of(selector); return this; }
+        public Builder selectors(List<Selector> selectors) { this.selectors = List.copyOf(selectors); return this; }
         public Builder softLifetime(Lifetime soft) { this.softLifetime = soft; return this; }
         public Builder hardLifetime(Lifetime hard) { this.hardLifetime = hard; return this; }
         /** The clock that stamps {@link #created()}; a fixed clock in tests. */

@@ -122,6 +122,22 @@ class SecurityAssociationTest {
     }
 
     @Test
+    void selectorsAllowTrafficInBothDirections() {
+        SecurityAssociation sa = outbound(new ManualClock(T0)).selectors(java.util.List.of(
+                Selector.between(AddressRange.parse("192.0.2.0/24"), AddressRange.parse("203.0.113.0/24")),
+                Selector.between(AddressRange.parse("2001:db8:a::/64"), AddressRange.parse("2001:db8:b::/64"))))
+                .build();
+        assertTrue(sa.allowsOutbound(Flows.tcp("192.0.2.1", 1, "203.0.113.1", 2)));
+        assertTrue(sa.allowsInbound(Flows.tcp("2001:db8:b::1", 1, "2001:db8:a::1", 2)));
+        assertFalse(sa.allowsInbound(Flows.tcp("2001:db8:c::1", 1, "2001:db8:a::1", 2)),
+                "a spoofed inner source is refused (RFC 4301 §5.2 step 4)");
+        assertFalse(sa.allowsInbound(Flows.tcp("192.0.2.1", 1, "203.0.113.1", 2)),
+                "an outbound-shaped packet arriving inbound is refused");
+        assertThrows(IllegalArgumentException.class,
+                () -> outbound(new ManualClock(T0)).selectors(java.util.List.of()).build());
+    }
+
+    @Test
     void reservedSpisAreRejected() {
         ManualClock clock = new ManualClock(T0);
         assertThrows(IllegalArgumentException.class, () -> outbound(clock).spi(0).build());
