@@ -82,7 +82,9 @@ final class JsonDocument {
     /** Gson's "$.sas[1].key" as the user reads it: "sas[1].key". */
     static String path(String gsonPath) {
         String p = gsonPath.startsWith("$") ? gsonPath.substring(1) : gsonPath;
-        return p.startsWith(".") ? p.substring(1) : p;
+        p = p.startsWith(".") ? p.substring(1) : p;
+        // Inside an object before its first name Gson ends the path with a bare ".".
+        return p.endsWith(".") ? p.substring(0, p.length() - 1) : p;
     }
 
     /** Gson's message without its path (reported apart) and troubleshooting link. */
@@ -98,6 +100,12 @@ final class JsonDocument {
         int path = m.lastIndexOf(" path $");
         if (path >= 0) {
             m = m.substring(0, path);
+        }
+        // Gson suggests lenient parsing; the user needs to hear what strict JSON excludes.
+        String lenientHint = "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON";
+        if (m.startsWith(lenientHint)) {
+            m = "unexpected text (comments, trailing or double commas, single quotes and unquoted"
+                    + " names are not JSON)" + m.substring(lenientHint.length());
         }
         return m.trim();
     }

@@ -109,10 +109,13 @@ class StaticConfigLoaderTest {
         assertTrue(e.problem().contains("line 3"), e.getMessage());
         assertEquals("tun.mtu", e.jsonPath());
         assertTrue(!e.getMessage().contains("Troubleshooting"), e.getMessage());
+        assertTrue(!e.getMessage().contains("LENIENT"), e.getMessage());
+        assertTrue(e.problem().contains("double commas"), e.getMessage());
 
         assertTrue(failure(VALID.replace("\"mode\": \"tunnel\",", "// comment\n\"mode\": \"tunnel\","))
                 .problem().startsWith("malformed JSON"));
         assertTrue(failure(VALID.substring(0, VALID.length() / 2)).problem().startsWith("malformed JSON"));
+        assertProblem(failure("{\"name\": \"g1\",\n \"tun\": {\n"), "tun", "malformed JSON: End of input at line 3");
         assertProblem(failure(VALID + "{}"), "", "");
         assertProblem(failure("[1, 2]"), "", "must be a JSON object");
     }
