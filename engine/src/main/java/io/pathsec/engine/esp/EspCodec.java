@@ -211,7 +211,7 @@ public final class EspCodec {
      * @param seq the full 64-bit sequence number that {@link ReplayWindow#check} inferred for
      *     this packet; its low 32 bits must match the packet's
      * @return the next header; readable bytes = the payload
-     * @throws EspException {@code MALFORMED} (too short, wrong SPI or sequence number, bad
+     * @throws EspException {@code MALFORMED} (too short, sequence number not the packet's, bad
      *     length), {@code AUTHENTICATION_FAILED} (the buffer is then unspecified), {@code
      *     BAD_PADDING}, or {@code CIPHER_FAILURE}; never an unchecked exception for any content
      */
@@ -227,9 +227,7 @@ public final class EspCodec {
             throw new EspException(EspException.Reason.MALFORMED,
                     "ESP packet of " + total + " octets is too short for " + transform.ikeName());
         }
-        if (buf.getInt(start) != spi) {
-            throw new EspException(EspException.Reason.MALFORMED, "SPI does not belong to this SA");
-        }
+        // A foreign SPI is not rejected here: it is authenticated, so the ICV check catches it.
         if (buf.getInt(start + 4) != (int) seq) {
             throw new EspException(EspException.Reason.MALFORMED,
                     "sequence number does not match the one inferred for this packet");
