@@ -8,6 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
 
 /**
  * AES-GCM (RFC 4106) and ChaCha20-Poly1305 (RFC 7634) in ESP, both with the JDK's providers,
@@ -41,6 +42,7 @@ final class AeadEspCipher implements EspCipher {
     private final SecretKeySpec key;
     private final byte[] nonce = new byte[NONCE_LENGTH];
     private final byte[] aad = new byte[12];
+    private final byte[] lastDecryptionNonce = new byte[NONCE_LENGTH];
     private final int tagLength;
 
     private AeadEspCipher(boolean gcm, String transformation, String keyAlgorithm, byte[] keyMaterial,
@@ -89,7 +91,11 @@ final class AeadEspCipher implements EspCipher {
     public void open(ByteBuffer packet, int ciphertextLength, int seqHigh) throws EspException {
         int dataOffset = IV_OFFSET + EXPLICIT_IV_LENGTH;
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, parameters(packet));
+            AlgorithmParameterSpec parameters = parameters(packet);
+            if (!gcm) {
+                avoidRepeatedNonceRefusal();
+            }
+            cipher.init(Cipher.DECRYPT_MODE, key, parameters);
             cipher.updateAAD(aad, 0, buildAad(packet, seqHigh));
             cipher.doFinal(EspCipher.region(packet, dataOffset, ciphertextLength + tagLength),
                     EspCipher.region(packet, dataOffset, ciphertextLength + tagLength));
@@ -98,6 +104,22 @@ final class AeadEspCipher implements EspCipher {
         } catch (GeneralSecurityException | IllegalStateException e) {
             throw new EspException(EspException.Reason.CIPHER_FAILURE, "AEAD decryption refused", e);
         }
+    }
+
+    /**
+     * The JDK's ChaCha20-Poly1305 refuses to be initialised with the key and nonce of its
+     * previous initialisation, in decrypt mode too. Inbound, that would let anyone who sends a
+     * forged packet carrying the IV of the next genuine one get the genuine one dropped. So when
+     * the nonce repeats, initialise once with a different nonce first; the check exists to stop
+     * nonce reuse on encryption, which decryption cannot cause.
+     */
+    private void avoidRepeatedNonceRefusal() throws GeneralSecurityException {
+        if (Arrays.equals(nonce, lastDecryptionNonce)) {
+            byte[] other = nonce.clone();
+            other[NONCE_LENGTH - 1] ^= 1;
+            cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(other));
+        }
+        System.arraycopy(nonce, 0, lastDecryptionNonce, 0, NONCE_LENGTH);
     }
 
     /** Nonce = salt || explicit IV of this packet (RFC 4106 §4, RFC 7634 §2). */
