@@ -18,6 +18,11 @@ public record IpPrefix(InetAddress address, int length) {
         }
     }
 
+    /** The single address as a prefix: /32 or /128. */
+    public static IpPrefix host(InetAddress address) {
+        return new IpPrefix(address, address.getAddress().length * 8);
+    }
+
     /** Parses {@code address/length}; a bare address means the whole address (/32 or /128). */
     public static IpPrefix parse(String text) {
         String s = text.trim();

@@ -115,7 +115,10 @@ public final class StaticConfigGenerator {
     private static StaticConfig config(Host self, Host other, IpsecMode mode,
                                        List<StaticConfig.StaticSa> sas,
                                        List<StaticConfig.StaticPolicy> policies) {
-        List<IpPrefix> routes = mode == IpsecMode.TUNNEL ? other.protectedNetworks() : List.of();
+        // Transport mode protects traffic to the peer host itself: a host route to its address
+        // leads that traffic into the TUN (policy-routed, so ESP itself stays outside).
+        List<IpPrefix> routes = mode == IpsecMode.TUNNEL ? other.protectedNetworks()
+                : List.of(IpPrefix.host(other.endpoint().getAddress()));
         StaticConfig.Tun tun = new StaticConfig.Tun(TUN_NAME, StaticConfigLoader.DEFAULT_MTU,
                 self.tunAddresses(), routes);
         return new StaticConfig(self.name(), tun, self.endpoint(), other.endpoint(), mode, sas,

@@ -72,16 +72,16 @@ public final class StaticTunnel implements AutoCloseable {
     /** Addresses and link state; returns the preferred source address for routes, or null. */
     private static InetAddress configureDevice(LinuxTun tun, StaticConfig config) throws IOException {
         InetAddress first = null;
-        try (LinuxInterfaceConfig ifc = LinuxInterfaceConfig.open()) {
-            ifc.quietIpv6(tun.name());
-            for (IpPrefix a : config.tun().addresses()) {
-                ifc.addAddress(tun.name(), a.address(), a.length());
-                if (first == null) {
-                    first = a.address();
-                }
+        // The device's own config handle: bound to the namespace the device lives in.
+        LinuxInterfaceConfig ifc = tun.config();
+        ifc.quietIpv6(tun.name());
+        for (IpPrefix a : config.tun().addresses()) {
+            ifc.addAddress(tun.name(), a.address(), a.length());
+            if (first == null) {
+                first = a.address();
             }
-            ifc.up(tun.name());
         }
+        ifc.up(tun.name());
         return first;
     }
 
