@@ -9,7 +9,14 @@ import io.pathsec.engine.policy.IpsecMode;
 import io.pathsec.engine.policy.PolicyAction;
 import io.pathsec.engine.policy.Selector;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -123,6 +130,24 @@ public final class StaticConfigGenerator {
                 self.tunAddresses(), routes);
         return new StaticConfig(self.name(), tun, self.endpoint(), other.endpoint(), mode, sas,
                 policies, 0, WORKERS);
+    }
+
+    /**
+     * Writes {@link #toJson} to a new file created with mode 0600 (on POSIX file systems), so the
+     * inline keys are never readable by others, not even for a moment.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException rather than overwrite a file whose
+     *         permissions we did not choose
+     */
+    public static void write(Path file, StaticConfig config) throws IOException {
+        byte[] text = toJson(config).getBytes(StandardCharsets.UTF_8);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.write(file, text, StandardOpenOption.TRUNCATE_EXISTING);
+        } else {
+            Files.write(file, text, StandardOpenOption.CREATE_NEW);
+        }
     }
 
     /** The configuration as the JSON that {@link StaticConfigLoader} reads; keys inline, in hex. */

@@ -138,6 +138,20 @@ class StaticConfigGeneratorTest {
     }
 
     @Test
+    void writeCreatesAPrivateFile() throws Exception {
+        var pair = StaticConfigGenerator.pair(G1, G2, IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(9));
+        Path file = dir.resolve("g1.json");
+        StaticConfigGenerator.write(file, pair.first());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+        LoadedConfig loaded = StaticConfigLoader.load(file);
+        assertEquals(List.of(), loaded.warnings());
+        assertEquals(pair.first(), loaded.config());
+        assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                () -> StaticConfigGenerator.write(file, pair.first()));
+    }
+
+    @Test
     void jsonHasTheDocumentedShape() {
         var pair = StaticConfigGenerator.pair(G1, G2, IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(8));
         String json = StaticConfigGenerator.toJson(pair.first());
