@@ -10,10 +10,8 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,9 +78,7 @@ final class StaticKeysCommand implements Runnable {
 
         private void write(StaticConfig config) throws IOException {
             Path file = out.resolve(config.name() + ".json");
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, StaticConfigGenerator.toJson(config), StandardCharsets.UTF_8);
+            StaticConfigGenerator.write(file, config);
             System.out.println("wrote " + file + " (secret: keep it 0600)");
         }
     }

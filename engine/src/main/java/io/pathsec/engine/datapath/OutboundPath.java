@@ -55,7 +55,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
         while (running) {
             ByteBuf buf = allocator.directBuffer(bufferSize);
-            buf.readerIndex(EspCodec.MAX_HEADROOM).writerIndex(EspCodec.MAX_HEADROOM);
+            buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
             int n;
             try {
                 n = tun.read(buf, POLL_MILLIS);
@@ -73,59 +73,69 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                 }
                 continue;
             }
+            boolean handedOff = false;
             try {
-                classify(buf);
+                handedOff = classify(buf);
             } catch (InterruptedException e) {
-                buf.release();
                 return;
+            } catch (RuntimeException e) {
+                // One bad packet (or a bug it triggers) must not stop the tunnel.
+                counters.dropOutbound(DropReason.MALFORMED);
+                LOG.error("outbound packet dropped after an internal error", e);
+            } finally {
+                if (!handedOff) {
+                    buf.release();
+                }
             }
         }
     }
 
-    /** Step 2: the SPD decides. */
-    private void classify(ByteBuf packet) throws InterruptedException {
+    /**
+     * Step 2: the SPD decides.
+     *
+     * @return true when the packet went to the crypto workers (they own it now); false when it
+     *         was dropped and the caller must release it
+     */
+    private boolean classify(ByteBuf packet) throws InterruptedException {
         if (!flow.parse(packet)) {
             counters.dropOutbound(DropReason.MALFORMED);
-            packet.release();
-            return;
+            return false;
         }
         SaRuntime sa = policy.outboundSa(flow);
         if (sa == null) {
             counters.dropOutbound(DropReason.POLICY_DISCARD);
-            packet.release();
-            return;
+            return false;
         }
-        number(packet, sa);
+        return number(packet, sa);
     }
 
     /** Step 3: the sequence number, then the hand-off to the workers. */
-    private void number(ByteBuf packet, SaRuntime sa) throws InterruptedException {
+    private boolean number(ByteBuf packet, SaRuntime sa) throws InterruptedException {
         int nextHeader = InnerPacket.prepareForEsp(packet, sa.sa().mode());
         if (nextHeader < 0) {
             counters.dropOutbound(DropReason.MALFORMED);
-            packet.release();
-            return;
+            return false;
         }
         long seq = sa.sa().nextSequenceNumber();
         if (seq == 0) {
-            // Sequence space exhausted (0 is never a valid number): the SA must be rekeyed, never wrapped (RFC 4303 §3.3.3).
+            // Sequence numbers exhausted (0 is never valid): the SA must be rekeyed, never
+            // wrapped (RFC 4303 §3.3.3).
             sa.sa().countDrop(DropReason.LIFETIME_EXPIRED);
-            packet.release();
-            return;
+            return false;
         }
         OutboundJob job = null;
         while (running && job == null) {
             job = lane.acquire(POLL_MILLIS);
         }
         if (job == null) {
-            packet.release();
-            return;
+            return false;
         }
         job.buf = packet;
         job.sa = sa;
         job.seq = seq;
         job.nextHeader = nextHeader;
         lane.submit(job);
+        return true;
     }
 
     /** Step 4 runs in {@link OutboundJob#process}. Step 5: send in order. */

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -84,8 +83,7 @@ public final class LabTunnel implements AutoCloseable {
         String name = node.name().toLowerCase();
         Path file = workDir.resolve(name + ".json");
         Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, StaticConfigGenerator.toJson(config), StandardCharsets.UTF_8);
+        StaticConfigGenerator.write(file, config);
         Path statsFile = workDir.resolve(name + ".stats.json");
         Path log = workDir.resolve(name + ".log");
         Files.deleteIfExists(statsFile);
