@@ -83,6 +83,15 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
         }
         InboundJob job = lane.tryAcquire();
         if (job == null) {
+            // Every job is in flight: wait briefly. Holding the event loop lets the socket's
+            // large receive buffer absorb the burst, which beats dropping here.
+            try {
+                job = lane.acquire(TunnelLimits.INBOUND_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (job == null) {
             counters.dropInbound(DropReason.QUEUE_FULL);
             packet.release();
             return;

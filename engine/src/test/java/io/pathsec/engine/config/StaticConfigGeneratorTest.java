@@ -63,7 +63,9 @@ class StaticConfigGeneratorTest {
         assertEquals(pair.first(), roundTrip(pair.first()));
         assertEquals(pair.second(), roundTrip(pair.second()));
         assertEquals("198.51.100.1", pair.first().policies().get(0).selector().local().toString());
-        assertEquals(List.of(), pair.first().tun().routes());
+        // Transport mode leads traffic to the peer host into the TUN with a host route.
+        assertEquals(List.of(IpPrefix.parse("198.51.100.130/32")), pair.first().tun().routes());
+        assertEquals(List.of(IpPrefix.parse("198.51.100.1/32")), pair.second().tun().routes());
     }
 
     @Test
