@@ -27,12 +27,17 @@ public final class PeerAccess {
     /** Root, this process's user, and the group {@code groupName} if it exists. */
     public static PeerAccess forGroup(String groupName) {
         GroupDatabase db = GroupDatabase.system();
-        return new PeerAccess(Set.of(0, ProcessIds.effectiveUid()), db.gid(groupName), db);
+        return new PeerAccess(trusted(), db.gid(groupName), db);
     }
 
     /** Root, this process's user and members of group {@code gid}: for tests with their own group. */
     public static PeerAccess forGroupId(int gid) {
-        return new PeerAccess(Set.of(0, ProcessIds.effectiveUid()), OptionalInt.of(gid), GroupDatabase.system());
+        return new PeerAccess(trusted(), OptionalInt.of(gid), GroupDatabase.system());
+    }
+
+    /** Root and the daemon's own user (who could read its memory anyway). */
+    private static Set<Integer> trusted() {
+        return new java.util.HashSet<>(java.util.List.of(0, ProcessIds.effectiveUid()));
     }
 
     public static PeerAccess standard() {

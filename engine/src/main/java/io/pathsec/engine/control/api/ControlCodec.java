@@ -21,6 +21,8 @@ import java.util.Optional;
  */
 public final class ControlCodec {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Envelopes say {@code "id":null} out loud: an error the daemon could not tie to a request. */
+    private static final Gson ENVELOPE = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private ControlCodec() {
     }
@@ -40,13 +42,13 @@ public final class ControlCodec {
     public static String result(JsonElement id, Object result) {
         JsonObject o = envelope(id);
         o.add("result", GSON.toJsonTree(result));
-        return GSON.toJson(o);
+        return ENVELOPE.toJson(o);
     }
 
     public static String error(JsonElement id, ControlError error) {
         JsonObject o = envelope(id);
         o.add("error", GSON.toJsonTree(error));
-        return GSON.toJson(o);
+        return ENVELOPE.toJson(o);
     }
 
     public static String event(ControlEvent event) {
