@@ -122,7 +122,7 @@ final class ProfileStore {
         writeSecrets(profile.name(), valid.secrets());
         write(profiles.resolve(profile.name() + ".json"), ControlCodec.gson().toJson(
                 new StoredProfile(profile.name(), profile.kind(), valid.publicConfig(), settings)), PUBLIC_MODE);
-        LOG.info("profile {} {} ({} secrets stored apart)", profile.name(), existing.isPresent() ? "replaced" : "added",
+        LOG.debug("profile {} {} ({} secrets stored apart)", profile.name(), existing.isPresent() ? "replaced" : "added",
                 valid.secrets().size());
         return new PutOutcome(existing.isEmpty(), valid.warnings());
     }
