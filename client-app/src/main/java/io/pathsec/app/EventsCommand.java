@@ -8,6 +8,7 @@ import io.pathsec.engine.control.api.EventsDropped;
 import io.pathsec.engine.control.api.LogLine;
 import io.pathsec.engine.control.api.TunnelCounters;
 import io.pathsec.engine.control.api.TunnelStateChanged;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,9 +42,26 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "only events about this profile")
     String profile;
 
-    @Option(names = "--type", paramLabel = "TYPE", split = ",",
+    @Option(names = "--type", paramLabel = "TYPE", split = ",", converter = WireNameConverter.class,
+            completionCandidates = WireNames.class,
             description = "only these event types: ${COMPLETION-CANDIDATES} (default: all)")
     List<EventType> types = new ArrayList<>();
+
+    /** Event types by the names they have on the wire and in the docs ({@code tunnel.state}). */
+    static final class WireNameConverter implements CommandLine.ITypeConverter<EventType> {
+        @Override
+        public EventType convert(String value) {
+            return EventType.byWireName(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+                    "unknown event type '" + value + "'; known: " + String.join(", ", EventType.wireNames())));
+        }
+    }
+
+    static final class WireNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return EventType.wireNames().iterator();
+        }
+    }
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "0",
             description = "exit after N events (default: follow until interrupted)")
