@@ -1,0 +1,210 @@
+package io.pathsec.ui.profiles;
+
+import io.pathsec.engine.control.api.ControlException;
+import io.pathsec.engine.control.api.ErrorCode;
+import io.pathsec.engine.control.api.Profile;
+import io.pathsec.engine.control.api.ProfileKind;
+import io.pathsec.engine.control.api.ProfileSummary;
+import io.pathsec.engine.control.api.PutProfileResult;
+import io.pathsec.ui.daemon.BackgroundWork;
+import io.pathsec.ui.daemon.DaemonLink;
+import io.pathsec.ui.daemon.UserMessage;
+import io.pathsec.ui.daemon.UserWords;
+import io.pathsec.ui.state.TunnelStateStore;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.util.List;
+
+/**
+ * The profile list and the editor beside it: loads, creates, edits and deletes profiles through
+ * the daemon, and puts the daemon's verdict on a rejected profile next to the field it concerns.
+ */
+public final class ProfilesViewModel {
+    private final DaemonLink daemon;
+    private final BackgroundWork work;
+    private final TunnelStateStore store;
+    private final ObservableList<ProfileSummary> profiles = FXCollections.observableArrayList();
+    private final StaticKeyForm staticKey = new StaticKeyForm();
+    private final RoadWarriorForm roadWarrior = new RoadWarriorForm();
+    private final ObjectProperty<ProfileKindChoice> kind = new SimpleObjectProperty<>(this, "kind",
+            ProfileKindChoice.STATIC_KEY);
+    /** The stored profile being edited, or null for a new one. */
+    private final ReadOnlyStringWrapper editing = new ReadOnlyStringWrapper(this, "editing");
+    /** A problem with the form as a whole (not one field's), in words. */
+    private final ReadOnlyStringWrapper formError = new ReadOnlyStringWrapper(this, "formError");
+    /** What just happened, for the status line under the form ("Saved office."). */
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice");
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private final ReadOnlyObjectWrapper<UserMessage> problem = new ReadOnlyObjectWrapper<>(this, "problem");
+
+    public ProfilesViewModel(DaemonLink daemon, BackgroundWork work, TunnelStateStore store) {
+        this.daemon = daemon;
+        this.work = work;
+        this.store = store;
+        kind.addListener((o, was, now) -> formError.set(null));
+    }
+
+    public ObservableList<ProfileSummary> profiles() {
+        return profiles;
+    }
+
+    public StaticKeyForm staticKey() {
+        return staticKey;
+    }
+
+    public RoadWarriorForm roadWarrior() {
+        return roadWarrior;
+    }
+
+    public ObjectProperty<ProfileKindChoice> kindProperty() {
+        return kind;
+    }
+
+    public ReadOnlyStringProperty editingProperty() {
+        return editing.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty formErrorProperty() {
+        return formError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty noticeProperty() {
+        return notice.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<UserMessage> problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
+
+    public void refresh() {
+        work.run(daemon::profiles, this::showProfiles, e -> problem.set(UserWords.of(e)));
+    }
+
+    private void showProfiles(List<ProfileSummary> list) {
+        problem.set(null);
+        String selected = store.selectedProfileProperty().get();
+        profiles.setAll(list);
+        store.reset(list);
+        if (selected == null && !list.isEmpty()) {
+            store.selectedProfileProperty().set(list.get(0).name());
+        }
+    }
+
+    /** An empty form for a new profile. */
+    public void newProfile() {
+        editing.set(null);
+        formError.set(null);
+        notice.set(null);
+        staticKey.clear();
+        roadWarrior.clear();
+    }
+
+    /** Loads a stored profile into the form; its keys stay with the daemon. */
+    public void edit(String name) {
+        load(name, null);
+    }
+
+    /** @param then the notice to show once the profile is in the form */
+    private void load(String name, String then) {
+        if (name == null) {
+            return;
+        }
+        busy.set(true);
+        work.run(() -> daemon.profile(name), p -> {
+            busy.set(false);
+            editing.set(p.name());
+            formError.set(null);
+            notice.set(then);
+            kind.set(ProfileKindChoice.STATIC_KEY);
+            staticKey.load(p.config());
+        }, e -> {
+            busy.set(false);
+            formError.set(UserWords.of(e).summary());
+        });
+    }
+
+    /** Checks the form, then asks the daemon to store it. */
+    public void save() {
+        notice.set(null);
+        formError.set(null);
+        if (kind.get() == ProfileKindChoice.ROAD_WARRIOR) {
+            if (roadWarrior.validate()) {
+                formError.set("This PathSec service cannot store road-warrior profiles yet: IKEv2 support is "
+                        + "still being built. Use a static-key profile for now.");
+            }
+            return;
+        }
+        if (!staticKey.validate()) {
+            formError.set("Some fields need attention; see the messages next to them.");
+            return;
+        }
+        String name = staticKey.name.value();
+        boolean replace = name.equals(editing.get());
+        Profile profile = Profile.of(name, ProfileKind.STATIC_KEY, staticKey.toConfig());
+        busy.set(true);
+        work.run(() -> daemon.putProfile(profile, replace), r -> saved(r), this::rejected);
+    }
+
+    private void saved(PutProfileResult r) {
+        busy.set(false);
+        StringBuilder text = new StringBuilder(r.created() ? "Created " : "Saved ").append(r.name()).append('.');
+        if (r.appliesOnNextConnect()) {
+            text.append(" The connected tunnel keeps the old settings until you reconnect.");
+        }
+        r.warnings().forEach(w -> text.append(' ').append(w));
+        store.selectedProfileProperty().set(r.name());
+        refresh();
+        load(r.name(), text.toString());
+    }
+
+    private void rejected(Throwable e) {
+        busy.set(false);
+        if (e instanceof ControlException c && c.code() == ErrorCode.INVALID_PROFILE) {
+            staticKey.fieldFor(c.error().field()).ifPresentOrElse(
+                    f -> {
+                        f.reject(capitalise(c.getMessage()));
+                        formError.set("The PathSec service did not accept the profile; see the marked field.");
+                    },
+                    () -> formError.set(UserWords.of(e).summary()));
+            return;
+        }
+        formError.set(UserWords.of(e).summary());
+    }
+
+    public void delete(String name) {
+        if (name == null) {
+            return;
+        }
+        busy.set(true);
+        work.run(() -> daemon.deleteProfile(name), r -> {
+            busy.set(false);
+            store.forget(name);
+            notice.set("Deleted " + name + (r.wasConnected() ? " (its tunnel was disconnected first)." : "."));
+            if (name.equals(editing.get())) {
+                newProfile();
+                notice.set("Deleted " + name + ".");
+            }
+            refresh();
+        }, e -> {
+            busy.set(false);
+            formError.set(UserWords.of(e).summary());
+        });
+    }
+
+    private static String capitalise(String s) {
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}
