@@ -120,7 +120,7 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
             }
             message = parsed.getAsJsonObject();
         } catch (JsonParseException | StackOverflowError e) {
-            reply(null, new ControlError(ErrorCode.BAD_REQUEST, "not a JSON object: " + brief(e.getMessage())));
+            reply(null, new ControlError(ErrorCode.BAD_REQUEST, "not a JSON object" + where(e.getMessage())));
             return;
         }
         JsonElement id = message.get("id");
@@ -260,10 +260,10 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
         return Unpooled.wrappedBuffer((json + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String brief(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    /** Gson's position ("at line 1 column 7"), without its advice or any echo of the input. */
+    private static String where(String gsonMessage) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("at line \\d+ column \\d+")
+                .matcher(String.valueOf(gsonMessage));
+        return m.find() ? " (" + m.group() + ")" : "";
     }
 }
