@@ -38,7 +38,7 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
     private final TunnelPolicy policy;
     private final ByteBufAllocator allocator;
     private final TunnelCounters counters;
-    private final OrderedLane<InboundJob> lane;
+    private final Lane<InboundJob> lane;
     private final FlowKey[] flows;
 
     InboundPath(TunDevice tun, TunnelPolicy policy, ByteBufAllocator allocator, CryptoWorkers workers,
@@ -47,11 +47,12 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
         this.policy = policy;
         this.allocator = allocator;
         this.counters = counters;
-        this.flows = new FlowKey[workers.size()];
+        this.flows = new FlowKey[Math.max(1, workers.size())];
         for (int i = 0; i < flows.length; i++) {
             flows[i] = new FlowKey();
         }
-        this.lane = new OrderedLane<>("inbound", workers, inFlight, () -> new InboundJob(this), this);
+        this.lane = workers.size() == 0 ? new InlineLane<>(() -> new InboundJob(this), this)
+                : new OrderedLane<>("inbound", workers, inFlight, () -> new InboundJob(this), this);
     }
 
     /** Step 1. */

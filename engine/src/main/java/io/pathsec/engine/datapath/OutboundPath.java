@@ -34,7 +34,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final TunnelPolicy policy;
     private final UdpEncapsulationSocket socket;
     private final ByteBufAllocator allocator;
-    private final OrderedLane<OutboundJob> lane;
+    private final Lane<OutboundJob> lane;
     private final TunnelCounters counters;
     private final FlowKey flow = new FlowKey();
     private volatile boolean running = true;
@@ -46,7 +46,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         this.socket = socket;
         this.allocator = allocator;
         this.counters = counters;
-        this.lane = new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
+        this.lane = workers.size() == 0 ? new InlineLane<>(OutboundJob::new, this)
+                : new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
     }
 
     /** Step 1: the TUN reader loop. */

@@ -20,9 +20,9 @@ public final class SaRuntime {
     SaRuntime(SecurityAssociation sa, int workers, int tfcPadTo) {
         this.sa = sa;
         this.transform = EspTransform.fromName(sa.transform());
-        this.codecs = new EspCodec[workers];
+        this.codecs = new EspCodec[Math.max(1, workers)];
         boolean inbound = sa.direction() == Direction.INBOUND;
-        for (int i = 0; i < workers; i++) {
+        for (int i = 0; i < codecs.length; i++) {
             codecs[i] = inbound
                     ? EspCodec.inbound(transform, sa.keyMaterial(), sa.spi())
                     : EspCodec.outbound(transform, sa.keyMaterial(), sa.spi(), tfcPadTo);
