@@ -24,8 +24,8 @@ public final class SaRuntime {
         boolean inbound = sa.direction() == Direction.INBOUND;
         for (int i = 0; i < codecs.length; i++) {
             codecs[i] = inbound
-                    ? EspCodec.inbound(transform, sa.keyMaterial(), sa.spi())
-                    : EspCodec.outbound(transform, sa.keyMaterial(), sa.spi(), tfcPadTo);
+                    ? EspCodec.inbound(transform, sa.keyMaterial(), sa.spi(), sa.extendedSequenceNumbers())
+                    : EspCodec.outbound(transform, sa.keyMaterial(), sa.spi(), tfcPadTo, sa.extendedSequenceNumbers());
         }
         this.replayWindow = inbound ? new ReplayWindow(windowSize(sa.replayWindow()), sa.extendedSequenceNumbers()) : null;
     }
