@@ -24,8 +24,9 @@ public final class SaRuntime {
         boolean inbound = sa.direction() == Direction.INBOUND;
         for (int i = 0; i < workers; i++) {
             codecs[i] = inbound
-                    ? EspCodec.inbound(transform, sa.keyMaterial(), sa.spi())
-                    : EspCodec.outbound(transform, sa.keyMaterial(), sa.spi(), tfcPadTo);
+                    // The SA's ESN flag is what IKE negotiated; the codec's short forms assume ESN.
+                    ? EspCodec.inbound(transform, sa.keyMaterial(), sa.spi(), sa.extendedSequenceNumbers())
+                    : EspCodec.outbound(transform, sa.keyMaterial(), sa.spi(), tfcPadTo, sa.extendedSequenceNumbers());
         }
         this.replayWindow = inbound ? new ReplayWindow(Math.max(TunnelLimits.DEFAULT_REPLAY_WINDOW, sa.replayWindow()),
                 sa.extendedSequenceNumbers()) : null;

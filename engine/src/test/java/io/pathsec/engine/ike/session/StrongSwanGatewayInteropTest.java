@@ -77,7 +77,8 @@ class StrongSwanGatewayInteropTest {
 
             ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
                     "-W", "2", E2);
-            assertTrue(ping.succeeded(), () -> "ping G1 -> E2 through the tunnel: " + ping.stdout() + client.logTail());
+            assertTrue(ping.succeeded(), () -> "ping G1 -> E2 through the tunnel: " + ping.stdout() + client.logTail()
+                    + client.statusText() + peerSas(peer) + peer.log());
 
             try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
                     4L * 1024 * 1024, dir)) {
@@ -114,6 +115,14 @@ class StrongSwanGatewayInteropTest {
             assertEquals("FAILED", s.state, () -> GSON.toJson(s));
             assertEquals("AUTHENTICATION_FAILED", s.reason);
             assertEquals("authentication failed: the gateway rejected our PSK/AUTH", s.error);
+        }
+    }
+
+    private static String peerSas(StrongSwanPeer peer) {
+        try {
+            return peer.swanctl("--list-sas");
+        } catch (IOException e) {
+            return e.getMessage();
         }
     }
 
@@ -175,6 +184,14 @@ class StrongSwanGatewayInteropTest {
             fail("no result within " + ESTABLISH_TIMEOUT.toSeconds() + " s; last status " + GSON.toJson(last) + "\n"
                     + logTail() + "\n" + peer.log());
             return last;
+        }
+
+        String statusText() {
+            try {
+                return Files.readString(status);
+            } catch (IOException e) {
+                return "";
+            }
         }
 
         String logTail() {
