@@ -39,6 +39,16 @@ public final class DataPath implements AutoCloseable {
      */
     public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
                                  int outerSocketMark) throws IOException {
+        return start(tun, policy, listen, workerCount, outerSocketMark, null);
+    }
+
+    /**
+     * Starts both directions with IKE sharing the UDP port (RFC 3948 §2.2): datagrams that start
+     * with the non-ESP marker go to {@code ikeReceiver}; {@link #sendIke} sends on the same socket.
+     */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
+                                 int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver)
+            throws IOException {
         ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         TunnelCounters counters = new TunnelCounters();
         CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);
@@ -46,7 +56,7 @@ public final class DataPath implements AutoCloseable {
                 TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters);
         UdpEncapsulationSocket socket;
         try {
-            socket = UdpEncapsulationSocket.bind(listen, inbound, null);
+            socket = UdpEncapsulationSocket.bind(listen, inbound, ikeReceiver);
             if (outerSocketMark != 0) {
                 SocketMark.setSocketMark(socket.fd(), outerSocketMark);
             }
@@ -70,6 +80,15 @@ public final class DataPath implements AutoCloseable {
     /** NAT keepalives received (RFC 3948 §2.3). */
     public long natKeepalives() {
         return socket.natKeepalives();
+    }
+
+    /** Sends one IKE message from the data path's port, behind the four-octet non-ESP marker. */
+    public void sendIke(byte[] message, InetSocketAddress to) {
+        io.netty.buffer.ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(4 + message.length);
+        buf.writeInt(0);
+        buf.writeBytes(message);
+        socket.write(buf, to);
+        socket.flush();
     }
 
     @Override
