@@ -1,0 +1,61 @@
+package io.pathsec.ui.pmtu;
+
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Binds the Path MTU view: one chart series per SA, or the "no data yet" sentence. */
+public final class PmtuController {
+    private final PmtuViewModel model;
+
+    @FXML
+    private Label banner;
+    @FXML
+    private Label latest;
+    @FXML
+    private LineChart<Number, Number> pmtuChart;
+    @FXML
+    private VBox emptyState;
+
+    public PmtuController(PmtuViewModel model) {
+        this.model = model;
+    }
+
+    @FXML
+    private void initialize() {
+        banner.textProperty().bind(model.bannerProperty());
+        var hasBanner = Bindings.isNotEmpty(model.bannerProperty());
+        banner.visibleProperty().bind(hasBanner);
+        banner.managedProperty().bind(hasBanner);
+        latest.textProperty().bind(model.latestProperty());
+        // Without data the empty-state box says it; the line would only repeat it.
+        latest.visibleProperty().bind(model.hasDataBinding());
+        latest.managedProperty().bind(model.hasDataBinding());
+        pmtuChart.visibleProperty().bind(model.hasDataBinding());
+        emptyState.visibleProperty().bind(model.hasDataBinding().not());
+        pmtuChart.setAnimated(false);
+        model.samples().addListener((ListChangeListener<PmtuSample>) c -> redraw());
+        redraw();
+    }
+
+    private void redraw() {
+        Map<String, XYChart.Series<Number, Number>> bySa = new LinkedHashMap<>();
+        long first = model.samples().isEmpty() ? 0 : model.samples().get(0).at();
+        for (PmtuSample s : model.samples()) {
+            XYChart.Series<Number, Number> series = bySa.computeIfAbsent(s.sa(), sa -> {
+                XYChart.Series<Number, Number> n = new XYChart.Series<>();
+                n.setName("SA " + sa);
+                return n;
+            });
+            series.getData().add(new XYChart.Data<>((s.at() - first) / 1000.0, s.mtu()));
+        }
+        pmtuChart.getData().setAll(bySa.values());
+    }
+}

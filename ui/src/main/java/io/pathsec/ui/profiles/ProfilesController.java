@@ -1,0 +1,221 @@
+package io.pathsec.ui.profiles;
+
+import io.pathsec.engine.control.api.ProfileSummary;
+import io.pathsec.ui.state.TunnelStateStore;
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
+import javafx.fxml.FXML;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.GridPane;
+import javafx.css.PseudoClass;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Binds the Profiles view to {@link ProfilesViewModel}: the list, the editor's fields and their
+ * messages, and the buttons. Decides nothing itself.
+ */
+public final class ProfilesController {
+    private static final PseudoClass INVALID = PseudoClass.getPseudoClass("invalid-input");
+
+    private final ProfilesViewModel model;
+    private final TunnelStateStore store;
+
+    @FXML
+    private ListView<ProfileSummary> profileList;
+    @FXML
+    private Button editButton;
+    @FXML
+    private Button deleteButton;
+    @FXML
+    private Label formTitle;
+    @FXML
+    private ChoiceBox<ProfileKindChoice> kindChoice;
+    @FXML
+    private Label kindHint;
+    @FXML
+    private GridPane staticForm;
+    @FXML
+    private GridPane roadWarriorForm;
+    @FXML
+    private ChoiceBox<String> modeChoice;
+    @FXML
+    private ChoiceBox<String> transformChoice;
+    @FXML
+    private RadioButton fullTunnelRadio;
+    @FXML
+    private RadioButton splitTunnelRadio;
+    @FXML
+    private Label formError;
+    @FXML
+    private Button saveButton;
+    @FXML
+    private Label notice;
+
+    public ProfilesController(ProfilesViewModel model, TunnelStateStore store) {
+        this.model = model;
+        this.store = store;
+    }
+
+    @FXML
+    private void initialize() {
+        profileList.setItems(model.profiles());
+        profileList.setCellFactory(list -> new ProfileCell());
+        profileList.setPlaceholder(new Label("No profiles yet. Press New to create one."));
+        // The list and the shared profile selector follow each other.
+        profileList.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                store.selectedProfileProperty().set(now.name());
+            }
+        });
+        store.selectedProfileProperty().addListener((o, was, now) -> selectInList(now));
+        model.profiles().addListener((javafx.collections.ListChangeListener<ProfileSummary>) c ->
+                selectInList(store.selectedProfileProperty().get()));
+        profileList.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                editSelected();
+            } else if (e.getCode() == KeyCode.DELETE) {
+                deleteSelected();
+            }
+        });
+        var nothingSelected = profileList.getSelectionModel().selectedItemProperty().isNull();
+        editButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
+        deleteButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
+
+        kindChoice.setItems(FXCollections.observableArrayList(ProfileKindChoice.values()));
+        kindChoice.valueProperty().bindBidirectional(model.kindProperty());
+        kindChoice.disableProperty().bind(model.editingProperty().isNotNull());
+        var roadWarrior = model.kindProperty().isEqualTo(ProfileKindChoice.ROAD_WARRIOR);
+        staticForm.visibleProperty().bind(roadWarrior.not());
+        staticForm.managedProperty().bind(roadWarrior.not());
+        roadWarriorForm.visibleProperty().bind(roadWarrior);
+        roadWarriorForm.managedProperty().bind(roadWarrior);
+        kindHint.textProperty().bind(Bindings.when(roadWarrior)
+                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key. "
+                        + "(Saving needs IKEv2 support in the PathSec service, which is still being built.)")
+                .otherwise(Bindings.when(model.staticKey().keepsStoredKeysProperty())
+                        .then("Manually keyed SAs. Leave a key empty to keep the one the PathSec service stores.")
+                        .otherwise("Manually keyed SAs for the lab and bring-up: both ends need the same SPIs "
+                                + "and keys, mirrored.")));
+        formTitle.textProperty().bind(Bindings.when(model.editingProperty().isNull()).then("New profile")
+                .otherwise(Bindings.concat("Edit ", model.editingProperty())));
+
+        StaticKeyForm s = model.staticKey();
+        modeChoice.setItems(FXCollections.observableArrayList(StaticKeyForm.modes()));
+        modeChoice.valueProperty().bindBidirectional(s.modeProperty());
+        transformChoice.setItems(FXCollections.observableArrayList(StaticKeyForm.transforms()));
+        transformChoice.valueProperty().bindBidirectional(s.transformProperty());
+        Map.ofEntries(Map.entry("name", s.name), Map.entry("device", s.device), Map.entry("mtu", s.mtu),
+                Map.entry("addresses", s.addresses), Map.entry("routes", s.routes),
+                Map.entry("listenAddress", s.listenAddress), Map.entry("listenPort", s.listenPort),
+                Map.entry("peerAddress", s.peerAddress), Map.entry("peerPort", s.peerPort),
+                Map.entry("outSpi", s.outSpi), Map.entry("outKey", s.outKey), Map.entry("inSpi", s.inSpi),
+                Map.entry("inKey", s.inKey), Map.entry("localSelector", s.localSelector),
+                Map.entry("remoteSelector", s.remoteSelector)).forEach((id, f) -> bind(staticForm, id, f));
+        RoadWarriorForm r = model.roadWarrior();
+        bind(roadWarriorForm, "gateway", r.gateway);
+        bind(roadWarriorForm, "identity", r.identity);
+        bind(roadWarriorForm, "psk", r.psk);
+        bind(roadWarriorForm, "splitRoutes", r.splitRoutes);
+        ToggleGroup traffic = new ToggleGroup();
+        fullTunnelRadio.setToggleGroup(traffic);
+        splitTunnelRadio.setToggleGroup(traffic);
+        fullTunnelRadio.setSelected(r.fullTunnelProperty().get());
+        splitTunnelRadio.setSelected(!r.fullTunnelProperty().get());
+        fullTunnelRadio.selectedProperty().addListener((o, was, now) -> r.fullTunnelProperty().set(now));
+        r.fullTunnelProperty().addListener((o, was, now) -> (now ? fullTunnelRadio : splitTunnelRadio).setSelected(true));
+        roadWarriorForm.lookup("#splitRoutesField").disableProperty().bind(r.fullTunnelProperty());
+
+        showWhenSet(formError, model.formErrorProperty());
+        showWhenSet(notice, model.noticeProperty());
+        saveButton.disableProperty().bind(model.busyProperty());
+    }
+
+    private void bind(GridPane form, String id, FormField field) {
+        TextField input = (TextField) Objects.requireNonNull(form.lookup("#" + id + "Field"), id);
+        Label error = (Label) Objects.requireNonNull(form.lookup("#" + id + "Error"), id);
+        input.textProperty().bindBidirectional(field.valueProperty());
+        error.textProperty().bind(field.errorProperty());
+        field.errorProperty().addListener((o, was, now) -> input.pseudoClassStateChanged(INVALID, now != null));
+    }
+
+    private static void showWhenSet(Label label, javafx.beans.value.ObservableStringValue text) {
+        label.textProperty().bind(text);
+        var set = Bindings.isNotEmpty(text);
+        label.visibleProperty().bind(set);
+        label.managedProperty().bind(set);
+    }
+
+    private void selectInList(String name) {
+        for (ProfileSummary p : model.profiles()) {
+            if (p.name().equals(name)) {
+                if (profileList.getSelectionModel().getSelectedItem() != p) {
+                    profileList.getSelectionModel().select(p);
+                }
+                return;
+            }
+        }
+    }
+
+    @FXML
+    private void newProfile() {
+        model.newProfile();
+        staticForm.lookup("#nameField").requestFocus();
+    }
+
+    @FXML
+    private void editSelected() {
+        ProfileSummary p = profileList.getSelectionModel().getSelectedItem();
+        if (p != null) {
+            model.edit(p.name());
+        }
+    }
+
+    @FXML
+    private void deleteSelected() {
+        ProfileSummary p = profileList.getSelectionModel().getSelectedItem();
+        if (p == null) {
+            return;
+        }
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Delete the profile " + p.name()
+                + " and its stored keys? A connected tunnel is disconnected first.", ButtonType.CANCEL, ButtonType.OK);
+        confirm.setHeaderText("Delete " + p.name() + "?");
+        confirm.initOwner(profileList.getScene().getWindow());
+        confirm.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> model.delete(p.name()));
+    }
+
+    @FXML
+    private void save() {
+        model.save();
+    }
+
+    /** A profile's name with its tunnel state from the store, kept live. */
+    private final class ProfileCell extends ListCell<ProfileSummary> {
+        @Override
+        protected void updateItem(ProfileSummary item, boolean empty) {
+            super.updateItem(item, empty);
+            textProperty().unbind();
+            if (empty || item == null) {
+                setText(null);
+                return;
+            }
+            textProperty().bind(Bindings.createStringBinding(() -> {
+                var t = store.tunnels().get(item.name());
+                String state = t == null ? item.state().name() : t.state().name();
+                return item.name() + "   ·   " + state.toLowerCase();
+            }, store.tunnels()));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.pathsec.ui.shell;
+
+import io.pathsec.ui.connection.ConnectionViewModel;
+import io.pathsec.ui.daemon.BackgroundWork;
+import io.pathsec.ui.daemon.DaemonLink;
+import io.pathsec.ui.daemon.EventPump;
+import io.pathsec.ui.dashboard.DashboardViewModel;
+import io.pathsec.ui.icmp.IcmpViewModel;
+import io.pathsec.ui.log.LogViewModel;
+import io.pathsec.ui.pmtu.PmtuViewModel;
+import io.pathsec.ui.profiles.ProfilesViewModel;
+import io.pathsec.ui.state.TunnelStateStore;
+
+import java.util.concurrent.Executor;
+
+/**
+ * Every view-model of one window, wired to one daemon link and one state store, and fed by one
+ * event stream. Built once per window; controllers receive what they show from here.
+ */
+public final class AppModel {
+    private final DaemonLink daemon;
+    private final BackgroundWork work;
+    private final TunnelStateStore store = new TunnelStateStore();
+    private final ProfilesViewModel profiles;
+    private final ConnectionViewModel connection;
+    private final DashboardViewModel dashboard;
+    private final PmtuViewModel pmtu;
+    private final IcmpViewModel icmp;
+    private final LogViewModel log = new LogViewModel();
+    private final EventPump events;
+
+    /** @param uiThread where events are applied: {@code Platform::runLater} */
+    public AppModel(DaemonLink daemon, BackgroundWork work, Executor uiThread) {
+        this.daemon = daemon;
+        this.work = work;
+        profiles = new ProfilesViewModel(daemon, work, store);
+        connection = new ConnectionViewModel(daemon, work, store);
+        dashboard = new DashboardViewModel(daemon, work, store);
+        pmtu = new PmtuViewModel(store);
+        icmp = new IcmpViewModel(daemon, work, store);
+        log.selectedProfileProperty().bind(store.selectedProfileProperty());
+        events = new EventPump(uiThread, lost -> store.daemonLost(lost.summary()));
+        // The store first: views reading it from the other sinks see the event's effect.
+        events.addSink(store::apply);
+        events.addSink(dashboard::accept);
+        events.addSink(pmtu::accept);
+        events.addSink(log::accept);
+    }
+
+    /** Subscribes to events, then loads the current picture (events first, so nothing falls between). */
+    public void start() {
+        work.run(() -> {
+            daemon.subscribe(events);
+            return daemon.status();
+        }, status -> {
+            store.reset(status);
+            profiles.refresh();
+        }, e -> store.daemonLost(io.pathsec.ui.daemon.UserWords.of(e).summary()));
+    }
+
+    public DaemonLink daemon() {
+        return daemon;
+    }
+
+    public TunnelStateStore store() {
+        return store;
+    }
+
+    public ProfilesViewModel profiles() {
+        return profiles;
+    }
+
+    public ConnectionViewModel connection() {
+        return connection;
+    }
+
+    public DashboardViewModel dashboard() {
+        return dashboard;
+    }
+
+    public PmtuViewModel pmtu() {
+        return pmtu;
+    }
+
+    public IcmpViewModel icmp() {
+        return icmp;
+    }
+
+    public LogViewModel log() {
+        return log;
+    }
+}

@@ -1,0 +1,112 @@
+package io.pathsec.ui.shell;
+
+import io.pathsec.ui.state.TunnelSnapshot;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Renders each main view to {@code <dir>/<view>.png} with {@code scene.snapshot}, then exits: the
+ * screenshots of the README come from the real views on a real daemon. Waits (bounded) for the
+ * data a view shows before taking it, so no picture shows a half-loaded view.
+ */
+final class ScreenshotTour {
+    /** How long to wait for data before photographing what there is. */
+    private static final Duration DATA_WAIT = Duration.seconds(20);
+    /** Throughput samples wanted on the dashboard: a chart with a shape, not a dot. */
+    private static final int CHART_SAMPLES = 12;
+    private static final Duration SETTLE = Duration.millis(600);
+
+    private final Stage stage;
+    private final MainWindowController main;
+    private final AppModel model;
+    private final Path dir;
+    private final Deque<View> remaining = new ArrayDeque<>(Arrays.asList(View.values()));
+
+    ScreenshotTour(Stage stage, MainWindowController main, AppModel model, Path dir) {
+        this.stage = stage;
+        this.main = main;
+        this.model = model;
+        this.dir = dir;
+    }
+
+    void start() {
+        waitFor(() -> !model.profiles().profiles().isEmpty(), () -> {
+            // The dashboard is most telling for a connected tunnel: select one if there is.
+            model.store().tunnels().values().stream().filter(TunnelSnapshot::connected).findFirst()
+                    .ifPresent(t -> model.store().selectedProfileProperty().set(t.profile()));
+            model.profiles().edit(model.store().selectedProfileProperty().get());
+            waitFor(this::chartHasShape, this::next);
+        });
+    }
+
+    private boolean chartHasShape() {
+        TunnelSnapshot t = model.store().selectedProperty().get();
+        return t == null || !t.connected() || model.dashboard().throughput().size() >= CHART_SAMPLES;
+    }
+
+    private void next() {
+        View view = remaining.poll();
+        if (view == null) {
+            Platform.exit();
+            return;
+        }
+        main.select(view);
+        after(SETTLE, () -> {
+            write(view);
+            next();
+        });
+    }
+
+    private void write(View view) {
+        WritableImage image = stage.getScene().snapshot(null);
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        int[] argb = new int[w * h];
+        image.getPixelReader().getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, argb, 0, w);
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(view.id() + ".png");
+            ImageIO.write(out, "png", file.toFile());
+            System.out.println("pathsec gui: wrote " + file + " (" + w + "x" + h + ")");
+        } catch (IOException e) {
+            System.err.println("pathsec gui: cannot write the screenshot of " + view.id() + ": " + e.getMessage());
+        }
+    }
+
+    /** Polls on the FX thread every 250 ms until the condition holds or DATA_WAIT passes. */
+    private void waitFor(BooleanSupplier condition, Runnable then) {
+        int polls = (int) (DATA_WAIT.toMillis() / 250);
+        Timeline t = new Timeline();
+        t.getKeyFrames().add(new KeyFrame(Duration.millis(250), e -> {
+            if (condition.getAsBoolean()) {
+                t.stop();
+                then.run();
+            }
+        }));
+        t.setCycleCount(polls);
+        t.setOnFinished(e -> then.run()); // timed out: photograph what there is
+        t.play();
+    }
+
+    private static void after(Duration d, Runnable then) {
+        Timeline t = new Timeline(new KeyFrame(d, e -> then.run()));
+        t.play();
+    }
+}

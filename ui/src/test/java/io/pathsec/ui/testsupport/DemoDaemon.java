@@ -1,0 +1,79 @@
+package io.pathsec.ui.testsupport;
+
+import io.pathsec.engine.control.ControlDaemon;
+import io.pathsec.engine.control.DaemonOptions;
+import io.pathsec.engine.control.api.ControlClient;
+import io.pathsec.engine.control.api.IcmpHandling;
+import io.pathsec.engine.control.api.LogLine;
+import io.pathsec.engine.control.api.Profile;
+import io.pathsec.engine.control.api.ProfileKind;
+import io.pathsec.engine.control.api.ProfileSettings;
+
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon behind {@code scripts/screenshots.sh}: the real control daemon with in-memory
+ * tunnels (no root, no TUN), three profiles, one of them connected, and a trickle of log lines,
+ * so every view has something true to show. Runs until killed.
+ *
+ * <p>Usage: {@code DemoDaemon SOCKET STATE_DIR}
+ */
+public final class DemoDaemon {
+    private DemoDaemon() {
+    }
+
+    /** Log lines a tunnel under load might produce: profile, level, source, message. */
+    private static String[] demoLine(long i) {
+        long seq = 40_000 + i * 3_217;
+        return switch ((int) (i % 6)) {
+            case 0 -> new String[]{"office", "INFO", "tunnel", "office: 2 SAs up on pathsec0, aes256gcm16 in UDP 4500"};
+            case 1 -> new String[]{"office", "WARN", "replay", "SA 0x00002000 inbound: replayed packet, sequence "
+                    + seq + " (RFC 4303 §3.4.3)"};
+            case 2 -> new String[]{"branch", "ERROR", "tunnel", "branch: cannot bind 198.51.100.1:4500: Address "
+                    + "already in use; retry after the other program releases it"};
+            case 3 -> new String[]{"office", "INFO", "esp", "SA 0x00001000 outbound: " + seq + " packets sent"};
+            case 4 -> new String[]{null, "INFO", "control", "client pathsec-gui subscribed to events"};
+            default -> new String[]{"lab", "INFO", "profiles", "lab: profile stored (2 SAs, 1 policy)"};
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path socket = Path.of(args[0]);
+        InMemoryTunnels tunnels = new InMemoryTunnels();
+        ControlDaemon daemon = ControlDaemon.start(DaemonOptions.standard(socket, Path.of(args[1]), "demo")
+                .withStarter(tunnels));
+        try (ControlClient c = ControlClient.connect(socket)) {
+            c.putProfile(Profile.of("office", ProfileKind.STATIC_KEY, TestProfiles.staticKey("office", "pathsec0",
+                    "198.51.100.1", "198.51.100.130", "192.0.2.0/24", "203.0.113.0/24")), true);
+            c.putProfile(Profile.of("lab", ProfileKind.STATIC_KEY, TestProfiles.staticKey("lab", "pathsec1",
+                    "198.51.100.1", "198.51.100.140", "10.77.0.0/24", "10.78.0.0/24")), true);
+            c.putProfile(Profile.of("branch", ProfileKind.STATIC_KEY, TestProfiles.staticKey("branch", "pathsec2",
+                    "198.51.100.1", "198.51.100.150", "192.0.2.0/24", "198.18.0.0/24")), true);
+            c.updateSettings("office", new ProfileSettings(IcmpHandling.IMPLICIT, null, null));
+            c.connectTunnel("office");
+            // One failed profile, so the list and the log show what a failure looks like.
+            tunnels.failWith = "cannot bind 198.51.100.1:4500: Address already in use";
+            try {
+                c.connectTunnel("branch");
+            } catch (io.pathsec.engine.control.api.ControlException expected) {
+                tunnels.failWith = null;
+            }
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        long[] n = {0};
+        timer.scheduleAtFixedRate(() -> {
+            long i = n[0]++;
+            String[] l = demoLine(i);
+            daemon.publishLog(new LogLine(l[0], System.currentTimeMillis(), l[1], l[2], l[3]));
+        }, 500, 900, TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            timer.shutdownNow();
+            daemon.close();
+        }));
+        System.out.println("demo daemon listening on " + socket);
+        Thread.currentThread().join(); // until the script stops us
+    }
+}
