@@ -1,0 +1,106 @@
+package io.pathsec.ui.profiles;
+
+import io.pathsec.engine.control.api.ControlError;
+import io.pathsec.engine.control.api.ControlException;
+import io.pathsec.engine.control.api.ErrorCode;
+import io.pathsec.engine.control.api.Profile;
+import io.pathsec.engine.control.api.ProfileKind;
+import io.pathsec.ui.testsupport.DirectWork;
+import io.pathsec.ui.testsupport.FakeDaemonLink;
+import io.pathsec.ui.testsupport.TestProfiles;
+import io.pathsec.ui.state.TunnelStateStore;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProfilesViewModelTest {
+    private final FakeDaemonLink daemon = new FakeDaemonLink();
+    private final TunnelStateStore store = new TunnelStateStore();
+    private final ProfilesViewModel model = new ProfilesViewModel(daemon, new DirectWork(), store);
+
+    private void fill(StaticKeyForm f) {
+        f.name.valueProperty().set("office");
+        f.listenAddress.valueProperty().set("198.18.7.1");
+        f.peerAddress.valueProperty().set("198.18.7.2");
+        f.outSpi.valueProperty().set("0x1000");
+        f.inSpi.valueProperty().set("0x2000");
+        f.outKey.valueProperty().set(TestProfiles.OUT_KEY);
+        f.inKey.valueProperty().set(TestProfiles.IN_KEY);
+        f.localSelector.valueProperty().set("10.77.0.0/24");
+        f.remoteSelector.valueProperty().set("10.78.0.0/24");
+    }
+
+    @Test
+    void anInvalidFormNeverReachesTheDaemon() {
+        model.newProfile();
+        model.save();
+        assertFalse(daemon.calls.stream().anyMatch(c -> c.startsWith("profiles.put")));
+        assertTrue(model.formErrorProperty().get().contains("need attention"));
+    }
+
+    @Test
+    void aSavedProfileIsListedSelectedAndReloadedForEditing() {
+        model.newProfile();
+        fill(model.staticKey());
+        model.save();
+        assertEquals("office", daemon.profiles.get("office").name());
+        assertEquals(1, model.profiles().size());
+        assertEquals("office", store.selectedProfileProperty().get());
+        assertEquals("office", model.editingProperty().get());
+        assertEquals("Created office.", model.noticeProperty().get());
+        assertNull(model.formErrorProperty().get());
+    }
+
+    @Test
+    void theDaemonsRejectionLandsAtTheField() {
+        model.newProfile();
+        fill(model.staticKey());
+        daemon.failNext = new ControlException(new ControlError(ErrorCode.INVALID_PROFILE,
+                "in transport mode a protect policy's local must be 198.18.7.1 (listen.address)",
+                "config.policies[0].local"));
+        model.save();
+        assertTrue(model.staticKey().localSelector.error().startsWith("In transport mode"),
+                model.staticKey().localSelector.error());
+        assertTrue(model.formErrorProperty().get().contains("marked field"));
+        model.staticKey().localSelector.valueProperty().set("198.18.7.1");
+        assertNull(model.staticKey().localSelector.error(), "editing the field replaces the daemon's verdict");
+    }
+
+    @Test
+    void aRejectionWithoutAKnownFieldIsShownAboveTheForm() {
+        model.newProfile();
+        fill(model.staticKey());
+        daemon.failNext = new ControlException(new ControlError(ErrorCode.ALREADY_EXISTS, "profile office exists"));
+        model.save();
+        assertTrue(model.formErrorProperty().get().contains("already exists"));
+    }
+
+    @Test
+    void roadWarriorProfilesAreCheckedButNotSentYet() {
+        model.kindProperty().set(ProfileKindChoice.ROAD_WARRIOR);
+        model.save();
+        assertNull(model.formErrorProperty().get(), "field messages first");
+        assertTrue(model.roadWarrior().gateway.error() != null);
+        model.roadWarrior().gateway.valueProperty().set("vpn.example.org");
+        model.roadWarrior().identity.valueProperty().set("alice");
+        model.roadWarrior().psk.valueProperty().set("a pre-shared key long enough");
+        model.save();
+        assertTrue(model.formErrorProperty().get().contains("IKEv2"));
+        assertTrue(daemon.profiles.isEmpty());
+    }
+
+    @Test
+    void deleteForgetsTheProfileEverywhere() {
+        daemon.profiles.put("lab", Profile.of("lab", ProfileKind.STATIC_KEY,
+                TestProfiles.staticKey("lab", "psx1", "198.18.7.1", "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")));
+        model.refresh();
+        assertEquals("lab", store.selectedProfileProperty().get());
+        model.delete("lab");
+        assertTrue(model.profiles().isEmpty());
+        assertNull(store.selectedProfileProperty().get());
+        assertTrue(store.tunnels().isEmpty());
+    }
+}

@@ -1,0 +1,132 @@
+package io.pathsec.ui.testsupport;
+
+import io.pathsec.engine.control.api.ControlError;
+import io.pathsec.engine.control.api.ControlException;
+import io.pathsec.engine.control.api.DeleteProfileResult;
+import io.pathsec.engine.control.api.ErrorCode;
+import io.pathsec.engine.control.api.EventListener;
+import io.pathsec.engine.control.api.Profile;
+import io.pathsec.engine.control.api.ProfileKind;
+import io.pathsec.engine.control.api.ProfileSettings;
+import io.pathsec.engine.control.api.ProfileSummary;
+import io.pathsec.engine.control.api.PutProfileResult;
+import io.pathsec.engine.control.api.SaList;
+import io.pathsec.engine.control.api.Status;
+import io.pathsec.engine.control.api.TunnelInfo;
+import io.pathsec.engine.control.api.TunnelState;
+import io.pathsec.ui.daemon.DaemonLink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A daemon in a map, for view-model tests: stores profiles and settings, and fails the next
+ * request of a kind when told to.
+ */
+public final class FakeDaemonLink implements DaemonLink {
+    public final Map<String, Profile> profiles = new TreeMap<>();
+    public final Map<String, ProfileSettings> settings = new TreeMap<>();
+    public final Map<String, TunnelState> states = new TreeMap<>();
+    public final List<String> calls = new ArrayList<>();
+    /** Thrown by the next put, connect or settings.set, then cleared. */
+    public Exception failNext;
+    public EventListener listener;
+
+    private void maybeFail() throws ControlException {
+        Exception e = failNext;
+        failNext = null;
+        if (e instanceof ControlException c) {
+            throw c;
+        }
+        if (e != null) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public List<ProfileSummary> profiles() {
+        calls.add("profiles.list");
+        return profiles.values().stream().map(p -> new ProfileSummary(p.name(), ProfileKind.STATIC_KEY,
+                states.getOrDefault(p.name(), TunnelState.DISCONNECTED))).toList();
+    }
+
+    @Override
+    public Profile profile(String name) throws ControlException {
+        calls.add("profiles.get " + name);
+        Profile p = profiles.get(name);
+        if (p == null) {
+            throw new ControlException(new ControlError(ErrorCode.NOT_FOUND, "no profile " + name));
+        }
+        return p;
+    }
+
+    @Override
+    public PutProfileResult putProfile(Profile profile, boolean replace) throws ControlException {
+        calls.add("profiles.put " + profile.name());
+        maybeFail();
+        boolean created = !profiles.containsKey(profile.name());
+        profiles.put(profile.name(), profile);
+        return new PutProfileResult(profile.name(), created, List.of(), false);
+    }
+
+    @Override
+    public DeleteProfileResult deleteProfile(String name) {
+        calls.add("profiles.delete " + name);
+        profiles.remove(name);
+        return new DeleteProfileResult(name, false);
+    }
+
+    @Override
+    public TunnelInfo connect(String name) throws ControlException {
+        calls.add("connect " + name);
+        maybeFail();
+        states.put(name, TunnelState.CONNECTED);
+        return new TunnelInfo(name, ProfileKind.STATIC_KEY, TunnelState.CONNECTED, "psx0", 0, null, null);
+    }
+
+    @Override
+    public TunnelInfo disconnect(String name) {
+        calls.add("disconnect " + name);
+        states.put(name, TunnelState.DISCONNECTED);
+        return new TunnelInfo(name, ProfileKind.STATIC_KEY, TunnelState.DISCONNECTED, null, 0, null, null);
+    }
+
+    @Override
+    public Status status() {
+        calls.add("status");
+        return new Status(profiles.keySet().stream().map(n -> new TunnelInfo(n, ProfileKind.STATIC_KEY,
+                states.getOrDefault(n, TunnelState.DISCONNECTED), null, 0, null, null)).toList());
+    }
+
+    @Override
+    public SaList securityAssociations(String name) {
+        calls.add("sa " + name);
+        return new SaList(name, List.of());
+    }
+
+    @Override
+    public ProfileSettings settings(String name) {
+        calls.add("settings.get " + name);
+        return settings.getOrDefault(name, ProfileSettings.DEFAULTS);
+    }
+
+    @Override
+    public ProfileSettings updateSettings(String name, ProfileSettings update) throws ControlException {
+        calls.add("settings.set " + name);
+        maybeFail();
+        ProfileSettings merged = settings.getOrDefault(name, ProfileSettings.DEFAULTS).merge(update);
+        settings.put(name, merged);
+        return merged;
+    }
+
+    @Override
+    public void subscribe(EventListener l) {
+        listener = l;
+    }
+
+    @Override
+    public void close() {
+    }
+}
