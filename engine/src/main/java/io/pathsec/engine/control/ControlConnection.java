@@ -25,6 +25,7 @@ import io.pathsec.engine.control.api.Subscribe;
 import io.pathsec.engine.control.api.SubscribeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,12 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
     }
 
     private void serve(JsonElement id, Method method, JsonObject params) {
+        // Log lines written while serving a request about a profile carry its name, so that
+        // subscribers filtering by profile get them (DaemonLogForwarder reads it).
+        JsonElement name = params.get("name");
+        if (name != null && name.isJsonPrimitive()) {
+            MDC.put(ControlDaemon.PROFILE_LOG_KEY, name.getAsString());
+        }
         try {
             Object result = switch (method) {
                 case SUBSCRIBE -> subscribe(params);
@@ -173,6 +180,8 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
             LOG.error("{} failed", method.wireName(), e);
             reply(id, new ControlError(ErrorCode.INTERNAL, method.wireName() + " failed inside the daemon ("
                     + e.getClass().getSimpleName() + "); its log has the details"));
+        } finally {
+            MDC.remove(ControlDaemon.PROFILE_LOG_KEY);
         }
     }
 
