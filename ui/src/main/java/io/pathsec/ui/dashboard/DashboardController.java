@@ -68,8 +68,8 @@ public final class DashboardController {
         saTable.setItems(model.sas());
         saTable.setPlaceholder(new Label("No security associations: the tunnel is not connected."));
         saTable.getColumns().setAll(java.util.List.of(column("Direction", SaRow::direction, 75),
-                column("SPI", SaRow::spi, 100), column("Transform", SaRow::transform, 130),
-                column("Mode", SaRow::mode, 100), column("Endpoints", SaRow::endpoints, 330),
+                column("SPI", SaRow::spi, 100), column("Transform", SaRow::transform, 160),
+                column("Mode", SaRow::mode, 100), column("Endpoints", SaRow::endpoints, 300),
                 column("Packets", SaRow::packets, 80), column("Bytes", SaRow::bytes, 75),
                 column("Drops", SaRow::drops, 140)));
         saTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);

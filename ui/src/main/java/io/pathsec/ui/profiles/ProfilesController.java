@@ -124,6 +124,10 @@ public final class ProfilesController {
                 Map.entry("outSpi", s.outSpi), Map.entry("outKey", s.outKey), Map.entry("inSpi", s.inSpi),
                 Map.entry("inKey", s.inKey), Map.entry("localSelector", s.localSelector),
                 Map.entry("remoteSelector", s.remoteSelector)).forEach((id, f) -> bind(staticForm, id, f));
+        for (String key : java.util.List.of("#outKeyField", "#inKeyField")) {
+            ((TextField) staticForm.lookup(key)).promptTextProperty().bind(Bindings.when(s.keepsStoredKeysProperty())
+                    .then("stored; type to replace").otherwise("hex digits"));
+        }
         RoadWarriorForm r = model.roadWarrior();
         bind(roadWarriorForm, "gateway", r.gateway);
         bind(roadWarriorForm, "identity", r.identity);

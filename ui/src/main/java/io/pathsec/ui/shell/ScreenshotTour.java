@@ -26,9 +26,9 @@ import java.util.function.BooleanSupplier;
  */
 final class ScreenshotTour {
     /** How long to wait for data before photographing what there is. */
-    private static final Duration DATA_WAIT = Duration.seconds(20);
+    private static final Duration DATA_WAIT = Duration.seconds(45);
     /** Throughput samples wanted on the dashboard: a chart with a shape, not a dot. */
-    private static final int CHART_SAMPLES = 12;
+    private static final int CHART_SAMPLES = 30;
     private static final Duration SETTLE = Duration.millis(600);
 
     private final Stage stage;
@@ -62,7 +62,7 @@ final class ScreenshotTour {
     private void next() {
         View view = remaining.poll();
         if (view == null) {
-            Platform.exit();
+            validationShot();
             return;
         }
         main.select(view);
@@ -72,7 +72,29 @@ final class ScreenshotTour {
         });
     }
 
+    /** One more picture: a new profile with typing mistakes, to show the inline messages. */
+    private void validationShot() {
+        main.select(View.PROFILES);
+        var p = model.profiles();
+        p.newProfile();
+        var f = p.staticKey();
+        f.name.valueProperty().set("home office");
+        f.listenAddress.valueProperty().set("192.0.2.10");
+        f.peerAddress.valueProperty().set("vpn.example.org");
+        f.outSpi.valueProperty().set("0x10");
+        f.outKey.valueProperty().set("5ec2e7");
+        p.save(); // refused locally: nothing reaches the daemon
+        after(SETTLE, () -> {
+            write("profiles-validation");
+            Platform.exit();
+        });
+    }
+
     private void write(View view) {
+        write(view.id());
+    }
+
+    private void write(String name) {
         WritableImage image = stage.getScene().snapshot(null);
         int w = (int) image.getWidth();
         int h = (int) image.getHeight();
@@ -82,11 +104,11 @@ final class ScreenshotTour {
         out.setRGB(0, 0, w, h, argb, 0, w);
         try {
             Files.createDirectories(dir);
-            Path file = dir.resolve(view.id() + ".png");
+            Path file = dir.resolve(name + ".png");
             ImageIO.write(out, "png", file.toFile());
             System.out.println("pathsec gui: wrote " + file + " (" + w + "x" + h + ")");
         } catch (IOException e) {
-            System.err.println("pathsec gui: cannot write the screenshot of " + view.id() + ": " + e.getMessage());
+            System.err.println("pathsec gui: cannot write the screenshot " + name + ": " + e.getMessage());
         }
     }
 

@@ -32,8 +32,7 @@ public final class DemoDaemon {
             case 0 -> new String[]{"office", "INFO", "tunnel", "office: 2 SAs up on pathsec0, aes256gcm16 in UDP 4500"};
             case 1 -> new String[]{"office", "WARN", "replay", "SA 0x00002000 inbound: replayed packet, sequence "
                     + seq + " (RFC 4303 §3.4.3)"};
-            case 2 -> new String[]{"branch", "ERROR", "tunnel", "branch: cannot bind 198.51.100.1:4500: Address "
-                    + "already in use; retry after the other program releases it"};
+            case 2 -> new String[]{"branch", "ERROR", "tunnel", "branch: cannot bind 198.51.100.1:4500: Address already in use"};
             case 3 -> new String[]{"office", "INFO", "esp", "SA 0x00001000 outbound: " + seq + " packets sent"};
             case 4 -> new String[]{null, "INFO", "control", "client pathsec-gui subscribed to events"};
             default -> new String[]{"lab", "INFO", "profiles", "lab: profile stored (2 SAs, 1 policy)"};

@@ -12,16 +12,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tunnels without a kernel for the GUI tests and the screenshot daemon: traffic that rises and
- * falls with each counter read (so the chart has a shape), one SA per configured SA, and a
+ * falls over time (so the chart has a shape), one SA per configured SA, and a
  * switch to make the next connect fail with a given reason.
  */
 public final class InMemoryTunnels implements TunnelStarter {
     public final Set<String> up = ConcurrentHashMap.newKeySet();
     public volatile String failWith;
+
+    /**
+     * Packets after t seconds of a transfer that rises and eases off: the integral of
+     * 700 + 300·sin(t/4) packets per second (about 4-11 Mbit/s). A function of time, not of
+     * reads, so status and SA requests do not disturb the rates.
+     */
+    static long sentPackets(double t) {
+        return (long) (700 * t + 1200 * (1 - Math.cos(t / 4)));
+    }
+
+    /** The integral of 1400 + 800·cos(t/5) packets per second (about 7-24 Mbit/s). */
+    static long receivedPackets(double t) {
+        return (long) (1400 * t + 4000 * Math.sin(t / 5));
+    }
 
     @Override
     public RunningTunnel start(TunnelProfile profile) throws IOException {
@@ -31,9 +44,7 @@ public final class InMemoryTunnels implements TunnelStarter {
         }
         StaticKeyProfile p = (StaticKeyProfile) profile;
         up.add(p.name());
-        AtomicLong reads = new AtomicLong();
-        AtomicLong sentPackets = new AtomicLong();
-        AtomicLong receivedPackets = new AtomicLong();
+        long started = System.nanoTime();
         return new RunningTunnel() {
             @Override
             public String device() {
@@ -42,20 +53,18 @@ public final class InMemoryTunnels implements TunnelStarter {
 
             @Override
             public Counters counters() {
-                long n = reads.incrementAndGet();
-                // A transfer that ramps up and eases off: about 2-9 Mbit/s up, 5-25 down.
-                long outThisSecond = 200 + (long) (600 * (1 + Math.sin(n / 4.0)) / 2);
-                long inThisSecond = 500 + (long) (1600 * (1 + Math.cos(n / 5.0)) / 2);
-                long sent = sentPackets.addAndGet(outThisSecond);
-                long received = receivedPackets.addAndGet(inThisSecond);
+                double t = (System.nanoTime() - started) / 1e9;
+                long sent = sentPackets(t);
+                long received = receivedPackets(t);
                 return new Counters(sent, sent * 1350, received, received * 1380, Map.of(),
-                        Map.of("REPLAY", n / 10));
+                        Map.of("REPLAY", (long) (t / 10)));
             }
 
             @Override
             public List<SaInfo> securityAssociations() {
-                long sent = sentPackets.get();
-                long received = receivedPackets.get();
+                double t = (System.nanoTime() - started) / 1e9;
+                long sent = sentPackets(t);
+                long received = receivedPackets(t);
                 return p.config().sas().stream().map(sa -> {
                     boolean out = sa.direction().name().startsWith("OUT");
                     return new SaInfo(String.format("0x%08x", sa.spi()), sa.direction().name().toLowerCase(),
@@ -63,7 +72,7 @@ public final class InMemoryTunnels implements TunnelStarter {
                             p.config().listen().getAddress().getHostAddress() + ":" + p.config().listen().getPort(),
                             p.config().peer().getAddress().getHostAddress() + ":" + p.config().peer().getPort(), true,
                             sa.esn(), sa.replayWindow(), out ? sent : received, out ? sent * 1350 : received * 1380,
-                            out ? Map.of() : Map.of("REPLAY", reads.get() / 10), "2026-11-24T06:00:00Z");
+                            out ? Map.of() : Map.of("REPLAY", (long) (t / 10)), "2026-11-24T06:00:00Z");
                 }).toList();
             }
 
