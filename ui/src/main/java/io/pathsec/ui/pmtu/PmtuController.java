@@ -14,6 +14,7 @@ import java.util.Map;
 /** Binds the Path MTU view: one chart series per SA, or the "no data yet" sentence. */
 public final class PmtuController {
     private final PmtuViewModel model;
+    private final PmtuSettingsViewModel settings;
 
     @FXML
     private Label banner;
@@ -24,8 +25,18 @@ public final class PmtuController {
     @FXML
     private VBox emptyState;
 
-    public PmtuController(PmtuViewModel model) {
+    @FXML
+    private VBox methodBoxes;
+    @FXML
+    private javafx.scene.control.TextField floorField;
+    @FXML
+    private Label floorError;
+    @FXML
+    private Label settingsMessage;
+
+    public PmtuController(PmtuViewModel model, PmtuSettingsViewModel settings) {
         this.model = model;
+        this.settings = settings;
     }
 
     @FXML
@@ -43,6 +54,22 @@ public final class PmtuController {
         pmtuChart.setAnimated(false);
         model.samples().addListener((ListChangeListener<PmtuSample>) c -> redraw());
         redraw();
+
+        for (io.pathsec.engine.control.api.PmtuMethod m : io.pathsec.engine.control.api.PmtuMethod.values()) {
+            javafx.scene.control.CheckBox box = new javafx.scene.control.CheckBox(PmtuSettingsViewModel.describe(m));
+            box.setId("pmtu-method-" + m.name().toLowerCase().replace('_', '-'));
+            box.selectedProperty().bindBidirectional(settings.methodProperty(m));
+            methodBoxes.getChildren().add(box);
+        }
+        floorField.textProperty().bindBidirectional(settings.floor.valueProperty());
+        floorError.textProperty().bind(settings.floor.errorProperty());
+        settingsMessage.textProperty().bind(settings.messageProperty());
+        settings.load();
+    }
+
+    @FXML
+    private void applySettings() {
+        settings.apply();
     }
 
     private void redraw() {

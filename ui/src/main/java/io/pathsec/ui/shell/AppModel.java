@@ -7,6 +7,7 @@ import io.pathsec.ui.daemon.EventPump;
 import io.pathsec.ui.dashboard.DashboardViewModel;
 import io.pathsec.ui.icmp.IcmpViewModel;
 import io.pathsec.ui.log.LogViewModel;
+import io.pathsec.ui.pmtu.PmtuSettingsViewModel;
 import io.pathsec.ui.pmtu.PmtuViewModel;
 import io.pathsec.ui.profiles.ProfilesViewModel;
 import io.pathsec.ui.state.TunnelStateStore;
@@ -25,6 +26,7 @@ public final class AppModel {
     private final ConnectionViewModel connection;
     private final DashboardViewModel dashboard;
     private final PmtuViewModel pmtu;
+    private final PmtuSettingsViewModel pmtuSettings;
     private final IcmpViewModel icmp;
     private final LogViewModel log = new LogViewModel();
     private final EventPump events;
@@ -37,6 +39,7 @@ public final class AppModel {
         connection = new ConnectionViewModel(daemon, work, store);
         dashboard = new DashboardViewModel(daemon, work, store);
         pmtu = new PmtuViewModel(store);
+        pmtuSettings = new PmtuSettingsViewModel(daemon, work, store);
         icmp = new IcmpViewModel(daemon, work, store);
         log.selectedProfileProperty().bind(store.selectedProfileProperty());
         events = new EventPump(uiThread, lost -> store.daemonLost(lost.summary()));
@@ -80,6 +83,10 @@ public final class AppModel {
 
     public PmtuViewModel pmtu() {
         return pmtu;
+    }
+
+    public PmtuSettingsViewModel pmtuSettings() {
+        return pmtuSettings;
     }
 
     public IcmpViewModel icmp() {

@@ -60,7 +60,7 @@ public final class ViewLoader {
             return new DashboardController(model.dashboard());
         }
         if (type == PmtuController.class) {
-            return new PmtuController(model.pmtu());
+            return new PmtuController(model.pmtu(), model.pmtuSettings());
         }
         if (type == IcmpController.class) {
             return new IcmpController(model.icmp());

@@ -186,10 +186,18 @@ class GuiAgainstDaemonTest {
     }
 
     @Test
-    void thePmtuViewWaitsForData() {
+    void thePmtuViewWaitsForDataAndStoresItsSettings() throws Exception {
         robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT3);
         eventually("the empty state", () -> fx.isShown("#pmtuEmpty"));
         assertFalse(fx.isShown("#pmtuChart"));
         assertFalse(fx.isShown("#blackHoleBanner"));
+        eventually("the stored floor", () -> fx.text("#pmtuFloorField").equals("1280"));
+        robot.clickOn("#pmtu-method-tcp-mss");
+        fx.setText("#pmtuFloorField", "1350");
+        robot.clickOn("#pmtuApply");
+        eventuallyOff("TCP-MSS and the floor stored", () -> {
+            var s = d.client.settings("lab").settings();
+            return s.pmtuFloor() == 1350 && s.pmtuMethods().contains(io.pathsec.engine.control.api.PmtuMethod.TCP_MSS);
+        });
     }
 }
