@@ -40,6 +40,8 @@ public final class ProfilesController {
     @FXML
     private Button deleteButton;
     @FXML
+    private Button duplicateButton;
+    @FXML
     private Label formTitle;
     @FXML
     private ChoiceBox<ProfileKindChoice> kindChoice;
@@ -93,6 +95,21 @@ public final class ProfilesController {
         var nothingSelected = profileList.getSelectionModel().selectedItemProperty().isNull();
         editButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
         deleteButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
+        duplicateButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
+        // Shortcuts while this view is shown: Ctrl+N a new profile, Ctrl+S save the form.
+        profileList.sceneProperty().addListener((o, was, now) -> {
+            var keys = java.util.Map.<javafx.scene.input.KeyCombination, Runnable>of(
+                    new javafx.scene.input.KeyCodeCombination(KeyCode.N, javafx.scene.input.KeyCombination.SHORTCUT_DOWN),
+                    this::newProfile,
+                    new javafx.scene.input.KeyCodeCombination(KeyCode.S, javafx.scene.input.KeyCombination.SHORTCUT_DOWN),
+                    this::save);
+            if (was != null) {
+                keys.keySet().forEach(was.getAccelerators()::remove);
+            }
+            if (now != null) {
+                now.getAccelerators().putAll(keys);
+            }
+        });
 
         kindChoice.setItems(FXCollections.observableArrayList(ProfileKindChoice.values()));
         kindChoice.valueProperty().bindBidirectional(model.kindProperty());
@@ -184,6 +201,14 @@ public final class ProfilesController {
         ProfileSummary p = profileList.getSelectionModel().getSelectedItem();
         if (p != null) {
             model.edit(p.name());
+        }
+    }
+
+    @FXML
+    private void duplicateSelected() {
+        ProfileSummary p = profileList.getSelectionModel().getSelectedItem();
+        if (p != null) {
+            model.duplicate(p.name());
         }
     }
 

@@ -136,6 +136,35 @@ public final class ProfilesViewModel {
         });
     }
 
+    /** A new profile that starts as a copy of a stored one, under a free name, without its keys. */
+    public void duplicate(String name) {
+        if (name == null) {
+            return;
+        }
+        busy.set(true);
+        work.run(() -> daemon.profile(name), p -> {
+            busy.set(false);
+            editing.set(null);
+            formError.set(null);
+            kind.set(ProfileKindChoice.STATIC_KEY);
+            staticKey.loadAsCopy(p.config(), freeName(name + "-copy"));
+            notice.set("Copied " + name + ". Enter the keys again: stored keys never leave the PathSec service.");
+        }, e -> {
+            busy.set(false);
+            formError.set(UserWords.of(e).summary());
+        });
+    }
+
+    private String freeName(String wanted) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        profiles.forEach(p -> taken.add(p.name()));
+        String candidate = wanted;
+        for (int i = 2; taken.contains(candidate) && i < 1000; i++) {
+            candidate = wanted + "-" + i;
+        }
+        return candidate;
+    }
+
     /** Checks the form, then asks the daemon to store it. */
     public void save() {
         notice.set(null);

@@ -130,6 +130,19 @@ public final class StaticKeyForm {
         remoteSelector.reset(text(policy, "remote"));
     }
 
+    /**
+     * Fills the form from a stored profile as the start of a new one. Keys are write-only, so a
+     * copy cannot take them over: the user types them again.
+     */
+    public void loadAsCopy(JsonObject config, String newName) {
+        load(config);
+        keepsStoredKeys.set(false);
+        name.reset(newName);
+        // Two tunnels must never share keys: with AES-GCM both would reuse nonces under one key.
+        outKey.reset("");
+        inKey.reset("");
+    }
+
     /** Runs every field's rule; true when the form may be sent. */
     public boolean validate() {
         boolean ok = true;

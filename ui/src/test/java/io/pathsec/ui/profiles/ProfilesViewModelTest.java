@@ -93,6 +93,22 @@ class ProfilesViewModelTest {
     }
 
     @Test
+    void aDuplicateIsANewProfileThatNeedsItsKeysAgain() {
+        daemon.profiles.put("lab", Profile.of("lab", ProfileKind.STATIC_KEY,
+                TestProfiles.staticKey("lab", "psx1", "198.18.7.1", "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")));
+        daemon.profiles.put("lab-copy", Profile.of("lab-copy", ProfileKind.STATIC_KEY,
+                TestProfiles.staticKey("lab-copy", "psx2", "198.18.7.1", "198.18.7.3", "10.77.0.0/24", "10.79.0.0/24")));
+        model.refresh();
+        model.duplicate("lab");
+        assertNull(model.editingProperty().get());
+        assertEquals("lab-copy-2", model.staticKey().name.value(), "a free name");
+        assertEquals("198.18.7.2", model.staticKey().peerAddress.value());
+        assertFalse(model.staticKey().validate(), "keys must be typed again");
+        assertTrue(model.staticKey().outKey.error().startsWith("Required"));
+        assertTrue(model.noticeProperty().get().contains("Enter the keys again"));
+    }
+
+    @Test
     void deleteForgetsTheProfileEverywhere() {
         daemon.profiles.put("lab", Profile.of("lab", ProfileKind.STATIC_KEY,
                 TestProfiles.staticKey("lab", "psx1", "198.18.7.1", "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")));

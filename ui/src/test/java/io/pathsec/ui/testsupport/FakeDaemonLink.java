@@ -59,7 +59,13 @@ public final class FakeDaemonLink implements DaemonLink {
         if (p == null) {
             throw new ControlException(new ControlError(ErrorCode.NOT_FOUND, "no profile " + name));
         }
-        return p;
+        // Secrets are write-only, as in the daemon.
+        com.google.gson.JsonObject config = p.config().deepCopy();
+        if (config.has("sas")) {
+            config.getAsJsonArray("sas").forEach(sa -> sa.getAsJsonObject().addProperty("key",
+                    io.pathsec.engine.control.api.ControlProtocol.STORED_SECRET));
+        }
+        return new Profile(p.name(), p.kind(), config, p.settings(), List.of("sas[0].key", "sas[1].key"));
     }
 
     @Override

@@ -60,11 +60,24 @@ public final class Fx {
 
     /** The node of that id in the window's current scene that is showing (views not shown are detached). */
     public Node shown(String query) {
-        return robot.lookup(query).match(n -> n.getScene() != null && n.isVisible()).query();
+        return robot.lookup(query).match(Fx::showing).query();
     }
 
     public boolean isShown(String query) {
-        return on(() -> robot.lookup(query).match(n -> n.getScene() != null && n.isVisible()).tryQuery().isPresent());
+        return on(() -> robot.lookup(query).match(Fx::showing).tryQuery().isPresent());
+    }
+
+    /** In a scene, and neither it nor any ancestor hidden. */
+    private static boolean showing(Node n) {
+        if (n.getScene() == null) {
+            return false;
+        }
+        for (Node p = n; p != null; p = p.getParent()) {
+            if (!p.isVisible()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String text(String query) {
