@@ -38,6 +38,9 @@ public final class MainWindowController {
     private Label tunnelState;
     @FXML
     private Label statusLine;
+    @FXML
+    private javafx.scene.control.Button reconnectButton;
+    private Runnable onReconnect = () -> { };
 
     MainWindowController(AppModel model, ViewLoader loader) {
         this.model = model;
@@ -79,6 +82,15 @@ public final class MainWindowController {
                 .otherwise(store.daemonProblemProperty()));
         store.daemonProblemProperty().addListener((o, was, now) ->
                 statusLine.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("problem"), now != null));
+        var lost = store.daemonProblemProperty().isNotNull();
+        reconnectButton.visibleProperty().bind(lost);
+        reconnectButton.managedProperty().bind(lost);
+        reconnectButton.setOnAction(e -> onReconnect.run());
+    }
+
+    /** What the Reconnect button (shown only while the daemon is lost) does. */
+    void setOnReconnect(Runnable action) {
+        onReconnect = action;
     }
 
     /** Ctrl+1…5 jump to a view; called once the scene exists. */

@@ -72,6 +72,10 @@ public final class PathSecWindow {
     }
 
     private void reach() {
+        if (link != null) {
+            link.close(); // a lost daemon's link: its reader has ended, its requests would fail
+            link = null;
+        }
         scene.setRoot(message("Connecting to the PathSec service…", null));
         work.run(() -> ControlClientLink.connect(options.socket(), "pathsec-gui " + options.version()),
                 this::showMain, e -> showUnavailable(UserWords.of(e)));
@@ -85,6 +89,7 @@ public final class PathSecWindow {
         main = loader.mainWindow();
         scene.setRoot(root);
         main.installShortcuts();
+        main.setOnReconnect(this::reach);
         model.start();
         if (options.screenshotDir() != null) {
             new ScreenshotTour(stage, main, model, options.screenshotDir()).start();

@@ -125,6 +125,18 @@ class GuiAgainstDaemonTest {
     }
 
     @Test
+    void aLostDaemonIsToldAndTheWindowReconnects() throws Exception {
+        assertFalse(fx.isShown("#reconnectButton"));
+        d.stop();
+        eventually("the loss in the status line", () -> fx.text("#statusLine").startsWith("Lost contact"));
+        assertTrue(fx.isShown("#reconnectButton"));
+        d.restart();
+        robot.clickOn("#reconnectButton");
+        eventually("the profiles again", () -> profileNames().contains("lab")
+                && fx.text("#statusLine").startsWith("Connected to the PathSec service"));
+    }
+
+    @Test
     void theIcmpOptionIsStoredThroughSettings() throws Exception {
         robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT4);
         eventually("the ICMP view with lab's stored option", () -> fx.text("#icmpMessage").startsWith("Stored for lab"));

@@ -20,15 +20,29 @@ public final class GuiTestDaemon implements AutoCloseable {
     public final Path dir;
     public final Path socket;
     public final InMemoryTunnels tunnels = new InMemoryTunnels();
-    public final ControlDaemon daemon;
-    public final ControlClient client;
+    public ControlDaemon daemon;
+    public ControlClient client;
 
     public GuiTestDaemon() throws IOException {
         dir = Files.createTempDirectory("pathsec-gui-");
         socket = dir.resolve("run/control.sock");
+        start();
+    }
+
+    private void start() throws IOException {
         daemon = ControlDaemon.start(DaemonOptions.standard(socket, dir.resolve("state"), "gui-test")
                 .withStarter(tunnels));
         client = ControlClient.connect(socket);
+    }
+
+    /** Stops the daemon; {@link #restart()} brings it back on the same socket and profiles. */
+    public void stop() {
+        client.close();
+        daemon.close();
+    }
+
+    public void restart() throws IOException {
+        start();
     }
 
     public void addStaticKey(String name, String tun) throws Exception {
@@ -38,8 +52,7 @@ public final class GuiTestDaemon implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        client.close();
-        daemon.close();
+        stop();
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
