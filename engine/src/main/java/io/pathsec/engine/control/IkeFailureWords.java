@@ -11,7 +11,11 @@ final class IkeFailureWords {
     }
 
     static String of(IkeSessionException e) {
-        return words(e.reason()) + ": " + e.getMessage();
+        String words = words(e.reason());
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        // Some session messages already start with the words ("authentication failed: …"): say them once.
+        return message.regionMatches(true, 0, words, 0, words.length()) ? message
+                : message.isEmpty() ? words : words + ": " + message;
     }
 
     static String words(IkeSessionException.Reason reason) {
