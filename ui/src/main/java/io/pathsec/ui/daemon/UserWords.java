@@ -60,6 +60,16 @@ public final class UserWords {
         if (r.contains("/dev/net/tun") || r.contains("no such device")) {
             return "The tunnel could not start: this computer has no TUN driver (/dev/net/tun).";
         }
+        if (r.contains("traffic selectors refused")) {
+            return "The gateway refused the networks this profile asks for (traffic selectors). "
+                    + "Check the split-tunnel networks.";
+        }
+        if (r.contains("no virtual address")) {
+            return "The gateway gave this computer no address inside the tunnel.";
+        }
+        if (r.contains("closed by the gateway")) {
+            return "The gateway closed the connection.";
+        }
         if (r.contains("unreachable") || r.contains("timed out") || r.contains("no answer")) {
             return "The gateway could not be reached. Check the gateway address and your network.";
         }

@@ -120,8 +120,8 @@ public final class ProfilesController {
         roadWarriorForm.visibleProperty().bind(roadWarrior);
         roadWarriorForm.managedProperty().bind(roadWarrior);
         kindHint.textProperty().bind(Bindings.when(roadWarrior)
-                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key. "
-                        + "(Saving needs IKEv2 support in the PathSec service, which is still being built.)")
+                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; proposals and "
+                        + "timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
                 .otherwise(Bindings.when(model.staticKey().keepsStoredKeysProperty())
                         .then("Manually keyed SAs. Leave a key empty to keep the one the PathSec service stores.")
                         .otherwise("Manually keyed SAs for the lab and bring-up: both ends need the same SPIs "
@@ -146,6 +146,10 @@ public final class ProfilesController {
                     .then("stored; type to replace").otherwise("hex digits"));
         }
         RoadWarriorForm r = model.roadWarrior();
+        ((TextField) roadWarriorForm.lookup("#pskField")).promptTextProperty().bind(Bindings.when(
+                r.keepsStoredPskProperty()).then("stored; type to replace").otherwise("at least 16 characters"));
+        bind(roadWarriorForm, "rwName", r.name);
+        bind(roadWarriorForm, "remoteId", r.remoteId);
         bind(roadWarriorForm, "gateway", r.gateway);
         bind(roadWarriorForm, "identity", r.identity);
         bind(roadWarriorForm, "psk", r.psk);

@@ -128,8 +128,13 @@ public final class ProfilesViewModel {
             editing.set(p.name());
             formError.set(null);
             notice.set(then);
-            kind.set(ProfileKindChoice.STATIC_KEY);
-            staticKey.load(p.config());
+            if (p.kind() == ProfileKind.IKEV2_PSK) {
+                kind.set(ProfileKindChoice.ROAD_WARRIOR);
+                roadWarrior.load(p.name(), p.config());
+            } else {
+                kind.set(ProfileKindChoice.STATIC_KEY);
+                staticKey.load(p.config());
+            }
         }, e -> {
             busy.set(false);
             formError.set(UserWords.of(e).summary());
@@ -146,8 +151,15 @@ public final class ProfilesViewModel {
             busy.set(false);
             editing.set(null);
             formError.set(null);
-            kind.set(ProfileKindChoice.STATIC_KEY);
-            staticKey.loadAsCopy(p.config(), freeName(name + "-copy"));
+            if (p.kind() == ProfileKind.IKEV2_PSK) {
+                kind.set(ProfileKindChoice.ROAD_WARRIOR);
+                roadWarrior.load(freeName(name + "-copy"), p.config());
+                roadWarrior.keepsStoredPskProperty().set(false);
+                roadWarrior.psk.reset("");
+            } else {
+                kind.set(ProfileKindChoice.STATIC_KEY);
+                staticKey.loadAsCopy(p.config(), freeName(name + "-copy"));
+            }
             notice.set("Copied " + name + ". Enter the keys again: stored keys never leave the PathSec service.");
         }, e -> {
             busy.set(false);
@@ -169,20 +181,15 @@ public final class ProfilesViewModel {
     public void save() {
         notice.set(null);
         formError.set(null);
-        if (kind.get() == ProfileKindChoice.ROAD_WARRIOR) {
-            if (roadWarrior.validate()) {
-                formError.set("This PathSec service cannot store road-warrior profiles yet: IKEv2 support is "
-                        + "still being built. Use a static-key profile for now.");
-            }
-            return;
-        }
-        if (!staticKey.validate()) {
+        boolean roadWarriorForm = kind.get() == ProfileKindChoice.ROAD_WARRIOR;
+        if (!(roadWarriorForm ? roadWarrior.validate() : staticKey.validate())) {
             formError.set("Some fields need attention; see the messages next to them.");
             return;
         }
-        String name = staticKey.name.value();
+        String name = roadWarriorForm ? roadWarrior.name.value() : staticKey.name.value();
         boolean replace = name.equals(editing.get());
-        Profile profile = Profile.of(name, ProfileKind.STATIC_KEY, staticKey.toConfig());
+        Profile profile = roadWarriorForm ? Profile.of(name, ProfileKind.IKEV2_PSK, roadWarrior.toConfig())
+                : Profile.of(name, ProfileKind.STATIC_KEY, staticKey.toConfig());
         busy.set(true);
         work.run(() -> daemon.putProfile(profile, replace), r -> saved(r), this::rejected);
     }
@@ -202,7 +209,8 @@ public final class ProfilesViewModel {
     private void rejected(Throwable e) {
         busy.set(false);
         if (e instanceof ControlException c && c.code() == ErrorCode.INVALID_PROFILE) {
-            staticKey.fieldFor(c.error().field()).ifPresentOrElse(
+            (kind.get() == ProfileKindChoice.ROAD_WARRIOR ? roadWarrior.fieldFor(c.error().field())
+                    : staticKey.fieldFor(c.error().field())).ifPresentOrElse(
                     f -> {
                         f.reject(capitalise(c.getMessage()));
                         formError.set("The PathSec service did not accept the profile; see the marked field.");

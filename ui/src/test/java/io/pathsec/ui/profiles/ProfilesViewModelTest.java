@@ -79,17 +79,20 @@ class ProfilesViewModelTest {
     }
 
     @Test
-    void roadWarriorProfilesAreCheckedButNotSentYet() {
+    void roadWarriorProfilesAreStoredAsIkev2Psk() {
         model.kindProperty().set(ProfileKindChoice.ROAD_WARRIOR);
         model.save();
-        assertNull(model.formErrorProperty().get(), "field messages first");
+        assertTrue(model.formErrorProperty().get().contains("need attention"));
         assertTrue(model.roadWarrior().gateway.error() != null);
+        model.roadWarrior().name.valueProperty().set("home");
         model.roadWarrior().gateway.valueProperty().set("vpn.example.org");
         model.roadWarrior().identity.valueProperty().set("alice");
         model.roadWarrior().psk.valueProperty().set("a pre-shared key long enough");
         model.save();
-        assertTrue(model.formErrorProperty().get().contains("IKEv2"));
-        assertTrue(daemon.profiles.isEmpty());
+        assertEquals(ProfileKind.IKEV2_PSK, daemon.profiles.get("home").kind());
+        assertEquals(ProfileKindChoice.ROAD_WARRIOR, model.kindProperty().get(), "reloaded in its own form");
+        assertEquals("", model.roadWarrior().psk.value(), "the stored PSK is not shown back");
+        assertTrue(model.roadWarrior().keepsStoredPskProperty().get());
     }
 
     @Test

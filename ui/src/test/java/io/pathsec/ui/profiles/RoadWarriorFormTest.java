@@ -1,9 +1,14 @@
 package io.pathsec.ui.profiles;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.pathsec.engine.control.api.ControlProtocol;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoadWarriorFormTest {
@@ -11,10 +16,11 @@ class RoadWarriorFormTest {
     void fieldsAreCheckedAndSplitRoutesOnlyMatterForASplitTunnel() {
         RoadWarriorForm f = new RoadWarriorForm();
         assertFalse(f.validate());
+        f.name.valueProperty().set("home");
         f.gateway.valueProperty().set("vpn.example.org");
         f.identity.valueProperty().set("alice@example.org");
         f.psk.valueProperty().set("short");
-        assertTrue(f.psk.error().contains("at least 20"), f.psk.error());
+        assertTrue(f.psk.error().contains("at least 16"), f.psk.error());
         f.psk.valueProperty().set("correct horse battery staple");
         assertTrue(f.validate(), "a full tunnel needs no networks");
         f.fullTunnelProperty().set(false);
@@ -23,5 +29,41 @@ class RoadWarriorFormTest {
         assertNull(f.splitRoutes.error());
         f.gateway.valueProperty().set("not a host!");
         assertTrue(f.gateway.error().startsWith("Not a host"));
+    }
+
+    @Test
+    void theDocumentFollowsTheIkev2ProfileSchema() {
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.gateway.valueProperty().set("vpn.example.org");
+        f.identity.valueProperty().set("alice@example.org");
+        f.psk.valueProperty().set("correct horse battery staple");
+        JsonObject full = f.toConfig();
+        assertEquals("alice@example.org", full.get("localId").getAsString());
+        assertFalse(full.has("remoteTs"), "a full tunnel asks for everything");
+        assertFalse(full.has("remoteId"));
+        f.fullTunnelProperty().set(false);
+        f.splitRoutes.valueProperty().set("10.0.0.0/8, 192.168.10.0/24");
+        f.remoteId.valueProperty().set("vpn.example.org");
+        JsonObject split = f.toConfig();
+        assertEquals(2, split.getAsJsonArray("remoteTs").size());
+        assertEquals("vpn.example.org", split.get("remoteId").getAsString());
+    }
+
+    @Test
+    void aStoredProfileKeepsItsPskAndItsProposals() {
+        JsonObject stored = JsonParser.parseString("{\"gateway\":\"vpn.example.org\",\"localId\":\"alice\","
+                + "\"psk\":\"@stored\",\"espProposals\":[\"chacha20poly1305\"],\"remoteTs\":[\"10.0.0.0/8\"]}")
+                .getAsJsonObject();
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.load("home", stored);
+        assertEquals("", f.psk.value());
+        assertFalse(f.fullTunnelProperty().get());
+        assertEquals("10.0.0.0/8", f.splitRoutes.value());
+        assertTrue(f.validate(), "an empty PSK keeps the stored one");
+        JsonObject c = f.toConfig();
+        assertEquals(ControlProtocol.STORED_SECRET, c.get("psk").getAsString());
+        assertEquals("chacha20poly1305", c.getAsJsonArray("espProposals").get(0).getAsString());
+        assertSame(f.psk, f.fieldFor("config.psk").orElseThrow());
+        assertSame(f.splitRoutes, f.fieldFor("config.remoteTs[0]").orElseThrow());
     }
 }

@@ -65,7 +65,10 @@ public final class FakeDaemonLink implements DaemonLink {
             config.getAsJsonArray("sas").forEach(sa -> sa.getAsJsonObject().addProperty("key",
                     io.pathsec.engine.control.api.ControlProtocol.STORED_SECRET));
         }
-        return new Profile(p.name(), p.kind(), config, p.settings(), List.of("sas[0].key", "sas[1].key"));
+        if (config.has("psk")) {
+            config.addProperty("psk", io.pathsec.engine.control.api.ControlProtocol.STORED_SECRET);
+        }
+        return new Profile(p.name(), p.kind(), config, p.settings(), List.of());
     }
 
     @Override
