@@ -113,6 +113,29 @@ public final class ConnectionViewModel {
         });
     }
 
+    /**
+     * Takes every event (on the FX thread): the steps of a connect (IKE_SA_INIT, IKE_AUTH, …)
+     * become the progress line while the selected tunnel comes up.
+     */
+    public void accept(io.pathsec.engine.control.api.ControlEvent event) {
+        if (event instanceof io.pathsec.engine.control.api.TunnelProgress p
+                && p.profile().equals(store.selectedProfileProperty().get())) {
+            TunnelSnapshot t = store.tunnel(p.profile());
+            if (requestPending.get() || t != null && t.state() == TunnelState.CONNECTING) {
+                progress.set(step(p.step()) + (p.detail() == null || p.detail().isEmpty() ? "" : ": " + p.detail()));
+            }
+        }
+    }
+
+    static String step(io.pathsec.engine.control.api.ConnectStep s) {
+        return switch (s) {
+            case RESOLVING -> "Finding the gateway";
+            case IKE_SA_INIT -> "Agreeing on algorithms and keys (IKE_SA_INIT)";
+            case IKE_AUTH -> "Authenticating (IKE_AUTH)";
+            case INSTALLING -> "Installing the tunnel";
+        };
+    }
+
     private void refreshStatus() {
         work.run(daemon::status, store::reset, e -> { });
     }

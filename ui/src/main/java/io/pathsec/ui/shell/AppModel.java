@@ -45,6 +45,7 @@ public final class AppModel {
         events = new EventPump(uiThread, lost -> store.daemonLost(lost.summary()));
         // The store first: views reading it from the other sinks see the event's effect.
         events.addSink(store::apply);
+        events.addSink(connection::accept);
         events.addSink(dashboard::accept);
         events.addSink(pmtu::accept);
         events.addSink(log::accept);

@@ -62,6 +62,20 @@ class ConnectionViewModelTest {
     }
 
     @Test
+    void theStepsOfAConnectAreTheProgressLine() {
+        store.apply(new TunnelStateChanged("office", 1, TunnelState.CONNECTING, TunnelState.DISCONNECTED, null, null));
+        model.accept(new io.pathsec.engine.control.api.TunnelProgress("office", 2,
+                io.pathsec.engine.control.api.ConnectStep.IKE_SA_INIT, "IKE_SA_INIT to 192.0.2.1:500 (KE CURVE25519)"));
+        assertEquals("Agreeing on algorithms and keys (IKE_SA_INIT): IKE_SA_INIT to 192.0.2.1:500 (KE CURVE25519)",
+                model.progressProperty().get());
+        model.accept(new io.pathsec.engine.control.api.TunnelProgress("lab", 3,
+                io.pathsec.engine.control.api.ConnectStep.IKE_AUTH, ""));
+        assertTrue(model.progressProperty().get().contains("IKE_SA_INIT"), "another profile's steps are not ours");
+        store.apply(new TunnelStateChanged("office", 4, TunnelState.CONNECTED, TunnelState.CONNECTING, "psike0", null));
+        assertNull(model.progressProperty().get());
+    }
+
+    @Test
     void aFailureReportedByEventShowsToo() {
         store.apply(new TunnelStateChanged("office", 1, TunnelState.FAILED, TunnelState.CONNECTING, null,
                 "TUN device psx0 is busy"));
