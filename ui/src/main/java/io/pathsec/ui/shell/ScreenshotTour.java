@@ -86,8 +86,26 @@ final class ScreenshotTour {
         p.save(); // refused locally: nothing reaches the daemon
         after(SETTLE, () -> {
             write("profiles-validation");
-            Platform.exit();
+            roadWarriorShot();
         });
+    }
+
+    /** The road-warrior form filled from a stored IKEv2 profile, when the daemon has one. */
+    private void roadWarriorShot() {
+        var p = model.profiles();
+        var ikev2 = p.profiles().stream()
+                .filter(s -> s.kind() == io.pathsec.engine.control.api.ProfileKind.IKEV2_PSK).findFirst();
+        if (ikev2.isEmpty()) {
+            Platform.exit();
+            return;
+        }
+        String name = ikev2.get().name();
+        model.store().selectedProfileProperty().set(name);
+        p.edit(name);
+        waitFor(() -> name.equals(p.editingProperty().get()), () -> after(SETTLE, () -> {
+            write("profiles-road-warrior");
+            Platform.exit();
+        }));
     }
 
     private void write(View view) {

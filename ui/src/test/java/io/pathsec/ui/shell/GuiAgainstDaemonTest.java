@@ -120,6 +120,29 @@ class GuiAgainstDaemonTest {
         assertTrue(d.client.getProfile("office").storedSecrets().contains("sas[0].key"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRoadWarriorProfileIsStoredAsIkev2Psk() throws Exception {
+        robot.clickOn("#newButton");
+        Fx.run(() -> ((ChoiceBox<io.pathsec.ui.profiles.ProfileKindChoice>) fx.shown("#kindChoice"))
+                .setValue(io.pathsec.ui.profiles.ProfileKindChoice.ROAD_WARRIOR));
+        eventually("the road-warrior form", () -> fx.isShown("#gatewayField") && !fx.isShown("#outSpiField"));
+        robot.clickOn("#rwNameField").write("home");
+        fx.setText("#gatewayField", "vpn.example.org");
+        fx.setText("#identityField", "alice@example.org");
+        robot.clickOn("#pskField").write("short");
+        assertTrue(fx.text("#pskError").contains("at least 16"), fx.text("#pskError"));
+        fx.setText("#pskField", "correct horse battery staple");
+        robot.clickOn("#splitTunnelRadio");
+        fx.setText("#splitRoutesField", "10.0.0.0/8");
+        robot.clickOn("#saveButton");
+        eventually("home in the list", () -> profileNames().contains("home"));
+        var stored = d.client.getProfile("home");
+        assertEquals(io.pathsec.engine.control.api.ProfileKind.IKEV2_PSK, stored.kind());
+        assertEquals("10.0.0.0/8", stored.config().getAsJsonArray("remoteTs").get(0).getAsString());
+        assertEquals("@stored", stored.config().get("psk").getAsString());
+    }
+
     private java.util.List<String> profileNamesOff() throws Exception {
         return d.client.listProfiles().profiles().stream().map(ProfileSummary::name).toList();
     }
