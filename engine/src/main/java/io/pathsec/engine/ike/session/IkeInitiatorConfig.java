@@ -16,12 +16,14 @@ import java.util.Objects;
  * @param remoteIdentity   the identity the gateway must prove, or null to accept any
  * @param requestVirtualIp send CP(CFG_REQUEST) for INTERNAL_IP4_ADDRESS and DNS (§2.19)
  * @param remoteTs         TSr to propose; the gateway may narrow it (§2.9)
+ * @param mode             tunnel or transport mode (§1.3.1), and whether tunnel mode is an acceptable answer
  */
 public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
                                  IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
                                  List<EspTransform> espTransforms, boolean requestVirtualIp,
-                                 List<TrafficSelector> remoteTs) {
+                                 List<TrafficSelector> remoteTs, ChildSaModeRequest mode) {
     public IkeInitiatorConfig {
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(localIdentity, "localIdentity");
@@ -36,6 +38,15 @@ public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gate
         if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
             throw new IllegalArgumentException("at least one IKE and one ESP proposal are needed");
         }
+    }
+
+    /** A tunnel-mode configuration. */
+    public IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
+                              IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                              List<EspTransform> espTransforms, boolean requestVirtualIp,
+                              List<TrafficSelector> remoteTs) {
+        this(local, gateway, localIdentity, remoteIdentity, psk, ikeSuites, espTransforms, requestVirtualIp, remoteTs,
+                ChildSaModeRequest.TUNNEL);
     }
 
     @Override

@@ -10,10 +10,15 @@ import java.util.Objects;
 /**
  * A gateway's settings for one road-warrior connection: its address and identity, the PSK any
  * client must prove, what it accepts, the networks it protects (TSr) and the virtual address pool.
+ *
+ * @param pool               virtual addresses for CP requests (§2.19), or null to refuse them
+ *                           (host-to-host responders)
+ * @param allowTransportMode whether a USE_TRANSPORT_MODE request is granted (§1.3.1); when not,
+ *                           the CHILD_SA is created in tunnel mode
  */
 public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
                                  List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                                 List<TrafficSelector> localTs, AddressPool pool) {
+                                 List<TrafficSelector> localTs, AddressPool pool, boolean allowTransportMode) {
     public IkeResponderConfig {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(localIdentity, "localIdentity");
@@ -21,7 +26,13 @@ public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdent
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         localTs = List.copyOf(localTs);
-        Objects.requireNonNull(pool, "pool");
+    }
+
+    /** A road-warrior gateway's configuration: tunnel mode only. */
+    public IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
+                              List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                              List<TrafficSelector> localTs, AddressPool pool) {
+        this(local, localIdentity, psk, ikeSuites, espTransforms, localTs, Objects.requireNonNull(pool, "pool"), false);
     }
 
     @Override
