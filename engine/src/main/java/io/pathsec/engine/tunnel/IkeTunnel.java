@@ -214,7 +214,7 @@ public final class IkeTunnel implements AutoCloseable {
     }
 
     /** The smallest list of CIDR prefixes covering low..high (routes need prefixes, TS are ranges). */
-    static List<String> prefixes(InetAddress low, InetAddress high) {
+    public static List<String> prefixes(InetAddress low, InetAddress high) {
         int bits = low.getAddress().length * 8;
         BigInteger lo = new BigInteger(1, low.getAddress());
         BigInteger hi = new BigInteger(1, high.getAddress());

@@ -70,6 +70,15 @@ public final class RoutingSetup implements AutoCloseable {
         }
     }
 
+    /** Removes a route added by {@link #addRoute} or {@link #addPolicyRoute} (a client left); quiet if gone. */
+    public void removeRoute(String prefix, boolean policyRouted) {
+        List<String> cmd = new ArrayList<>(List.of("ip", family(prefix), "route", "del", prefix, "dev", device));
+        if (policyRouted) {
+            cmd.addAll(List.of("table", Integer.toString(TABLE)));
+        }
+        runQuietly(cmd);
+    }
+
     private static String family(String prefix) {
         return prefix.contains(":") ? "-6" : "-4";
     }

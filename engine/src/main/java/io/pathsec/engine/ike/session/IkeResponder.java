@@ -242,8 +242,14 @@ public final class IkeResponder {
                 return established(sa, peerId, answer, null, null);
             }
             leasedTo = peerId;
-            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, List.of(
-                    ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip))));
+            List<ConfigAttribute> reply = new ArrayList<>();
+            reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip));
+            for (InetAddress server : config.dns()) {
+                if (server.getAddress().length == 4) {
+                    reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_DNS, server));
+                }
+            }
+            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, reply));
         }
         Optional<EspProposal.Selected> esp = request.first(IkeSaPayload.class)
                 .flatMap(p -> EspProposal.select(config.espTransforms(), p));

@@ -3,6 +3,7 @@ package io.pathsec.engine.ike.session;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.message.TrafficSelector;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +16,12 @@ import java.util.Objects;
  *                           (host-to-host responders)
  * @param allowTransportMode whether a USE_TRANSPORT_MODE request is granted (§1.3.1); when not,
  *                           the CHILD_SA is created in tunnel mode
+ * @param dns                DNS servers sent as INTERNAL_IP4_DNS with a virtual address (§3.15.1)
  */
 public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
                                  List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                                 List<TrafficSelector> localTs, AddressPool pool, boolean allowTransportMode) {
+                                 List<TrafficSelector> localTs, AddressPool pool, boolean allowTransportMode,
+                                 List<InetAddress> dns) {
     public IkeResponderConfig {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(localIdentity, "localIdentity");
@@ -26,6 +29,13 @@ public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdent
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         localTs = List.copyOf(localTs);
+        dns = List.copyOf(dns);
+    }
+
+    public IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
+                              List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                              List<TrafficSelector> localTs, AddressPool pool, boolean allowTransportMode) {
+        this(local, localIdentity, psk, ikeSuites, espTransforms, localTs, pool, allowTransportMode, List.of());
     }
 
     /** A road-warrior gateway's configuration: tunnel mode only. */
