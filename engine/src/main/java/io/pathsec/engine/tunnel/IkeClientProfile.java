@@ -1,6 +1,7 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSuite;
 
@@ -15,12 +16,16 @@ import java.util.Objects;
  *
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
  *                   and takes what the gateway narrows it to
+ * @param mode       TUNNEL: a road warrior asking for a virtual address; TRANSPORT or
+ *                   TRANSPORT_OR_TUNNEL: host-to-host between the two outer addresses (RFC 7296
+ *                   §1.3.1, E1 = G1 and E2 = G2), no virtual address
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs) {
+                               List<String> remoteTs, ChildSaModeRequest mode) {
     public IkeClientProfile {
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(gatewayAddress, "gatewayAddress");
@@ -29,6 +34,20 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
+    }
+
+    /** A road-warrior profile (tunnel mode, virtual address). */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, ChildSaModeRequest.TUNNEL);
+    }
+
+    /** Host-to-host: no virtual address, the selectors are the two hosts' own addresses. */
+    public boolean hostToHost() {
+        return mode != ChildSaModeRequest.TUNNEL;
     }
 
     @Override

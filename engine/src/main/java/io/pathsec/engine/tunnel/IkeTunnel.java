@@ -69,7 +69,9 @@ public final class IkeTunnel implements AutoCloseable {
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
                 profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
-                profile.espTransforms(), true, remoteTs(profile.remoteTs()));
+                profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
+                        ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
+                        : remoteTs(profile.remoteTs()), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
     }
 
@@ -170,8 +172,11 @@ public final class IkeTunnel implements AutoCloseable {
             entries.add(SpdEntry.protect(profile.name() + "-" + i, i, selectors.get(i), profile.name()));
         }
         policy.policies(entries);
-        InetAddress vip = s.virtualAddress();
-        tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
+        // Host-to-host has no virtual address: packets leave the TUN with our outer address.
+        InetAddress vip = s.virtualAddress() != null ? s.virtualAddress() : profile.localAddress();
+        if (s.virtualAddress() != null) {
+            tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
+        }
         for (TrafficSelector remote : child.remoteTs()) {
             for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
                 byte[] gw = s.peer().getAddress().getAddress();
@@ -206,7 +211,7 @@ public final class IkeTunnel implements AutoCloseable {
     private SecurityAssociation sa(int spi, Direction direction, ChildSa child, byte[] key, InetSocketAddress local,
                                    InetSocketAddress peer, List<Selector> selectors) {
         return SecurityAssociation.builder().name(profile.name()).spi(spi).direction(direction)
-                .transform(child.esp().transform().ikeName()).key(key)
+                .transform(child.esp().transform().ikeName()).key(key).mode(child.mode())
                 .localEndpoint(local).remoteEndpoint(peer).udpEncapsulation(true)
                 .extendedSequenceNumbers(child.esp().extendedSequenceNumbers())
                 .replayWindow(direction == Direction.INBOUND ? REPLAY_WINDOW : 0)
@@ -250,6 +255,11 @@ public final class IkeTunnel implements AutoCloseable {
     /** Completes when the session ended, with its cause (null after a local close). */
     public CompletableFuture<IkeSessionException> closedFuture() {
         return closed;
+    }
+
+    /** Whether the gateway announced PathSec's Vendor ID (known once IKE_SA_INIT is done). */
+    public boolean peerSpeaksPathSec() {
+        return initiator.peerSpeaksPathSec();
     }
 
     public String deviceName() {
