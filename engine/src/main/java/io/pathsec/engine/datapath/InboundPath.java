@@ -8,7 +8,7 @@ import io.pathsec.engine.esp.EspException;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.policy.IpsecMode;
-import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.tun.TunDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ import java.net.InetSocketAddress;
  *   <li>{@link #deliver}: write to the TUN in order.</li>
  * </ol>
  */
-final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
+final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPath.class);
     static final int DUMMY = 59;
 
