@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * allowTransportMode (optional, false), cookieThreshold (optional, 32)}.
  */
 public final class IkeGatewayService {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /** The profile file as written. */
     static final class ProfileFile {
