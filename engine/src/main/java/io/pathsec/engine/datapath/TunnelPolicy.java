@@ -54,29 +54,6 @@ public final class TunnelPolicy {
         inbound = in;
     }
 
-    /** Removes SAs from the SAD and the data path (a peer left, or deleted its CHILD_SA). */
-    public synchronized void remove(List<SecurityAssociation> sas) {
-        Map<String, SaRuntime> out = new HashMap<>(outbound);
-        IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size());
-        in.putAll(inbound);
-        for (SecurityAssociation sa : sas) {
-            sad.remove(sa);
-            if (sa.direction() == Direction.INBOUND) {
-                SaRuntime r = in.get(sa.spi());
-                if (r != null && r.sa() == sa) {
-                    in.remove(sa.spi());
-                }
-            } else {
-                SaRuntime r = out.get(sa.name());
-                if (r != null && r.sa() == sa) {
-                    out.remove(sa.name());
-                }
-            }
-        }
-        outbound = Map.copyOf(out);
-        inbound = in;
-    }
-
     /** Replaces the SPD entries (first match wins, RFC 4301 §4.4.1). */
     public void policies(List<SpdEntry> entries) {
         spd.replaceAll(entries);
@@ -99,5 +76,28 @@ public final class TunnelPolicy {
 
     public Sad sad() {
         return sad;
+    }
+
+    /** Removes SAs from the SAD and the data path (a peer left, or deleted its CHILD_SA). */
+    public synchronized void remove(List<SecurityAssociation> sas) {
+        Map<String, SaRuntime> out = new HashMap<>(outbound);
+        IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size());
+        in.putAll(inbound);
+        for (SecurityAssociation sa : sas) {
+            sad.remove(sa);
+            if (sa.direction() == Direction.INBOUND) {
+                SaRuntime r = in.get(sa.spi());
+                if (r != null && r.sa() == sa) {
+                    in.remove(sa.spi());
+                }
+            } else {
+                SaRuntime r = out.get(sa.name());
+                if (r != null && r.sa() == sa) {
+                    out.remove(sa.name());
+                }
+            }
+        }
+        outbound = Map.copyOf(out);
+        inbound = in;
     }
 }

@@ -18,12 +18,12 @@ public final class IkeSessionException extends Exception {
         TS_UNACCEPTABLE,
         /** No virtual address could be assigned (INTERNAL_ADDRESS_FAILURE, FAILED_CP_REQUIRED). */
         INTERNAL_ADDRESS_FAILURE,
-        /** Transport mode was required and the peer answered in tunnel mode (RFC 7296 §1.3.1). */
-        TRANSPORT_MODE_REFUSED,
         /** The peer deleted the IKE SA. */
         PEER_DELETED,
         /** The peer sent something RFC 7296 does not allow at this point. */
-        PROTOCOL_ERROR
+        PROTOCOL_ERROR,
+        /** Transport mode was required and the peer answered in tunnel mode (RFC 7296 §1.3.1). */
+        TRANSPORT_MODE_REFUSED
     }
 
     private final Reason reason;
