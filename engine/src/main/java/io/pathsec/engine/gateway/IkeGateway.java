@@ -12,6 +12,7 @@ import io.pathsec.engine.ike.session.IkeResponderConfig;
 import io.pathsec.engine.ike.session.IkeResponderTable;
 import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Sad;
@@ -76,7 +77,7 @@ public final class IkeGateway implements AutoCloseable {
         }
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
                 profile.localIdentity(), profile.psk(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
-                profile.allowTransportMode(), profile.dns());
+                IkeSessionTimers.DEFAULT, profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
     }

@@ -3,6 +3,7 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.util.Objects;
  *
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
  *                   and takes what the gateway narrows it to
+ * @param timers     rekey times, DPD delay and retransmissions once established
  * @param mode       TUNNEL: a road warrior asking for a virtual address; TRANSPORT or
  *                   TRANSPORT_OR_TUNNEL: host-to-host between the two outer addresses (RFC 7296
  *                   §1.3.1, E1 = G1 and E2 = G2), no virtual address
@@ -23,8 +25,18 @@ import java.util.Objects;
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs, ChildSaModeRequest mode) {
+                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+    /** A road-warrior profile with the default timers. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, IkeSessionTimers.DEFAULT);
+    }
+
     public IkeClientProfile {
+        Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(localAddress, "localAddress");
@@ -40,9 +52,9 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                             byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                            List<String> remoteTs) {
+                            List<String> remoteTs, IkeSessionTimers timers) {
         this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
-                espTransforms, remoteTs, ChildSaModeRequest.TUNNEL);
+                espTransforms, remoteTs, timers, ChildSaModeRequest.TUNNEL);
     }
 
     /** Host-to-host: no virtual address, the selectors are the two hosts' own addresses. */

@@ -98,6 +98,8 @@ public final class IkeInitiator {
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
     private boolean peerSpeaksPathSec;
+    /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
+    private EstablishedIkeSa established;
 
     public IkeInitiator(IkeInitiatorConfig config, IkeScheduler scheduler, IkeTransport transport, SecureRandom random,
                         IkeSessionListener listener) {
@@ -174,6 +176,10 @@ public final class IkeInitiator {
     public void receive(byte[] datagram, InetSocketAddress from, boolean viaNatTraversal) {
         try {
             IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
+            if (established != null) {
+                established.receive(datagram, header, from, viaNatTraversal); // SPIs change with rekeys
+                return;
+            }
             if (header.initiatorSpi() != spiI) {
                 LOG.debug("dropping a message for another IKE SA");
                 return;
@@ -419,25 +425,28 @@ public final class IkeInitiator {
         }
         // §1.3.1: the answer repeats USE_TRANSPORT_MODE when the gateway agreed; without it the
         // CHILD_SA is in tunnel mode, which we must delete unless the profile allows it.
-        boolean transport = config.mode().wantsTransport() && notify(response, NotifyType.USE_TRANSPORT_MODE).isPresent();
-        if (config.mode() == ChildSaModeRequest.TRANSPORT && !transport) {
+        boolean transportMode = config.mode().wantsTransport()
+                && notify(response, NotifyType.USE_TRANSPORT_MODE).isPresent();
+        if (config.mode() == ChildSaModeRequest.TRANSPORT && !transportMode) {
             deleteAndFail(sa, Reason.TRANSPORT_MODE_REFUSED, "the gateway refused transport mode, and this profile"
                     + " does not allow falling back to tunnel mode");
             return;
         }
-        if (config.mode() == ChildSaModeRequest.TRANSPORT_OR_TUNNEL && !transport) {
+        if (config.mode() == ChildSaModeRequest.TRANSPORT_OR_TUNNEL && !transportMode) {
             LOG.info("the gateway refused transport mode; using tunnel mode as the profile allows");
         }
         int outboundSpi = java.nio.ByteBuffer.wrap(response.first(IkeSaPayload.class).orElseThrow()
                 .proposals().get(0).spi()).getInt();
         ChildSa child = ChildSa.derive(sa.keys.prf, sa.keys.skD, ni, nr, true, inboundSpi, outboundSpi, esp.get(),
-                tsi.get().selectors(), tsr.get().selectors()).withMode(transport ? IpsecMode.TRANSPORT : IpsecMode.TUNNEL);
+                tsi.get().selectors(), tsr.get().selectors()).withMode(transportMode ? IpsecMode.TRANSPORT : IpsecMode.TUNNEL);
         sa.addChild(child);
         IkeSessionListener.Established info = new IkeSessionListener.Established(IkeIdentity.describe(idr.get()),
                 sa.keys.suite, new InetSocketAddress(config.local().getAddress(),
                         sa.natTraversal() ? IkeConstants.NAT_T_PORT : config.local().getPort()),
                 sa.peer(), sa.natTraversal(), child, virtualAddress, dns);
         state = new Established(sa, info);
+        established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
+                config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
         LOG.info("IKE SA established with {} at {}; {}; virtual IP {}", info.peerIdentity(), sa.peer(), child,
                 virtualAddress == null ? "none" : virtualAddress.getHostAddress());
         listener.established(info);
@@ -450,7 +459,10 @@ public final class IkeInitiator {
      * the gateway answered or the retransmissions ran out. Before the IKE SA exists it just stops.
      */
     public void close() {
-        if (state instanceof Established est) {
+        if (state instanceof Established && established != null) {
+            state = new DeleteIkeLocalDelete(established.currentSa());
+            established.delete();
+        } else if (state instanceof Established est) {
                 IkeSa sa = est.sa();
                 state = new DeleteIkeLocalDelete(sa);
                 sa.sendRequest(ExchangeType.INFORMATIONAL, List.of(IkeDeletePayload.ikeSa()), new IkeSa.ResponseHandler() {
@@ -467,6 +479,40 @@ public final class IkeInitiator {
         } else if (!(state instanceof DeleteIkeLocalDelete) && !(state instanceof Closed)) {
             finish(null);
         }
+    }
+
+    /** Rekeys the IKE SA now (§1.3.2); the rekey timer does this by itself. Scheduler thread only. */
+    public void rekeyIkeSa() {
+        if (established != null && state instanceof Established) {
+            established.rekeyIke();
+        }
+    }
+
+    /** Rekeys the CHILD_SA with this inbound SPI now (§1.3.3), e.g. at a soft lifetime. Scheduler thread only. */
+    public void rekeyChildSa(int inboundSpi) {
+        if (established != null && state instanceof Established) {
+            established.children().rekey(inboundSpi);
+        }
+    }
+
+    EstablishedIkeSa established() {
+        return established;
+    }
+
+    private EstablishedIkeSa.Owner establishedOwner() {
+        return new EstablishedIkeSa.Owner() {
+            @Override
+            public void ikeSaReplaced(IkeSa sa) {
+                if (state instanceof Established e) {
+                    state = new Established(sa, e.info());
+                }
+            }
+
+            @Override
+            public void ended(IkeSessionException cause) {
+                finish(cause);
+            }
+        };
     }
 
     private IkeSa.Owner owner() {
@@ -553,6 +599,9 @@ public final class IkeInitiator {
         IkeSa sa = currentSa();
         if (sa != null) {
             sa.close();
+        }
+        if (established != null) {
+            established.end(cause);
         }
         if (cause != null) {
             LOG.warn("IKE session with {} failed: {}", config.gateway(), cause.getMessage());

@@ -12,7 +12,6 @@ import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
 import io.pathsec.engine.ike.message.IkeAuthPayload;
 import io.pathsec.engine.ike.message.IkeConfigPayload;
-import io.pathsec.engine.ike.message.IkeDeletePayload;
 import io.pathsec.engine.ike.message.IkeHeader;
 import io.pathsec.engine.ike.message.IkeIdPayload;
 import io.pathsec.engine.ike.message.IkeKePayload;
@@ -79,8 +78,8 @@ public final class IkeResponder {
     private byte[] nr;
     private String leasedTo;
     private boolean peerSpeaksPathSec;
-    /** Our Delete of the IKE SA in flight (§1.4.1): its answer still has to reach the SA. */
-    private IkeSa deleting;
+    /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
+    private EstablishedIkeSa establishedSa;
 
     public IkeResponder(IkeResponderConfig config, IkeScheduler scheduler, IkeTransport transport, SecureRandom random,
                         IkeSessionListener listener) {
@@ -120,6 +119,10 @@ public final class IkeResponder {
     public void receive(byte[] datagram, InetSocketAddress from, boolean viaNatTraversal) {
         try {
             IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
+            if (establishedSa != null && header.exchangeType() != ExchangeType.IKE_SA_INIT) {
+                establishedSa.receive(datagram, header, from, viaNatTraversal); // SPIs change with rekeys
+                return;
+            }
             if (state instanceof CreateIkeRemoteIkeInit) {
                 onInitRequest(datagram, header, from, viaNatTraversal);
             } else if (header.initiatorSpi() == spiI && header.exchangeType() == ExchangeType.IKE_SA_INIT
@@ -319,6 +322,8 @@ public final class IkeResponder {
         IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
                 config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of());
         state = new Established(sa, info);
+        establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
+                config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
         LOG.info("IKE SA with {} at {} established; {}", peerId, sa.peer(), child == null ? "no CHILD_SA" : child);
         // Reported after the answer is on its way: the listener may install SAs (slow).
         scheduler.execute(() -> listener.established(info));
@@ -333,6 +338,33 @@ public final class IkeResponder {
             sa.close();
             listener.closed(cause);
         });
+    }
+
+    EstablishedIkeSa established() {
+        return establishedSa;
+    }
+
+    private EstablishedIkeSa.Owner establishedOwner() {
+        return new EstablishedIkeSa.Owner() {
+            @Override
+            public void ikeSaReplaced(IkeSa sa) {
+                if (state instanceof Established e) {
+                    state = new Established(sa, e.info());
+                }
+            }
+
+            @Override
+            public void ended(IkeSessionException cause) {
+                if (state instanceof Closed) {
+                    return;
+                }
+                if (leasedTo != null) {
+                    config.pool().release(leasedTo);
+                }
+                state = new Closed(cause);
+                listener.closed(cause);
+            }
+        };
     }
 
     private IkeSa.Owner owner() {
@@ -373,19 +405,8 @@ public final class IkeResponder {
             return;
         }
         IkeSa sa = currentSa();
-        if (sa != null && state instanceof Established) {
-            deleting = sa;
-            sa.sendRequest(ExchangeType.INFORMATIONAL, List.of(IkeDeletePayload.ikeSa()), new IkeSa.ResponseHandler() {
-                @Override
-                public void onResponse(IkeMessage response) {
-                    sa.close();
-                }
-
-                @Override
-                public void onTimeout() {
-                    sa.close();
-                }
-            });
+        if (establishedSa != null) {
+            establishedSa.delete(); // its answer still reaches it: receive() routes to it (§1.4.1)
         } else if (sa != null) {
             sa.close();
         }
@@ -398,9 +419,6 @@ public final class IkeResponder {
     }
 
     private IkeSa currentSa() {
-        if (deleting != null) {
-            return deleting;
-        }
         if (state instanceof CreateIkeRemoteIkeAuth a) {
             return a.sa();
         }

@@ -100,8 +100,11 @@ public final class IkeResponderTable {
             IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
             if (header.responderSpi() != 0) {
                 IkeResponder session = bySpiR.get(header.responderSpi());
-                if (session != null && session.initiatorSpi() == header.initiatorSpi()) {
-                    session.receive(datagram, from, viaNatTraversal);
+                if (session == null) {
+                    session = afterIkeRekey(header.responderSpi());
+                }
+                if (session != null) {
+                    session.receive(datagram, from, viaNatTraversal); // it checks both SPIs itself
                 } else {
                     LOG.debug("dropping a message for an unknown IKE SA from {}", from);
                 }
@@ -150,6 +153,20 @@ public final class IkeResponderTable {
                 session.close();
             }
         });
+    }
+
+    /**
+     * An IKE SA rekeyed with CREATE_CHILD_SA (§1.3.2) has a new SPIr, chosen by its responder:
+     * found once by asking the sessions, then indexed. The old SPI stays until the session ends.
+     */
+    private IkeResponder afterIkeRekey(long spiR) {
+        for (IkeResponder s : bySpiR.values()) {
+            if (s.responderSpi() == spiR) {
+                bySpiR.put(spiR, s);
+                return s;
+            }
+        }
+        return null;
     }
 
     /** §2.6: the COOKIE notify must be the first payload, and one we made for this Ni, IPi and SPIi. */
@@ -204,8 +221,8 @@ public final class IkeResponderTable {
 
     private void forget(IkeResponder session) {
         halfOpen.remove(session);
-        bySpiR.values().remove(session);
-        byInit.values().remove(session);
+        bySpiR.values().removeIf(s -> s == session);
+        byInit.values().removeIf(s -> s == session);
     }
 
     /** The sessions that have our SPI (half-open and established). Safe from any thread. */

@@ -98,7 +98,7 @@ class IkeResponderTableTest {
     private IkeInitiator host(ChildSaModeRequest mode) {
         return initiator(new IkeInitiatorConfig(CLIENT, GATEWAY, new IkeIdentity("g1.pathsec.test"), null, PSK,
                 List.of(SUITE), List.of(EspTransform.AES_GCM_16_256), false,
-                List.of(TrafficSelectors.single(GATEWAY.getAddress())), mode));
+                List.of(TrafficSelectors.single(GATEWAY.getAddress())), IkeSessionTimers.DEFAULT, mode));
     }
 
     private IkeInitiator initiator(IkeInitiatorConfig config) {
