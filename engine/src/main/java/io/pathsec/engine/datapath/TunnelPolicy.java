@@ -131,27 +131,4 @@ public final class TunnelPolicy {
     public Sad sad() {
         return sad;
     }
-
-    /** Removes SAs from the SAD and the data path (a peer left, or deleted its CHILD_SA). */
-    public synchronized void remove(List<SecurityAssociation> sas) {
-        Map<String, SaRuntime> out = new HashMap<>(outbound);
-        IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size());
-        in.putAll(inbound);
-        for (SecurityAssociation sa : sas) {
-            sad.remove(sa);
-            if (sa.direction() == Direction.INBOUND) {
-                SaRuntime r = in.get(sa.spi());
-                if (r != null && r.sa() == sa) {
-                    in.remove(sa.spi());
-                }
-            } else {
-                SaRuntime r = out.get(sa.name());
-                if (r != null && r.sa() == sa) {
-                    out.remove(sa.name());
-                }
-            }
-        }
-        outbound = Map.copyOf(out);
-        inbound = in;
-    }
 }

@@ -102,7 +102,7 @@ final class GatewayClients {
                 }
             }
         }
-        clients.put(session, new GatewayClient(session, info, binding, sas, entries, policyRoutes));
+        clients.put(session, new GatewayClient(session, info, binding, peer, selectors, sas, entries, policyRoutes));
         rebuildSpd();
         LOG.info("client {} at {}: virtual IP {}, {}", info.peerIdentity(), info.peer(),
                 info.virtualAddress() == null ? "none" : info.virtualAddress().getHostAddress(), child);
@@ -116,19 +116,67 @@ final class GatewayClients {
             return;
         }
         rebuildSpd();
-        policy.remove(c.sas());
+        for (SecurityAssociation sa : c.sas()) {
+            policy.remove(sa);
+        }
         for (String prefix : c.policyRoutes()) {
             routing.removeRoute(prefix, true);
         }
         LOG.info("client {} at {} removed", c.info().peerIdentity(), c.info().peer());
     }
 
-    /** The client whose CHILD_SA has this inbound SPI was deleted by the peer: same as leaving. */
+    /** A rekey's new CHILD_SA starts receiving before anyone sends on it (make before break, RFC 7296 §2.8). */
+    void inboundReady(IkeResponder session, ChildSa child) {
+        GatewayClient c = clients.get(session);
+        if (c == null) {
+            return;
+        }
+        SecurityAssociation in = sa(c.binding(), child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(),
+                c.peer(), c.selectors());
+        policy.addInbound(in);
+        clients.put(session, c.withSas(plus(c.sas(), in)));
+    }
+
+    /** We send with the rekey's new CHILD_SA from now on: one switch of the client's outbound binding (§2.8). */
+    void outboundActive(IkeResponder session, ChildSa child) {
+        GatewayClient c = clients.get(session);
+        if (c == null) {
+            return;
+        }
+        SecurityAssociation out = sa(c.binding(), child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
+                c.peer(), c.selectors());
+        policy.replaceOutbound(out);
+        clients.put(session, c.withSas(plus(c.sas(), out)));
+        LOG.info("client {}: sending with {}", c.info().peerIdentity(), child);
+    }
+
+    /** A CHILD_SA is gone (deleted, or retired after a rekey): its SAs leave; the client with its last one. */
     void childSaDeleted(IkeResponder session, ChildSa child) {
         GatewayClient c = clients.get(session);
-        if (c != null && c.info().child() != null && c.info().child().inboundSpi() == child.inboundSpi()) {
-            remove(session);
+        if (c == null) {
+            return;
         }
+        List<SecurityAssociation> left = new ArrayList<>();
+        for (SecurityAssociation sa : c.sas()) {
+            boolean ofChild = sa.direction() == Direction.INBOUND ? sa.spi() == child.inboundSpi()
+                    : sa.spi() == child.outboundSpi();
+            if (ofChild) {
+                policy.remove(sa); // a no-op for an outbound SA a newer one already replaced
+            } else {
+                left.add(sa);
+            }
+        }
+        if (left.stream().noneMatch(sa -> sa.direction() == Direction.INBOUND)) {
+            remove(session);
+        } else {
+            clients.put(session, c.withSas(left));
+        }
+    }
+
+    private static List<SecurityAssociation> plus(List<SecurityAssociation> list, SecurityAssociation sa) {
+        List<SecurityAssociation> out = new ArrayList<>(list);
+        out.add(sa);
+        return out;
     }
 
     List<GatewayClient> clients() {

@@ -142,6 +142,16 @@ public final class IkeGateway implements AutoCloseable {
         }
 
         @Override
+        public void childSaInboundReady(IkeResponder session, ChildSa child) {
+            clients.inboundReady(session, child);
+        }
+
+        @Override
+        public void childSaOutboundActive(IkeResponder session, ChildSa child, ChildSa replaced) {
+            clients.outboundActive(session, child);
+        }
+
+        @Override
         public void childSaDeleted(IkeResponder session, ChildSa child) {
             clients.childSaDeleted(session, child);
         }

@@ -41,6 +41,14 @@ public final class IkeResponderTable {
     public interface Events {
         void established(IkeResponder session, IkeSessionListener.Established info);
 
+        /** A rekey's new CHILD_SA must start receiving (RFC 7296 §2.8). */
+        default void childSaInboundReady(IkeResponder session, ChildSa child) {
+        }
+
+        /** Send with {@code child} from now on instead of {@code replaced} (§2.8). */
+        default void childSaOutboundActive(IkeResponder session, ChildSa child, ChildSa replaced) {
+        }
+
         default void childSaDeleted(IkeResponder session, ChildSa child) {
         }
 
@@ -204,6 +212,16 @@ public final class IkeResponderTable {
             public void established(Established info) {
                 halfOpen.remove(session[0]);
                 events.established(session[0], info);
+            }
+
+            @Override
+            public void childSaInboundReady(ChildSa child) {
+                events.childSaInboundReady(session[0], child);
+            }
+
+            @Override
+            public void childSaOutboundActive(ChildSa child, ChildSa replaced) {
+                events.childSaOutboundActive(session[0], child, replaced);
             }
 
             @Override

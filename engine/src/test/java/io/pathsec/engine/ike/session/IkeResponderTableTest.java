@@ -44,6 +44,18 @@ class IkeResponderTableTest {
     static final class Events implements IkeResponderTable.Events {
         final List<IkeSessionListener.Established> established = new ArrayList<>();
         final List<IkeResponder> closed = new ArrayList<>();
+        final List<ChildSa> inboundReady = new ArrayList<>();
+        final List<ChildSa> outboundActive = new ArrayList<>();
+
+        @Override
+        public void childSaInboundReady(IkeResponder session, ChildSa child) {
+            inboundReady.add(child);
+        }
+
+        @Override
+        public void childSaOutboundActive(IkeResponder session, ChildSa child, ChildSa replaced) {
+            outboundActive.add(child);
+        }
 
         @Override
         public void established(IkeResponder session, IkeSessionListener.Established info) {
@@ -259,6 +271,32 @@ class IkeResponderTableTest {
         assertEquals(0, gateway.sessions().size());
         assertEquals(1, gatewayEvents.closed.size());
         assertTrue(clientEvents.closedCleanly);
+    }
+
+    @Test
+    void rekeyedIkeSaIsStillFoundAndTransportModeSurvivesAChildRekey() {
+        IkeResponderTable gateway = hostGateway(true);
+        IkeSessionTimers timers = IkeSessionTimers.DEFAULT.withRekey(Duration.ofMinutes(10), Duration.ofMinutes(5),
+                Duration.ZERO);
+        IkeInitiator client = initiator(new IkeInitiatorConfig(CLIENT, GATEWAY, new IkeIdentity("g1.pathsec.test"), null,
+                PSK, List.of(SUITE), List.of(EspTransform.AES_GCM_16_256), false,
+                List.of(TrafficSelectors.single(GATEWAY.getAddress())), timers, ChildSaModeRequest.TRANSPORT));
+        client.start();
+        net.pump(clock);
+        long firstSpiR = gateway.sessions().get(0).responderSpi();
+        for (int minute = 0; minute < 11; minute++) { // past the CHILD_SA rekey (5 min) and the IKE SA rekey (10 min)
+            clock.advance(Duration.ofMinutes(1));
+            net.pump(clock);
+        }
+        assertEquals(1, gateway.sessions().size());
+        assertTrue(gateway.sessions().get(0).responderSpi() != firstSpiR, "the IKE SA was rekeyed: a new SPIr");
+        assertFalse(gatewayEvents.outboundActive.isEmpty(), "the CHILD_SA was rekeyed");
+        assertTrue(gatewayEvents.inboundReady.stream().allMatch(c -> c.mode() == IpsecMode.TRANSPORT),
+                "a rekey keeps transport mode");
+        client.close();
+        net.pump(clock);
+        assertEquals(1, gatewayEvents.closed.size(), "the Delete on the rekeyed IKE SA reached the session");
+        assertEquals(0, gateway.sessions().size());
     }
 
     @Test
