@@ -52,16 +52,19 @@ final class GatewayClients {
         this.pool = pool;
     }
 
-    /** Installs a client's CHILD_SA; a previous session holding the same virtual address is returned to be closed. */
+    /**
+     * Installs a client's CHILD_SA. Earlier sessions of the same identity (or holding the same
+     * virtual address) are removed and returned to be deleted: the peer reconnected and its old
+     * SAs are stale (INITIAL_CONTACT, RFC 7296 §2.4).
+     */
     List<IkeResponder> add(IkeResponder session, IkeSessionListener.Established info) throws IOException {
         ChildSa child = info.child();
         List<IkeResponder> replaced = new ArrayList<>();
-        if (info.virtualAddress() != null) {
-            for (GatewayClient c : clients.values()) {
-                if (info.virtualAddress().equals(c.info().virtualAddress()) && c.session() != session) {
-                    replaced.add(c.session()); // the same identity reconnected (its lease is shared)
-                    remove(c.session());
-                }
+        for (GatewayClient c : clients.values()) {
+            boolean sameAddress = info.virtualAddress() != null && info.virtualAddress().equals(c.info().virtualAddress());
+            if (c.session() != session && (sameAddress || info.peerIdentity().equals(c.info().peerIdentity()))) {
+                replaced.add(c.session());
+                remove(c.session());
             }
         }
         String binding = name + "-" + String.format("%016x", session.responderSpi());

@@ -30,6 +30,12 @@ public final class RoutingSetup implements AutoCloseable {
     /** The routing table of policy-routed tunnels. */
     public static final int TABLE = 0x5053;
     private static final int RULE_PRIORITY = 5053;
+    /**
+     * IKE from UDP port 500 must bypass the tunnel (RFC 4301 §5.1, RFC 7296 §2.23), but that
+     * socket is a JDK channel without SO_MARK: a rule of its own, just before the mark rule,
+     * keeps it in the main table (a gateway answering a reconnecting host-to-host peer).
+     */
+    private static final int IKE_RULE_PRIORITY = 5052;
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
     private final String device;
@@ -67,6 +73,10 @@ public final class RoutingSetup implements AutoCloseable {
             runQuietly(List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY)));
             run(rule);
             undo.add(List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY)));
+            runQuietly(List.of("ip", family, "rule", "del", "priority", Integer.toString(IKE_RULE_PRIORITY)));
+            run(List.of("ip", family, "rule", "add", "ipproto", "udp", "sport", "500", "table", "main",
+                    "priority", Integer.toString(IKE_RULE_PRIORITY)));
+            undo.add(List.of("ip", family, "rule", "del", "priority", Integer.toString(IKE_RULE_PRIORITY)));
         }
     }
 

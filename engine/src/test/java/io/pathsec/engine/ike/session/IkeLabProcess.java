@@ -97,6 +97,12 @@ final class IkeLabProcess<S> implements AutoCloseable {
         }
     }
 
+    /** SIGKILL by PID: the engine gets no chance to delete its SAs (a crash). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: the service deletes its IKE SAs and removes its TUN

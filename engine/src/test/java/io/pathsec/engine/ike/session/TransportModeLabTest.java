@@ -118,6 +118,41 @@ class TransportModeLabTest {
     }
 
     @Test
+    void hostPeerKilledWithSigkillReconnectsAndTheGatewayReplacesItsStaleSa() throws Exception {
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+                hostGateway(true), dir, "g2", IkeGatewayStatus.class)) {
+            assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
+            String firstChild;
+            try (IkeLabProcess<IkeTunnelStatus> first = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+                    hostClient("transport"), dir, "g1-first", IkeTunnelStatus.class)) {
+                IkeTunnelStatus s = first.await(PathSecGatewayLabTest::settled, SETTLE);
+                assertEquals("ESTABLISHED", s == null ? null : s.state, first::statusText);
+                firstChild = s.childSa;
+                first.kill(); // no Delete: the gateway keeps the SA and the policy route to G1
+            }
+            // The gateway answers the new IKE_SA_INIT from port 500 while its route to G1 still
+            // leads into its TUN: the IKE bypass rule must keep that answer out of the tunnel.
+            try (IkeLabProcess<IkeTunnelStatus> second = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+                    hostClient("transport"), dir, "g1-second", IkeTunnelStatus.class)) {
+                IkeTunnelStatus s = second.await(PathSecGatewayLabTest::settled, SETTLE);
+                assertEquals("ESTABLISHED", s == null ? null : s.state, () -> second.statusText() + second.logTail()
+                        + gw.logTail());
+                assertEquals("TRANSPORT", s.mode);
+                IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1 && !x.clients.get(0).childSa
+                        .startsWith(mirrored(firstChild)), Duration.ofSeconds(5));
+                assertEquals(1, g.clients.size(), () -> "the stale session was replaced: " + gw.statusText());
+                assertTrue(!g.clients.get(0).childSa.startsWith(mirrored(firstChild)), gw::statusText);
+                try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2,
+                        lab.outerAddress(LabNode.G2, false), 1024L * 1024, dir)) {
+                    LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
+                    assertTrue(outcome.verified(), () -> "transfer after reconnect: " + outcome + gw.statusText());
+                }
+                assertTrue(gw.log().contains("reconnected; deleting its previous IKE SA"), gw::logTail);
+            }
+        }
+    }
+
+    @Test
     void transportOnlyClientFailsWhenTheGatewayRefusesTransportMode() throws Exception {
         try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
                 hostGateway(false), dir, "g2", IkeGatewayStatus.class);
@@ -147,6 +182,12 @@ class TransportModeLabTest {
                 assertTrue(transfer.await(Duration.ofSeconds(60)).verified());
             }
         }
+    }
+
+    /** A client's CHILD_SA text as the gateway writes it: inbound and outbound SPIs swapped, selectors too. */
+    private static String mirrored(String clientChild) {
+        String[] w = clientChild.split(" ");
+        return "CHILD_SA in " + w[4] + " out " + w[2];
     }
 
     private static long packets(String sa) {
