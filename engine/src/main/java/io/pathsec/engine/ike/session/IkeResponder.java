@@ -105,6 +105,15 @@ public final class IkeResponder {
         return sa == null ? 0 : sa.spiR;
     }
 
+    /**
+     * Our SPI of the current IKE SA: SPIr at first, SPIi after an IKE rekey we initiated (the
+     * rekey's initiator is the new SA's initiator, RFC 7296 §2.18); else 0.
+     */
+    public long localSpi() {
+        IkeSa sa = currentSa();
+        return sa == null ? 0 : sa.weAreInitiator ? sa.spiI : sa.spiR;
+    }
+
     /** IKE_SA_INIT answered, IKE_AUTH not yet (the "half-open" SAs of RFC 7296 §2.6). */
     public boolean halfOpen() {
         return state instanceof CreateIkeRemoteIkeAuth;

@@ -26,8 +26,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A gateway's IKE SAs: one {@link IkeResponder} per client, found by our SPI (SPIr, which we
- * chose and which is therefore unique here) or, before the client knows it, by the client's
+ * A gateway's IKE SAs: one {@link IkeResponder} per client, found by our SPI (SPIr, or SPIi of an
+ * IKE SA we rekeyed; we chose it, so it is unique here) or, before the client knows it, by the client's
  * address and SPIi (a retransmitted IKE_SA_INIT, RFC 7296 §2.1). New IKE_SA_INIT requests
  * create new responders; while more than a threshold of SAs are half-open, a request must first
  * return a stateless cookie (§2.6). Half-open SAs are forgotten after a timeout; closed ones leave.
@@ -107,9 +107,11 @@ public final class IkeResponderTable {
         try {
             IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
             if (header.responderSpi() != 0) {
-                IkeResponder session = bySpiR.get(header.responderSpi());
+                // The I flag names the sender's role in this IKE SA, so which SPI is ours (§3.1).
+                long ours = header.initiator() ? header.responderSpi() : header.initiatorSpi();
+                IkeResponder session = bySpiR.get(ours);
                 if (session == null) {
-                    session = afterIkeRekey(header.responderSpi());
+                    session = afterIkeRekey(ours);
                 }
                 if (session != null) {
                     session.receive(datagram, from, viaNatTraversal); // it checks both SPIs itself
@@ -164,13 +166,13 @@ public final class IkeResponderTable {
     }
 
     /**
-     * An IKE SA rekeyed with CREATE_CHILD_SA (§1.3.2) has a new SPIr, chosen by its responder:
-     * found once by asking the sessions, then indexed. The old SPI stays until the session ends.
+     * An IKE SA rekeyed with CREATE_CHILD_SA (§1.3.2, §2.18) has a new SPI of ours: found once
+     * by asking the sessions, then indexed. The old SPI stays until the session ends.
      */
-    private IkeResponder afterIkeRekey(long spiR) {
+    private IkeResponder afterIkeRekey(long ourSpi) {
         for (IkeResponder s : bySpiR.values()) {
-            if (s.responderSpi() == spiR) {
-                bySpiR.put(spiR, s);
+            if (s.localSpi() == ourSpi) {
+                bySpiR.put(ourSpi, s);
                 return s;
             }
         }

@@ -300,6 +300,28 @@ class IkeResponderTableTest {
     }
 
     @Test
+    void ikeSaRekeyedByTheGatewayIsStillFound() {
+        IkeSessionTimers gatewayTimers = IkeSessionTimers.DEFAULT.withRekey(Duration.ofMinutes(10), Duration.ZERO,
+                Duration.ZERO);
+        IkeResponderTable gateway = table(new IkeResponderConfig(GATEWAY, new IkeIdentity("gw.pathsec.test"), PSK,
+                List.of(SUITE), List.of(EspTransform.AES_GCM_16_256), List.of(LAN),
+                new AddressPool(AddressRange.parse("10.200.0.0/24")), gatewayTimers, false, List.of()), 32);
+        IkeInitiator client = roadWarrior();
+        client.start();
+        net.pump(clock);
+        long first = gateway.sessions().get(0).localSpi();
+        for (int minute = 0; minute < 11; minute++) {
+            clock.advance(Duration.ofMinutes(1));
+            net.pump(clock);
+        }
+        assertTrue(gateway.sessions().get(0).localSpi() != first, "the gateway rekeyed the IKE SA: our SPI is now SPIi");
+        client.close();
+        net.pump(clock);
+        assertEquals(1, gatewayEvents.closed.size(), "the client's Delete on the new IKE SA reached the session");
+        assertEquals(0, gateway.sessions().size());
+    }
+
+    @Test
     void unknownSpiIsDroppedWithoutAnAnswer() throws IkeProtocolException {
         IkeResponderTable gateway = roadWarriorGateway(32);
         IkeInitiator client = roadWarrior();
