@@ -77,7 +77,7 @@ public final class IkeGateway implements AutoCloseable {
         }
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
                 profile.localIdentity(), profile.psk(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
-                IkeSessionTimers.DEFAULT, profile.allowTransportMode(), profile.dns());
+                profile.timers(), profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
     }

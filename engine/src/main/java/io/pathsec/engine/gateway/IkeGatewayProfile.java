@@ -2,6 +2,7 @@ package io.pathsec.engine.gateway;
 
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 
@@ -20,12 +21,16 @@ import java.util.Objects;
  *                         host-to-host
  * @param cookieThreshold  half-open IKE SAs beyond which initiators must return a cookie
  *                         (RFC 7296 §2.6); 0 asks every initiator
+ * @param timers           rekeying, liveness checks (a silent client is removed, §2.4) and
+ *                         retransmission of the gateway's own requests
  */
 public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
                                 IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
                                 List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
-                                List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold) {
+                                List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
+                                IkeSessionTimers timers) {
     public IkeGatewayProfile {
+        Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(tunName, "tunName");
         Objects.requireNonNull(listenAddress, "listenAddress");

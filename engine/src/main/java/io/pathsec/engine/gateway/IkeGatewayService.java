@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * The profile is JSON: {@code name, tun, mtu, listen, localId, psk, pool (optional prefix),
  * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
- * allowTransportMode (optional, false), cookieThreshold (optional, 32)}.
+ * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
+ * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
+ * (optional; strongSwan's defaults, 0 turns a timer off)}.
  */
 public final class IkeGatewayService {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -50,6 +54,28 @@ public final class IkeGatewayService {
         List<String> esp;
         boolean allowTransportMode;
         int cookieThreshold = 32;
+        Long ikeRekeySeconds;
+        Long childRekeySeconds;
+        Long dpdDelaySeconds;
+        Long retransmitInitialMillis;
+        Integer retransmitSends;
+
+        IkeSessionTimers timers() {
+            IkeSessionTimers d = IkeSessionTimers.DEFAULT;
+            Duration ike = ikeRekeySeconds == null ? d.ikeRekeyTime() : Duration.ofSeconds(ikeRekeySeconds);
+            Duration child = childRekeySeconds == null ? d.childRekeyTime() : Duration.ofSeconds(childRekeySeconds);
+            Duration shortest = d.ikeRekeyTime();
+            for (Duration x : List.of(ike, child)) {
+                if (!x.isZero() && x.compareTo(shortest) < 0) {
+                    shortest = x;
+                }
+            }
+            // Jitter (§2.8.1 asks for it against simultaneous rekeys): a tenth of the shortest time.
+            return d.withRekey(ike, child, shortest.dividedBy(10)).withDpd(
+                    dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
+                    retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+        }
 
         IkeGatewayProfile toProfile() {
             if (listen == null || localId == null || psk == null || protectedSubnets == null) {
@@ -73,7 +99,7 @@ public final class IkeGatewayService {
             }
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
                     psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
-                    allowTransportMode, cookieThreshold);
+                    allowTransportMode, cookieThreshold, timers());
         }
     }
 

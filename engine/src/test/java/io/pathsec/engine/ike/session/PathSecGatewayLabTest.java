@@ -129,6 +129,35 @@ class PathSecGatewayLabTest {
     }
 
     @Test
+    void silentClientIsRemovedByLivenessChecks() throws Exception {
+        Map<String, Object> profile = gatewayProfile(lab, 32);
+        profile.put("dpdDelaySeconds", 2);         // liveness check after 2 s of silence (RFC 7296 §2.4)
+        profile.put("retransmitInitialMillis", 500);
+        profile.put("retransmitSends", 3);          // 0.5 + 1 + 2 s of retransmissions
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+                profile, dir, "gateway", IkeGatewayStatus.class)) {
+            assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
+            IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+                    clientProfile("c", lab.outerAddress(LabNode.G1, false).getHostAddress(), "client.pathsec.test"),
+                    dir, "client", IkeTunnelStatus.class);
+            try {
+                IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+                assertEquals("ESTABLISHED", s == null ? null : s.state, client::statusText);
+                assertEquals(1, gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5)).clients.size());
+                client.kill(); // no Delete: only liveness checks can notice
+                long killed = System.nanoTime();
+                IkeGatewayStatus g = gw.await(x -> x.clients.isEmpty() && x.ikeSas == 0, Duration.ofSeconds(20));
+                long seconds = (System.nanoTime() - killed) / 1_000_000_000L;
+                assertTrue(g.clients.isEmpty() && g.ikeSas == 0, () -> "still there: " + gw.statusText());
+                assertTrue(gw.log().contains("unreachable"), gw::logTail);
+                System.out.println("the gateway removed the killed client after about " + seconds + " s");
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void fiveClientsFromFiveSourceAddressesEachGetTheirOwnVirtualIp() throws Exception {
         int n = 5;
         String device = lab.interfaceName(LabNode.G1, LabNode.R1);
