@@ -71,6 +71,18 @@ public final class IkeResponderTable {
     private final Map<Long, IkeResponder> bySpiR = new ConcurrentHashMap<>();
     private final Map<InitKey, IkeResponder> byInit = new HashMap<>();
     private final Set<IkeResponder> halfOpen = new LinkedHashSet<>();
+    /**
+     * Initiators we asked for a cookie. A retransmission of their first request may arrive once
+     * the load has dropped; answering it normally would leave the initiator (now sending the
+     * cookie request) signing a different IKE_SA_INIT than ours (AUTH, §2.15). So once asked,
+     * an initiator must return the cookie. Bounded: the oldest are forgotten first.
+     */
+    private final Map<InitKey, Boolean> askedForCookie = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InitKey, Boolean> eldest) {
+            return size() > IkeConstants.MAX_HALF_OPEN;
+        }
+    };
     private long cookiesSent;
     private boolean closed;
 
@@ -139,13 +151,17 @@ public final class IkeResponderTable {
     private void onNewInit(byte[] datagram, IkeHeader header, InetSocketAddress from, boolean natT)
             throws IkeProtocolException {
         halfOpen.removeIf(r -> !r.halfOpen());
-        if (halfOpen.size() >= cookieThreshold && !hasValidCookie(datagram, header, from.getAddress())) {
+        InitKey key = new InitKey(from, header.initiatorSpi());
+        boolean cookieRequired = halfOpen.size() >= cookieThreshold || askedForCookie.containsKey(key);
+        if (cookieRequired && !hasValidCookie(datagram, header, from.getAddress())) {
             if (halfOpen.size() >= IkeConstants.MAX_HALF_OPEN && cookieThreshold >= IkeConstants.MAX_HALF_OPEN) {
                 return;
             }
+            askedForCookie.put(key, Boolean.TRUE);
             sendCookie(datagram, header, from, natT);
             return;
         }
+        askedForCookie.remove(key);
         IkeResponder[] self = new IkeResponder[1];
         IkeResponder session = new IkeResponder(config, scheduler, transport, random, listenerFor(self));
         self[0] = session;
@@ -153,7 +169,6 @@ public final class IkeResponderTable {
         if (!session.halfOpen()) {
             return; // refused (no proposal, INVALID_KE_PAYLOAD): the responder kept no state
         }
-        InitKey key = new InitKey(from, header.initiatorSpi());
         bySpiR.put(session.responderSpi(), session);
         byInit.put(key, session);
         halfOpen.add(session);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -34,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * PathSec ↔ PathSec: IkeGatewayService in G2 (pool 10.201.0.0/24, protecting E2's network),
  * IkeTunnelService clients in G1. One client with cookies demanded from every initiator (RFC 7296
- * §2.6) pings and transfers to E2; then five clients from five source addresses at once, each
- * with its own virtual IP and a ping.
+ * §2.6) pings and transfers to E2; five client processes from five source addresses at once,
+ * and fifty clients in one process from fifty source addresses (cookies start at 32 half-open
+ * SAs), each with its own virtual IP and a ping; a killed client is removed by liveness checks.
  */
 @RequiresRoot
 class PathSecGatewayLabTest {
@@ -164,7 +167,7 @@ class PathSecGatewayLabTest {
         List<String> sources = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String a = "198.51.100." + (10 + i); // inside G1—R1's 198.51.100.0/26
-            exec(LabNode.G1, "ip", "addr", "add", a + "/26", "dev", device);
+            exec(LabNode.G1, "ip", "addr", "replace", a + "/26", "dev", device);
             sources.add(a);
         }
         try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
@@ -207,6 +210,73 @@ class PathSecGatewayLabTest {
                     c.close();
                 }
             }
+        }
+    }
+
+    /** What {@link ManyRoadWarriors} reports. */
+    static final class ManyStatus {
+        List<String> vips;
+        List<String> devices;
+        List<String> failures;
+    }
+
+    @Test
+    void fiftyClientsInOneNamespaceEachGetTheirOwnVirtualIpAndPing() throws Exception {
+        int n = 50;
+        String device = lab.interfaceName(LabNode.G1, LabNode.R1);
+        for (int i = 0; i < n; i++) {
+            exec(LabNode.G1, "ip", "addr", "replace", "198.51.100." + (12 + i) + "/26", "dev", device);
+        }
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+                gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class)) {
+            assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
+            Path status = dir.resolve("many.status.json");
+            String javaBin = ProcessHandle.current().info().command()
+                    .orElse(System.getProperty("java.home") + "/bin/java");
+            Process many = lab.start(LabNode.G1, List.of(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    ManyRoadWarriors.class.getName(), lab.outerAddress(LabNode.G2, false).getHostAddress(),
+                    "198.51.100.12", Integer.toString(n), PSK, status.toString()), dir.resolve("many.log"));
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+                while (!Files.exists(status) && many.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(200); // polling a file another process writes; bounded by the deadline
+                }
+                assertTrue(Files.exists(status), () -> "no report: " + tail(dir.resolve("many.log")));
+                ManyStatus m = new com.google.gson.Gson().fromJson(Files.readString(status),
+                        ManyStatus.class);
+                assertEquals(List.of(), m.failures);
+                assertEquals(n, new HashSet<>(m.vips).size(), () -> "distinct virtual IPs: " + m.vips);
+                IkeGatewayStatus g = gw.await(x -> x.clients.size() == n, Duration.ofSeconds(10));
+                assertEquals(n, g.clients.size());
+                int failed = 0;
+                for (int i = 0; i < n; i++) {
+                    exec(LabNode.G1, "ip", "route", "add", lab.protectedNetwork(LabNode.E2, false), "dev",
+                            m.devices.get(i), "table", Integer.toString(200 + i));
+                    exec(LabNode.G1, "ip", "rule", "add", "from", m.vips.get(i), "table", Integer.toString(200 + i),
+                            "priority", Integer.toString(2000 + i));
+                    ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(10), "ping", "-n", "-c", "1", "-W",
+                            "2", "-I", m.vips.get(i), E2);
+                    failed += ping.succeeded() ? 0 : 1;
+                }
+                assertEquals(0, failed, "clients whose ping to E2 failed");
+                System.out.println(n + " clients in one namespace: virtual IPs " + m.vips + "; gateway cookies sent "
+                        + g.cookiesSent);
+            } finally {
+                many.destroy();
+                many.waitFor(30, TimeUnit.SECONDS);
+                if (many.isAlive()) {
+                    many.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "";
         }
     }
 
