@@ -162,8 +162,10 @@ public final class IkeTunnel implements AutoCloseable {
         public void established(Established session) {
             try {
                 install(session);
-                established.complete(session);
+                // Report the CHILD_SA before completing: completing wakes the connect, which
+                // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
+                established.complete(session);
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot install the negotiated tunnel: {}", e.getMessage());
                 established.completeExceptionally(e);
