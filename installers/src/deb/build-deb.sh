@@ -38,10 +38,12 @@ mkdir -p "$work"
     --output "$work/runtime"
 
 # jpackage copies the whole input folder into /opt/pathsec/lib/app: the jars, and in share/
-# the files postinst puts in place (the unit, the desktop entry).
+# the files postinst puts in place (the unit, the desktop entry) and the icon. The icon is
+# not given to jpackage (--icon): that would make it add its own desktop integration and a
+# dependency on xdg-utils, which our postinst does not need.
 mkdir -p "$work/input/share"
 cp "$jars"/*.jar "$work/input/"
-cp "$here/pathsec-daemon.service" "$here/pathsec.desktop" "$work/input/share/"
+cp "$here/pathsec-daemon.service" "$here/pathsec.desktop" "$here/pathsec.png" "$work/input/share/"
 
 # 3. The desktop entry opens the GUI when the launcher has one (`pathsec gui`); until then
 #    it runs the CLI, which prints its usage.
@@ -69,7 +71,6 @@ printf 'arguments=%s\n' "$gui_args" >"$work/pathsec-gui.properties"
     --main-class io.pathsec.app.PathSec \
     --add-launcher "pathsec-gui=$work/pathsec-gui.properties" \
     --runtime-image "$work/runtime" \
-    --icon "$here/pathsec.png" \
     --resource-dir "$here/resources" \
     --dest "$work/deb"
 ls -l "$work"/deb/*.deb

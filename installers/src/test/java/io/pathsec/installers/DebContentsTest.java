@@ -56,7 +56,7 @@ class DebContentsTest {
     @Test
     void everyFileLivesUnderOptAndTheLaunchersAreThere() {
         List<String> paths = deb.paths();
-        for (String p : List.of("bin/pathsec", "bin/pathsec-gui", "lib/pathsec.png", "lib/runtime/bin/java",
+        for (String p : List.of("bin/pathsec", "bin/pathsec-gui", "lib/app/share/pathsec.png", "lib/runtime/bin/java",
                 "lib/app/share/pathsec-daemon.service", "lib/app/share/pathsec.desktop")) {
             assertTrue(paths.contains(APP + p), "missing " + APP + p);
         }
