@@ -10,7 +10,8 @@
 # aes256gcm16), inner client address 10.201.0.2, protecting 203.0.113.0/24.
 #
 # Usage (root, no arguments):  bench/throughput.sh
-# Environment: T=10 (seconds per iperf3 run), REPS=1, PEERS=<peers dir>, TRANSFORM=aes256gcm16
+# Environment: T=10 (seconds per iperf3 run), REPS=1, PEERS=<peers dir>, TRANSFORM=aes256gcm16,
+#   WORKERS=2 (PathSec crypto threads per host; 0 = crypto on the I/O threads)
 # Last line (read by other tools):
 #   throughput single-stream Mbit/s: pathsec=N openvpn=N raw=N ratio-pathsec/openvpn=R
 set -euo pipefail
@@ -19,6 +20,7 @@ PEERS=${PEERS:-$top/../shared/peers}
 T=${T:-10}
 REPS=${REPS:-1}
 TRANSFORM=${TRANSFORM:-aes256gcm16}
+WORKERS=${WORKERS:-2}
 [ "$(id -u)" = 0 ] || { echo "bench/throughput.sh: run as root" >&2; exit 1; }
 [ -x "$PEERS/topo.sh" ] || { echo "bench/throughput.sh: peers scripts not found in $PEERS (set PEERS=...)" >&2; exit 1; }
 for t in iperf3 jq openvpn ip; do command -v $t >/dev/null || { echo "missing $t: run scripts/install-deps" >&2; exit 1; }; done
@@ -67,7 +69,7 @@ pids+=("$(cat "$work/iperf3.pid")")
 measure raw
 
 # PathSec: static keys, tunnel mode, engines in swc and swg.
-java -cp "$cp" io.pathsec.app.PathSec static-keys pair --transform "$TRANSFORM" \
+java -cp "$cp" io.pathsec.app.PathSec static-keys pair --transform "$TRANSFORM" --workers "$WORKERS" \
   --a-name swc --a-outer 192.0.2.2 --a-protected 10.201.0.2/32 --a-tun-address 10.201.0.2/32 \
   --b-name swg --b-outer 198.51.100.2 --b-protected 203.0.113.0/24 \
   --out "$work" >/dev/null

@@ -44,6 +44,8 @@ mkdir -p "$work"
 mkdir -p "$work/input/share"
 cp "$jars"/*.jar "$work/input/"
 cp "$here/pathsec-daemon.service" "$here/pathsec.desktop" "$here/pathsec.png" "$work/input/share/"
+# The unit's Documentation= points at these.
+cp "$here/../../../docs/control-api.md" "$here/../../../docs/installers.md" "$work/input/share/"
 
 # 3. The desktop entry opens the GUI when the launcher has one (`pathsec gui`); until then
 #    it runs the CLI, which prints its usage.

@@ -28,7 +28,8 @@ final class DaemonLogForwarder extends AppenderBase<ILoggingEvent> {
         FORWARDING.set(true);
         try {
             String logger = e.getLoggerName();
-            daemon.publishLog(new LogLine(null, e.getTimeStamp(), e.getLevel().toString(),
+            String profile = e.getMDCPropertyMap().get(ControlDaemon.PROFILE_LOG_KEY);
+            daemon.publishLog(new LogLine(profile, e.getTimeStamp(), e.getLevel().toString(),
                     logger.substring(logger.lastIndexOf('.') + 1), e.getFormattedMessage()));
         } finally {
             FORWARDING.set(false);

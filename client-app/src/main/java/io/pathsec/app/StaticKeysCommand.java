@@ -49,6 +49,9 @@ final class StaticKeysCommand implements Runnable {
                 description = "aes128gcm16, aes256gcm16, chacha20poly1305, aes128-sha256, aes256-sha256 (default: ${DEFAULT-VALUE})")
         String transform;
         @Option(names = "--port", defaultValue = "4500", description = "UDP port of both ends (default: ${DEFAULT-VALUE})") int port;
+        @Option(names = "--workers", defaultValue = "2", paramLabel = "N",
+                description = "crypto worker threads per host; 0 runs crypto on the I/O threads (default: ${DEFAULT-VALUE})")
+        int workers;
         @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
 
         @Override
@@ -65,8 +68,8 @@ final class StaticKeysCommand implements Runnable {
             StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(a, b, LabCommand.parseMode(mode),
                     transform, new SecureRandom());
             Files.createDirectories(out);
-            write(pair.first());
-            write(pair.second());
+            write(pair.first().withWorkers(workers));
+            write(pair.second().withWorkers(workers));
             return ExitCodes.OK;
         }
 

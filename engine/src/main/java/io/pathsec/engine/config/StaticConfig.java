@@ -45,7 +45,8 @@ import java.util.Objects;
  * SAs (several let a new key be rolled in before the old one is removed).
  *
  * @param tfcPadding bytes of traffic flow confidentiality padding (RFC 4303 §2.7); 0 for none
- * @param workers crypto worker threads
+ * @param workers crypto worker threads; 0 runs the crypto on the TUN reader and UDP event-loop
+ *                threads themselves (fewer thread switches, for machines with few cores)
  */
 public record StaticConfig(String name, Tun tun, InetSocketAddress listen, InetSocketAddress peer,
                            IpsecMode mode, List<StaticSa> sas, List<StaticPolicy> policies,
@@ -119,6 +120,11 @@ public record StaticConfig(String name, Tun tun, InetSocketAddress listen, InetS
             Objects.requireNonNull(selector, "selector");
             Objects.requireNonNull(action, "action");
         }
+    }
+
+    /** The same configuration with another number of crypto workers (0: crypto on the I/O threads). */
+    public StaticConfig withWorkers(int count) {
+        return new StaticConfig(name, tun, listen, peer, mode, sas, policies, tfcPadding, count);
     }
 
     /** The one outbound SA. */

@@ -101,7 +101,7 @@ public final class StaticConfigLoader {
         List<StaticConfig.StaticPolicy> policies = policies(root, mode, listen, peer);
         StaticConfig.Tun tun = tun(root.object("tun"), usesIpv6(policies));
         int tfcPadding = root.integer("tfcPadding", 0, 0, 65535);
-        int workers = root.integer("workers", 1, 1, 256);
+        int workers = root.integer("workers", 1, 0, 256);
 
         if (inlineKeys) {
             warnIfReadableByOthers(file);

@@ -25,6 +25,7 @@ import io.pathsec.engine.control.api.Subscribe;
 import io.pathsec.engine.control.api.SubscribeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,7 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
             }
             message = parsed.getAsJsonObject();
         } catch (JsonParseException | StackOverflowError e) {
-            reply(null, new ControlError(ErrorCode.BAD_REQUEST, "not a JSON object: " + brief(e.getMessage())));
+            reply(null, new ControlError(ErrorCode.BAD_REQUEST, "not a JSON object" + where(e.getMessage())));
             return;
         }
         JsonElement id = message.get("id");
@@ -157,6 +158,12 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
     }
 
     private void serve(JsonElement id, Method method, JsonObject params) {
+        // Log lines written while serving a request about a profile carry its name, so that
+        // subscribers filtering by profile get them (DaemonLogForwarder reads it).
+        JsonElement name = params.get("name");
+        if (name != null && name.isJsonPrimitive()) {
+            MDC.put(ControlDaemon.PROFILE_LOG_KEY, name.getAsString());
+        }
         try {
             Object result = switch (method) {
                 case SUBSCRIBE -> subscribe(params);
@@ -173,6 +180,8 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
             LOG.error("{} failed", method.wireName(), e);
             reply(id, new ControlError(ErrorCode.INTERNAL, method.wireName() + " failed inside the daemon ("
                     + e.getClass().getSimpleName() + "); its log has the details"));
+        } finally {
+            MDC.remove(ControlDaemon.PROFILE_LOG_KEY);
         }
     }
 
@@ -260,10 +269,10 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
         return Unpooled.wrappedBuffer((json + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String brief(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    /** Gson's position ("at line 1 column 7"), without its advice or any echo of the input. */
+    private static String where(String gsonMessage) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("at line \\d+ column \\d+")
+                .matcher(String.valueOf(gsonMessage));
+        return m.find() ? " (" + m.group() + ")" : "";
     }
 }

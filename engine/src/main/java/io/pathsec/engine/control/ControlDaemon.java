@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ControlDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlDaemon.class);
+    /** The slf4j MDC key that names the profile a log line is about, while a request is served. */
+    public static final String PROFILE_LOG_KEY = "profile";
     /** Events buffered per subscriber before they are dropped for it (Netty's high water mark). */
     static final int SUBSCRIBER_QUEUE_BYTES = 256 * 1024;
     private static final int WORKERS = 8;

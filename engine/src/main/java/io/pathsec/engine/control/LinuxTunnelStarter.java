@@ -41,7 +41,10 @@ public final class LinuxTunnelStarter implements TunnelStarter {
 
         @Override
         public List<SaInfo> securityAssociations() {
-            return tunnel.securityAssociations().stream().map(RunningStaticTunnel::info).toList();
+            // The SAD's order is a hash order; clients get a stable one.
+            return tunnel.securityAssociations().stream()
+                    .sorted(java.util.Comparator.comparingLong(sa -> Integer.toUnsignedLong(sa.spi())))
+                    .map(RunningStaticTunnel::info).toList();
         }
 
         private static SaInfo info(SecurityAssociation sa) {

@@ -22,8 +22,8 @@ public final class CryptoWorkers implements AutoCloseable, CryptoJob.Lifecycle {
     private volatile boolean closed;
 
     public CryptoWorkers(String name, int count, int queueCapacity) {
-        if (count < 1) {
-            throw new IllegalArgumentException("at least one crypto worker is needed, got " + count);
+        if (count < 0) {
+            throw new IllegalArgumentException("crypto workers must be 0 (inline) or more, got " + count);
         }
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         for (int i = 0; i < count; i++) {
@@ -35,6 +35,7 @@ public final class CryptoWorkers implements AutoCloseable, CryptoJob.Lifecycle {
         threads.forEach(Thread::start);
     }
 
+    /** The number of worker threads; 0 means crypto runs inline on the I/O threads. */
     public int size() {
         return threads.size();
     }

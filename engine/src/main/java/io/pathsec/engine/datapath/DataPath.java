@@ -2,6 +2,7 @@ package io.pathsec.engine.datapath;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.tun.SocketMark;
 import io.pathsec.engine.tun.TunDevice;
@@ -17,12 +18,12 @@ public final class DataPath implements AutoCloseable {
     private final TunnelCounters counters;
     private final CryptoWorkers workers;
     private final InboundPath inbound;
-    private final UdpEncapsulationSocket socket;
+    private final EspTransport socket;
     private final OutboundPath outbound;
     private final Thread reader;
 
     private DataPath(TunnelCounters counters, CryptoWorkers workers, InboundPath inbound,
-                     UdpEncapsulationSocket socket, OutboundPath outbound, Thread reader) {
+                     EspTransport socket, OutboundPath outbound, Thread reader) {
         this.counters = counters;
         this.workers = workers;
         this.inbound = inbound;
@@ -39,17 +40,41 @@ public final class DataPath implements AutoCloseable {
      */
     public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
                                  int outerSocketMark) throws IOException {
+        return start(tun, policy, listen, workerCount, outerSocketMark, null);
+    }
+
+    /**
+     * Starts both directions with IKE sharing the UDP port (RFC 3948 §2.2): datagrams that start
+     * with the non-ESP marker go to {@code ikeReceiver}; {@link #sendIke} sends on the same socket.
+     */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
+                                 int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver)
+            throws IOException {
+        return start(tun, policy, workerCount, receiver -> {
+            UdpEncapsulationSocket socket = UdpEncapsulationSocket.bind(listen, receiver, ikeReceiver);
+            try {
+                if (outerSocketMark != 0) {
+                    SocketMark.setSocketMark(socket.fd(), outerSocketMark);
+                }
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            return socket;
+        });
+    }
+
+    /** Starts both directions over any transport (an in-memory pair in tests). */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport)
+            throws IOException {
         ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         TunnelCounters counters = new TunnelCounters();
         CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);
         InboundPath inbound = new InboundPath(tun, policy, allocator, workers,
                 TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters);
-        UdpEncapsulationSocket socket;
+        EspTransport socket;
         try {
-            socket = UdpEncapsulationSocket.bind(listen, inbound, null);
-            if (outerSocketMark != 0) {
-                SocketMark.setSocketMark(socket.fd(), outerSocketMark);
-            }
+            socket = transport.open(inbound);
         } catch (IOException e) {
             inbound.stop();
             workers.close();
@@ -70,6 +95,15 @@ public final class DataPath implements AutoCloseable {
     /** NAT keepalives received (RFC 3948 §2.3). */
     public long natKeepalives() {
         return socket.natKeepalives();
+    }
+
+    /** Sends one IKE message from the data path's port, behind the four-octet non-ESP marker. */
+    public void sendIke(byte[] message, InetSocketAddress to) {
+        io.netty.buffer.ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(4 + message.length);
+        buf.writeInt(0);
+        buf.writeBytes(message);
+        socket.write(buf, to);
+        socket.flush();
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.pathsec.engine.esp.EspException;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.policy.IpsecMode;
-import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.tun.TunDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ import java.net.InetSocketAddress;
  *   <li>{@link #deliver}: write to the TUN in order.</li>
  * </ol>
  */
-final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
+final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPath.class);
     static final int DUMMY = 59;
 
@@ -38,7 +38,7 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
     private final TunnelPolicy policy;
     private final ByteBufAllocator allocator;
     private final TunnelCounters counters;
-    private final OrderedLane<InboundJob> lane;
+    private final Lane<InboundJob> lane;
     private final FlowKey[] flows;
 
     InboundPath(TunDevice tun, TunnelPolicy policy, ByteBufAllocator allocator, CryptoWorkers workers,
@@ -47,11 +47,12 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
         this.policy = policy;
         this.allocator = allocator;
         this.counters = counters;
-        this.flows = new FlowKey[workers.size()];
+        this.flows = new FlowKey[Math.max(1, workers.size())];
         for (int i = 0; i < flows.length; i++) {
             flows[i] = new FlowKey();
         }
-        this.lane = new OrderedLane<>("inbound", workers, inFlight, () -> new InboundJob(this), this);
+        this.lane = workers.size() == 0 ? new InlineLane<>(() -> new InboundJob(this), this)
+                : new OrderedLane<>("inbound", workers, inFlight, () -> new InboundJob(this), this);
     }
 
     /** Step 1. */

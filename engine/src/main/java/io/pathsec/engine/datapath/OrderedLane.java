@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *   <li>The job is reset and returns to the pool. The pool bounds the packets in flight.</li>
  * </ol>
  */
-public final class OrderedLane<J extends CryptoJob> implements AutoCloseable, CryptoJob.Lifecycle {
+public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJob.Lifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(OrderedLane.class);
 
     /** Receives processed jobs in submission order, on the lane's delivery thread. */
@@ -59,6 +59,7 @@ public final class OrderedLane<J extends CryptoJob> implements AutoCloseable, Cr
      *
      * @return the job, or null on timeout or once closed
      */
+    @Override
     public J acquire(long timeoutMillis) throws InterruptedException {
         return closed ? null : free.poll(timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -67,11 +68,13 @@ public final class OrderedLane<J extends CryptoJob> implements AutoCloseable, Cr
      * Takes a free job without waiting: for producers that must never block (a Netty event
      * loop), which drop the packet instead.
      */
+    @Override
     public J tryAcquire() {
         return closed ? null : free.poll();
     }
 
     /** Returns a job that was acquired but will not be submitted. */
+    @Override
     public void release(J job) {
         job.recycle();
         free.add(job);
@@ -81,6 +84,7 @@ public final class OrderedLane<J extends CryptoJob> implements AutoCloseable, Cr
      * Submits a filled job. Must be called by one producer thread at a time (the order of
      * calls is the delivery order).
      */
+    @Override
     public void submit(J job) throws InterruptedException {
         // The delivery queue has room for every job of the pool, so this never blocks.
         inOrder.add(job);

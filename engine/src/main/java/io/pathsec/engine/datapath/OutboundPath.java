@@ -7,7 +7,7 @@ import io.pathsec.engine.esp.EspException;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.tun.TunDevice;
-import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.transport.EspTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,21 +32,22 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
 
     private final TunDevice tun;
     private final TunnelPolicy policy;
-    private final UdpEncapsulationSocket socket;
+    private final EspTransport socket;
     private final ByteBufAllocator allocator;
-    private final OrderedLane<OutboundJob> lane;
+    private final Lane<OutboundJob> lane;
     private final TunnelCounters counters;
     private final FlowKey flow = new FlowKey();
     private volatile boolean running = true;
 
-    OutboundPath(TunDevice tun, TunnelPolicy policy, UdpEncapsulationSocket socket,
+    OutboundPath(TunDevice tun, TunnelPolicy policy, EspTransport socket,
                  ByteBufAllocator allocator, CryptoWorkers workers, int inFlight, TunnelCounters counters) {
         this.tun = tun;
         this.policy = policy;
         this.socket = socket;
         this.allocator = allocator;
         this.counters = counters;
-        this.lane = new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
+        this.lane = workers.size() == 0 ? new InlineLane<>(OutboundJob::new, this)
+                : new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
     }
 
     /** Step 1: the TUN reader loop. */

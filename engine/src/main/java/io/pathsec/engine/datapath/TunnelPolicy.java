@@ -54,6 +54,60 @@ public final class TunnelPolicy {
         inbound = in;
     }
 
+    /**
+     * Adds one inbound SA beside those already there: the first step of a make-before-break
+     * rekey (RFC 7296 §2.8), so the peer may send with the new SPI before we do.
+     */
+    public synchronized void addInbound(SecurityAssociation sa) {
+        if (sa.direction() != Direction.INBOUND) {
+            throw new IllegalArgumentException("not an inbound SA: " + sa);
+        }
+        sad.add(sa);
+        IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size() + 1);
+        in.putAll(inbound);
+        in.put(sa.spi(), new SaRuntime(sa, workers, tfcPadTo));
+        inbound = in;
+    }
+
+    /**
+     * Makes {@code sa} the outbound SA of its binding in one step (§2.8: the switch to the new
+     * SA); packets already encrypted with the old one still leave. Returns the replaced SA, or null.
+     */
+    public synchronized SecurityAssociation replaceOutbound(SecurityAssociation sa) {
+        SecurityAssociation previous = sad.replaceOutbound(sa);
+        Map<String, SaRuntime> out = new HashMap<>(outbound);
+        out.put(sa.name(), new SaRuntime(sa, workers, tfcPadTo));
+        outbound = Map.copyOf(out);
+        return previous;
+    }
+
+    /**
+     * Removes exactly this SA (not a newer one under the same SPI or binding): the last step of
+     * a rekey or a Delete (§1.4.1). False when it was not installed.
+     */
+    public synchronized boolean remove(SecurityAssociation sa) {
+        if (!sad.remove(sa)) {
+            return false;
+        }
+        if (sa.direction() == Direction.INBOUND) {
+            SaRuntime current = inbound.get(sa.spi());
+            if (current != null && current.sa() == sa) {
+                IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size());
+                in.putAll(inbound);
+                in.remove(sa.spi());
+                inbound = in;
+            }
+        } else {
+            SaRuntime current = outbound.get(sa.name());
+            if (current != null && current.sa() == sa) {
+                Map<String, SaRuntime> out = new HashMap<>(outbound);
+                out.remove(sa.name());
+                outbound = Map.copyOf(out);
+            }
+        }
+        return true;
+    }
+
     /** Replaces the SPD entries (first match wins, RFC 4301 §4.4.1). */
     public void policies(List<SpdEntry> entries) {
         spd.replaceAll(entries);

@@ -29,6 +29,11 @@ import java.util.Arrays;
  * <em>lower</em> position, which never happens in place. Per packet the JCE allocates the
  * parameter spec and its nonce clone; that is accepted, as there is no API to re-key a Cipher
  * with a new nonce without a spec.
+ *
+ * <p>Measured (JMH -prof gc, JDK 17): AES-GCM on heap buffers allocates about 1.1 KB per packet
+ * whatever the size (the JCE's init; a bare Cipher.doFinal allocates 0.85 KB), on direct buffers
+ * 1.3–3.4 KB (the JDK's direct-buffer GCM path). The JDK's ChaCha20-Poly1305 copies the data
+ * (4.5–37 KB per packet) and runs at about a tenth of AES-GCM: an implementation limit of JDK 17.
  */
 final class AeadEspCipher implements EspCipher {
     private static final int SALT_LENGTH = 4;

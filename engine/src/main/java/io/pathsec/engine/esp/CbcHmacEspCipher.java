@@ -15,6 +15,10 @@ import java.security.GeneralSecurityException;
  * sequence number encrypted with the block cipher under the same key, the construction of NIST
  * SP 800-38A Appendix C: unpredictable without the key, unique per packet, and free of a
  * per-packet SecureRandom call.
+ *
+ * <p>Measured (JMH -prof gc, JDK 17): the JDK's CBC allocates about one copy of the data per
+ * packet when input and output are the same memory, through the ByteBuffer API and the array
+ * API alike; AES-GCM does not. Not yet worked around.
  */
 final class CbcHmacEspCipher implements EspCipher {
     private static final int BLOCK = 16;

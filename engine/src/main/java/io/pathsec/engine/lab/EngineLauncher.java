@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The command line that starts a Java main class of this installation in another process
- * (inside a lab namespace): the same Java binary and class path as the running JVM.
+ * (inside a lab namespace): the same Java binary and class path as the running JVM, plus the
+ * JVM options in {@code PATHSEC_ENGINE_JAVA_OPTS} (for example a JFR recording to profile the
+ * engines during a lab run).
  */
 final class EngineLauncher {
     private EngineLauncher() {
@@ -17,6 +19,10 @@ final class EngineLauncher {
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseParallelGC", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         cmd.addAll(List.of(args));
+        String extra = System.getenv("PATHSEC_ENGINE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(1, List.of(extra.trim().split("\\s+")));
+        }
         return cmd;
     }
 }

@@ -154,7 +154,7 @@ class StaticConfigLoaderTest {
     void wrongTypes() throws Exception {
         assertProblem(failure(j -> j.addProperty("workers", "2")), "workers", "must be a number");
         assertProblem(failure(j -> j.addProperty("workers", 1.5)), "workers", "whole number");
-        assertProblem(failure(j -> j.addProperty("workers", 0)), "workers", "from 1 to 256");
+        assertProblem(failure(j -> j.addProperty("workers", -1)), "workers", "from 0 to 256");
         assertProblem(failure(j -> sa(j, 0).addProperty("esn", "yes")), "sas[0].esn", "true or false");
         assertProblem(failure(j -> j.add("sas", new JsonObject())), "sas", "must be a list");
         assertProblem(failure(j -> j.getAsJsonObject("tun").getAsJsonArray("routes").add(5)),

@@ -16,9 +16,20 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FakeTunnelStarter implements TunnelStarter {
     final Map<String, TunnelProfile> started = new ConcurrentHashMap<>();
     volatile String failWith;
+    /** When set, start waits for it (at most 30 s): a tunnel that is slow to come up. */
+    volatile java.util.concurrent.CountDownLatch hold;
 
     @Override
     public RunningTunnel start(TunnelProfile profile) throws IOException {
+        java.util.concurrent.CountDownLatch h = hold;
+        if (h != null) {
+            try {
+                h.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
         if (failWith != null) {
             throw new IOException(failWith);
         }

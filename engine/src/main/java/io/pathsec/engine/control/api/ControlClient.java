@@ -76,22 +76,20 @@ public final class ControlClient implements AutoCloseable {
         return client;
     }
 
+    /** Tells the three ways of not reaching a daemon apart; the JDK reports them by errno text. */
     private static IOException unavailable(Path socket, IOException e) {
         String message = String.valueOf(e.getMessage());
-        if (message.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
-            return new DaemonUnavailableException(socket, DaemonUnavailableException.Reason.NO_ACCESS, e);
+        DaemonUnavailableException.Reason reason;
+        if (message.contains("Permission denied")) {
+            reason = DaemonUnavailableException.Reason.NO_ACCESS;
+        } else if (message.contains("Connection refused")) {
+            reason = DaemonUnavailableException.Reason.NOT_LISTENING;
+        } else if (message.contains("No such file") || !Files.exists(socket)) {
+            reason = DaemonUnavailableException.Reason.NO_SOCKET;
+        } else {
+            return e;
         }
-        if (!Files.exists(socket) && Files.isReadable(socket.toAbsolutePath().getParent() == null
-                ? Path.of("/") : socket.toAbsolutePath().getParent())) {
-            return new DaemonUnavailableException(socket, DaemonUnavailableException.Reason.NO_SOCKET, e);
-        }
-        if (message.contains("No such file")) {
-            return new DaemonUnavailableException(socket, DaemonUnavailableException.Reason.NO_SOCKET, e);
-        }
-        if (message.contains("Connection refused")) {
-            return new DaemonUnavailableException(socket, DaemonUnavailableException.Reason.NOT_LISTENING, e);
-        }
-        return e;
+        return new DaemonUnavailableException(socket, reason, e);
     }
 
     public Path socket() {

@@ -1,0 +1,346 @@
+package io.pathsec.engine.ike.session;
+
+import io.netty.buffer.Unpooled;
+import io.pathsec.engine.ike.crypto.DiffieHellman;
+import io.pathsec.engine.ike.crypto.NatDetection;
+import io.pathsec.engine.ike.crypto.PskAuthentication;
+import io.pathsec.engine.ike.message.AuthMethod;
+import io.pathsec.engine.ike.message.ConfigAttribute;
+import io.pathsec.engine.ike.message.ConfigAttributeType;
+import io.pathsec.engine.ike.message.ConfigType;
+import io.pathsec.engine.ike.message.DhGroup;
+import io.pathsec.engine.ike.message.ExchangeType;
+import io.pathsec.engine.ike.message.IkeAuthPayload;
+import io.pathsec.engine.ike.message.IkeConfigPayload;
+import io.pathsec.engine.ike.message.IkeHeader;
+import io.pathsec.engine.ike.message.IkeIdPayload;
+import io.pathsec.engine.ike.message.IkeKePayload;
+import io.pathsec.engine.ike.message.IkeMessage;
+import io.pathsec.engine.ike.message.IkeNoncePayload;
+import io.pathsec.engine.ike.message.IkeNotifyPayload;
+import io.pathsec.engine.ike.message.IkePayload;
+import io.pathsec.engine.ike.message.IkeProtocolException;
+import io.pathsec.engine.ike.message.IkeSaPayload;
+import io.pathsec.engine.ike.message.IkeTsPayload;
+import io.pathsec.engine.ike.message.InvalidSyntaxException;
+import io.pathsec.engine.ike.message.NotifyType;
+import io.pathsec.engine.ike.message.TrafficSelector;
+import io.pathsec.engine.ike.session.IkeSessionException.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The responder side of one IKE SA with PSK (RFC 7296 §1.2), as a road-warrior gateway runs it:
+ * answers IKE_SA_INIT (or asks for another group with INVALID_KE_PAYLOAD, §1.2), verifies the
+ * client's AUTH in IKE_AUTH, assigns a virtual address from the pool (§2.19), narrows the traffic
+ * selectors (§2.9) and creates the first CHILD_SA. Never retransmits: it answers (§2.1).
+ */
+public final class IkeResponder {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeResponder.class);
+
+    public sealed interface State permits CreateIkeRemoteIkeInit, CreateIkeRemoteIkeAuth, Established, Closed {
+    }
+
+    /** Waiting for an acceptable IKE_SA_INIT request. */
+    public record CreateIkeRemoteIkeInit() implements State {
+    }
+
+    /** IKE_SA_INIT answered; waiting for IKE_AUTH. */
+    public record CreateIkeRemoteIkeAuth(IkeSa sa) implements State {
+    }
+
+    public record Established(IkeSa sa, IkeSessionListener.Established info) implements State {
+    }
+
+    public record Closed(IkeSessionException cause) implements State {
+    }
+
+    private final IkeResponderConfig config;
+    private final IkeScheduler scheduler;
+    private final IkeTransport transport;
+    private final SecureRandom random;
+    private final IkeSessionListener listener;
+    private State state = new CreateIkeRemoteIkeInit();
+
+    private long spiI;
+    private byte[] initRequest;
+    private byte[] initResponse;
+    private byte[] ni;
+    private byte[] nr;
+    private String leasedTo;
+    /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
+    private EstablishedIkeSa establishedSa;
+
+    public IkeResponder(IkeResponderConfig config, IkeScheduler scheduler, IkeTransport transport, SecureRandom random,
+                        IkeSessionListener listener) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.transport = transport;
+        this.random = random;
+        this.listener = listener;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** One datagram from the client. Never throws; bad input is dropped (§2.21). */
+    public void receive(byte[] datagram, InetSocketAddress from, boolean viaNatTraversal) {
+        try {
+            IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
+            if (establishedSa != null && header.exchangeType() != ExchangeType.IKE_SA_INIT) {
+                establishedSa.receive(datagram, header, from, viaNatTraversal); // SPIs change with rekeys
+                return;
+            }
+            if (state instanceof CreateIkeRemoteIkeInit) {
+                onInitRequest(datagram, header, from, viaNatTraversal);
+            } else if (header.initiatorSpi() == spiI && header.exchangeType() == ExchangeType.IKE_SA_INIT
+                    && !header.response() && Arrays.equals(datagram, initRequest)) {
+                transport.send(initResponse, from, viaNatTraversal); // a repeated request (§2.1)
+            } else if (currentSa() != null && header.initiatorSpi() == spiI
+                    && header.responderSpi() == currentSa().spiR) {
+                currentSa().receive(datagram, header, from, viaNatTraversal);
+            }
+        } catch (IkeProtocolException e) {
+            LOG.debug("dropping a malformed message from {}: {}", from, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("dropping a message from {} that could not be processed", from, e);
+        }
+    }
+
+    private void onInitRequest(byte[] datagram, IkeHeader header, InetSocketAddress from, boolean natT)
+            throws IkeProtocolException {
+        if (header.exchangeType() != ExchangeType.IKE_SA_INIT || header.response() || header.messageId() != 0
+                || header.responderSpi() != 0) {
+            return;
+        }
+        IkeMessage request = IkeMessage.decode(datagram);
+        Optional<IkeSaPayload> sa = request.first(IkeSaPayload.class);
+        Optional<IkeKePayload> ke = request.first(IkeKePayload.class);
+        Optional<IkeNoncePayload> nonce = request.first(IkeNoncePayload.class);
+        if (sa.isEmpty() || ke.isEmpty() || nonce.isEmpty()) {
+            return;
+        }
+        Optional<IkeSuite.Chosen> chosen = IkeSuite.select(config.ikeSuites(), sa.get(), ke.get().dhGroup());
+        if (chosen.isEmpty()) {
+            answerInit(header, List.of(IkeNotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)), 0, from, natT);
+            return;
+        }
+        DhGroup group = chosen.get().dhGroup();
+        if (group.value() != ke.get().dhGroup()) {
+            // §1.2: tell the initiator which group to use; no state is kept until it does.
+            answerInit(header, List.of(IkeNotifyPayload.invalidKePayload(group)), 0, from, natT);
+            return;
+        }
+        DiffieHellman dh = DiffieHellman.generate(group, random);
+        byte[] shared;
+        try {
+            shared = dh.sharedSecret(ke.get().keyExchangeData());
+        } catch (InvalidSyntaxException e) {
+            answerInit(header, List.of(IkeNotifyPayload.of(NotifyType.INVALID_SYNTAX)), 0, from, natT);
+            return;
+        }
+        spiI = header.initiatorSpi();
+        long spiR;
+        do {
+            spiR = random.nextLong();
+        } while (spiR == 0);
+        ni = nonce.get().nonce();
+        nr = new byte[IkeConstants.NONCE_LENGTH];
+        random.nextBytes(nr);
+        List<IkePayload> payloads = List.of(
+                new IkeSaPayload(List.of(chosen.get().toProposal(sa.get().proposals().stream()
+                        .filter(p -> p.protocolId() == io.pathsec.engine.ike.message.ProtocolId.IKE)
+                        .findFirst().orElseThrow().number()))),
+                new IkeKePayload(group.value(), dh.publicValue()),
+                new IkeNoncePayload(nr),
+                IkeNotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP,
+                        NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort())),
+                IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
+                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort())));
+        initRequest = datagram.clone();
+        initResponse = answerInit(header, payloads, spiR, from, natT);
+        IkeSaKeys keys = IkeSaKeys.derive(chosen.get(), ni, nr, shared, spiI, spiR, false, random);
+        Arrays.fill(shared, (byte) 0);
+        IkeSa ikeSa = new IkeSa(spiI, spiR, false, keys, scheduler, transport, owner(), from, natT, 0, 1);
+        state = new CreateIkeRemoteIkeAuth(ikeSa);
+        LOG.info("IKE_SA_INIT from {}: {} (SPIr {})", from, chosen.get(), IkeInitiator.spiHex(spiR));
+    }
+
+    private byte[] answerInit(IkeHeader request, List<IkePayload> payloads, long spiR, InetSocketAddress to, boolean natT) {
+        IkeHeader h = new IkeHeader(request.initiatorSpi(), spiR, 0, ExchangeType.IKE_SA_INIT, false, false, true, 0, 0);
+        byte[] bytes = new IkeMessage(h, payloads).toBytes();
+        transport.send(bytes, to, natT);
+        return bytes;
+    }
+
+    /** Answers IKE_AUTH (§1.2): AUTH check, then CP, SA and narrowed TS for the first CHILD_SA. */
+    private List<IkePayload> onAuthRequest(IkeSa sa, IkeMessage request, InetSocketAddress from) {
+        if (!(state instanceof CreateIkeRemoteIkeAuth)) {
+            return null;
+        }
+        Optional<IkeIdPayload> idi = request.first(IkeIdPayload.class).filter(IkeIdPayload::initiator);
+        Optional<IkeAuthPayload> auth = request.first(IkeAuthPayload.class);
+        if (idi.isEmpty() || auth.isEmpty()) {
+            closeWith(sa, Reason.PROTOCOL_ERROR, "IKE_AUTH without IDi or AUTH");
+            return List.of(IkeNotifyPayload.of(NotifyType.INVALID_SYNTAX));
+        }
+        byte[] signed = PskAuthentication.signedOctets(sa.keys.prf, initRequest, nr, sa.keys.skPi, idi.get());
+        if (auth.get().authMethod() != AuthMethod.SHARED_KEY_MIC.value()
+                || !PskAuthentication.verify(sa.keys.prf, config.psk(), signed, auth.get().authenticationData())) {
+            LOG.warn("IKE_AUTH from {} as {}: AUTH does not verify (wrong PSK?)", from, IkeIdentity.describe(idi.get()));
+            closeWith(sa, Reason.AUTHENTICATION_FAILED,
+                    "authentication failed: the client's AUTH does not verify with our PSK");
+            return List.of(IkeNotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)); // §2.21.2
+        }
+        String peerId = IkeIdentity.describe(idi.get());
+        IkeIdPayload idr = config.localIdentity().payload(false);
+        byte[] ourSigned = PskAuthentication.signedOctets(sa.keys.prf, initResponse, ni, sa.keys.skPr, idr);
+        List<IkePayload> answer = new ArrayList<>();
+        answer.add(idr);
+        answer.add(new IkeAuthPayload(AuthMethod.SHARED_KEY_MIC.value(),
+                PskAuthentication.authData(sa.keys.prf, config.psk(), ourSigned)));
+        // From here on the IKE SA stands; CHILD_SA problems are notified without tearing it down (§1.2).
+        InetAddress vip = null;
+        Optional<IkeConfigPayload> cp = request.first(IkeConfigPayload.class)
+                .filter(c -> c.configType() == ConfigType.CFG_REQUEST);
+        if (cp.isPresent() && cp.get().attributes().stream()
+                .anyMatch(a -> a.type() == ConfigAttributeType.INTERNAL_IP4_ADDRESS.value())) {
+            vip = config.pool().lease(peerId).orElse(null);
+            if (vip == null) {
+                answer.add(IkeNotifyPayload.of(NotifyType.INTERNAL_ADDRESS_FAILURE));
+                return established(sa, peerId, answer, null, null);
+            }
+            leasedTo = peerId;
+            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, List.of(
+                    ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip))));
+        }
+        Optional<EspProposal.Selected> esp = request.first(IkeSaPayload.class)
+                .flatMap(p -> EspProposal.select(config.espTransforms(), p));
+        Optional<IkeTsPayload> tsi = request.all(IkeTsPayload.class).stream().filter(IkeTsPayload::initiator).findFirst();
+        Optional<IkeTsPayload> tsr = request.all(IkeTsPayload.class).stream().filter(t -> !t.initiator()).findFirst();
+        if (esp.isEmpty()) {
+            answer.add(IkeNotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
+            return established(sa, peerId, answer, null, vip);
+        }
+        // Narrowing (§2.9): the client side becomes its virtual address (or what it asked for),
+        // our side the protected networks that fall within its TSr.
+        List<TrafficSelector> narrowedTsi = vip != null ? List.of(TrafficSelectors.single(vip))
+                : tsi.map(IkeTsPayload::selectors).orElse(List.of());
+        List<TrafficSelector> narrowedTsr = tsr.isEmpty() ? List.of() : config.localTs().stream()
+                .filter(ours -> tsr.get().selectors().stream().anyMatch(theirs -> TrafficSelectors.within(ours, theirs)))
+                .toList();
+        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || (vip != null && tsi.isPresent()
+                && !TrafficSelectors.allWithin(narrowedTsi, tsi.get().selectors()))) {
+            answer.add(IkeNotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
+            return established(sa, peerId, answer, null, vip);
+        }
+        int ourSpi;
+        do {
+            ourSpi = random.nextInt();
+        } while (Integer.compareUnsigned(ourSpi, 256) < 0);
+        ChildSa child = ChildSa.derive(sa.keys.prf, sa.keys.skD, ni, nr, false, ourSpi, esp.get().peerSpi(),
+                esp.get().chosen(), narrowedTsr, narrowedTsi);
+        sa.addChild(child);
+        answer.add(esp.get().answer(ourSpi));
+        answer.add(new IkeTsPayload(true, narrowedTsi));
+        answer.add(new IkeTsPayload(false, narrowedTsr));
+        return established(sa, peerId, answer, child, vip);
+    }
+
+    private List<IkePayload> established(IkeSa sa, String peerId, List<IkePayload> answer, ChildSa child,
+                                         InetAddress vip) {
+        IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
+                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of());
+        state = new Established(sa, info);
+        establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
+                config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
+        LOG.info("IKE SA with {} at {} established; {}", peerId, sa.peer(), child == null ? "no CHILD_SA" : child);
+        // Reported after the answer is on its way: the listener may install SAs (slow).
+        scheduler.execute(() -> listener.established(info));
+        return answer;
+    }
+
+    private void closeWith(IkeSa sa, Reason reason, String message) {
+        IkeSessionException cause = new IkeSessionException(reason, message);
+        state = new Closed(cause);
+        // The answer still has to leave through the SA; close it right after.
+        scheduler.execute(() -> {
+            sa.close();
+            listener.closed(cause);
+        });
+    }
+
+    EstablishedIkeSa established() {
+        return establishedSa;
+    }
+
+    private EstablishedIkeSa.Owner establishedOwner() {
+        return new EstablishedIkeSa.Owner() {
+            @Override
+            public void ikeSaReplaced(IkeSa sa) {
+                if (state instanceof Established e) {
+                    state = new Established(sa, e.info());
+                }
+            }
+
+            @Override
+            public void ended(IkeSessionException cause) {
+                if (state instanceof Closed) {
+                    return;
+                }
+                if (leasedTo != null) {
+                    config.pool().release(leasedTo);
+                }
+                state = new Closed(cause);
+                listener.closed(cause);
+            }
+        };
+    }
+
+    private IkeSa.Owner owner() {
+        return new IkeSa.Owner() {
+            @Override
+            public List<IkePayload> handleSetupRequest(IkeMessage request, InetSocketAddress from) {
+                IkeSa sa = currentSa();
+                return sa == null ? null : onAuthRequest(sa, request, from);
+            }
+
+            @Override
+            public void childSaDeletedByPeer(ChildSa child) {
+                listener.childSaDeleted(child);
+            }
+
+            @Override
+            public void ikeSaDeletedByPeer() {
+                IkeSa sa = currentSa();
+                if (sa != null) {
+                    sa.close();
+                }
+                if (leasedTo != null) {
+                    config.pool().release(leasedTo);
+                }
+                state = new Closed(new IkeSessionException(Reason.PEER_DELETED, "the client deleted the IKE SA"));
+                listener.closed(((Closed) state).cause());
+            }
+        };
+    }
+
+    private IkeSa currentSa() {
+        if (state instanceof CreateIkeRemoteIkeAuth a) {
+            return a.sa();
+        }
+        if (state instanceof Established e) {
+            return e.sa();
+        }
+        return null;
+    }
+}

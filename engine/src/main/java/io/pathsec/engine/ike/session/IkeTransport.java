@@ -1,0 +1,14 @@
+package io.pathsec.engine.ike.session;
+
+import java.net.InetSocketAddress;
+
+/** Where a session's datagrams leave: UDP port 500, or port 4500 behind the non-ESP marker. */
+public interface IkeTransport {
+    /**
+     * Sends one IKE message.
+     *
+     * @param natTraversal true to send from our port 4500 with the four-octet non-ESP marker in
+     *                     front (RFC 3948 §2.2), false for plain IKE on port 500
+     */
+    void send(byte[] message, InetSocketAddress to, boolean natTraversal);
+}

@@ -1,0 +1,50 @@
+package io.pathsec.engine.tunnel;
+
+import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
+import io.pathsec.engine.ike.session.IkeSuite;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A road-warrior profile: which gateway to reach from which local address, the identities and
+ * the PSK, what to offer, and the TUN device to create. The virtual address and the routes come
+ * from the gateway (CP and TSr).
+ *
+ * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
+ *                   and takes what the gateway narrows it to
+ * @param timers     rekey times, DPD delay and retransmissions once established
+ */
+public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                               InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                               byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                               List<String> remoteTs, IkeSessionTimers timers) {
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, IkeSessionTimers.DEFAULT);
+    }
+
+    public IkeClientProfile {
+        Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(localAddress, "localAddress");
+        Objects.requireNonNull(gatewayAddress, "gatewayAddress");
+        Objects.requireNonNull(localIdentity, "localIdentity");
+        psk = Objects.requireNonNull(psk, "psk").clone();
+        ikeSuites = List.copyOf(ikeSuites);
+        espTransforms = List.copyOf(espTransforms);
+        remoteTs = List.copyOf(remoteTs);
+    }
+
+    @Override
+    public String toString() {
+        return "IkeClientProfile[" + name + " " + localAddress.getHostAddress() + " -> "
+                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", psk hidden]";
+    }
+}

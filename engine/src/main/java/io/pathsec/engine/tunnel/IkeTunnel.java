@@ -1,0 +1,375 @@
+package io.pathsec.engine.tunnel;
+
+import io.pathsec.engine.datapath.DataPath;
+import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.ike.message.TrafficSelector;
+import io.pathsec.engine.ike.session.ChildSa;
+import io.pathsec.engine.ike.session.ExecutorIkeScheduler;
+import io.pathsec.engine.ike.session.IkeInitiator;
+import io.pathsec.engine.ike.session.IkeInitiatorConfig;
+import io.pathsec.engine.ike.session.IkeSessionException;
+import io.pathsec.engine.ike.session.IkeSessionListener;
+import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.policy.Direction;
+import io.pathsec.engine.policy.Sad;
+import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.policy.Selector;
+import io.pathsec.engine.policy.Spd;
+import io.pathsec.engine.policy.SpdEntry;
+import io.pathsec.engine.tun.LinuxInterfaceConfig;
+import io.pathsec.engine.tun.LinuxTun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A road-warrior tunnel keyed by IKEv2: the TUN device, the data path on UDP 4500, and an
+ * {@link IkeInitiator} that negotiates with the gateway. When the IKE SA is up it installs the
+ * CHILD_SA's two SAs and SPD entries, puts the virtual address on the TUN and routes the
+ * negotiated TSr into it. Closing it deletes the IKE SA and removes everything it added.
+ */
+public final class IkeTunnel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeTunnel.class);
+    private static final int WORKERS = 2;
+    private static final int REPLAY_WINDOW = 1024;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
+    private final IkeClientProfile profile;
+    private final LinuxTun tun;
+    private final RoutingSetup routing;
+    private final TunnelPolicy policy;
+    private final DataPath dataPath;
+    private final UdpIkeTransport transport;
+    private final ExecutorIkeScheduler scheduler;
+    private final IkeInitiator initiator;
+    private final CompletableFuture<IkeSessionListener.Established> established = new CompletableFuture<>();
+    private final CompletableFuture<IkeSessionException> closed = new CompletableFuture<>();
+    /** The SAs each CHILD_SA put into the data path, by its inbound SPI (rekeys overlap, §2.8). */
+    private final Map<Integer, InstalledChild> children = new ConcurrentHashMap<>();
+    private final AtomicLong childRekeys = new AtomicLong();
+    private final AtomicLong ikeRekeys = new AtomicLong();
+    private volatile ChildSa currentChild;
+
+    /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
+    private static final class InstalledChild {
+        final ChildSa child;
+        final SecurityAssociation inbound;
+        volatile SecurityAssociation outbound;
+
+        InstalledChild(ChildSa child, SecurityAssociation inbound) {
+            this.child = child;
+            this.inbound = inbound;
+        }
+    }
+
+    private IkeTunnel(IkeClientProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
+                      DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
+        this.profile = profile;
+        this.tun = tun;
+        this.routing = routing;
+        this.policy = policy;
+        this.dataPath = dataPath;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        IkeInitiatorConfig config = new IkeInitiatorConfig(
+                new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
+                profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
+                profile.espTransforms(), true, remoteTs(profile.remoteTs()), profile.timers());
+        this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
+    }
+
+    /**
+     * Creates the TUN and sockets and starts negotiating; {@link #established()} completes when
+     * traffic can flow. On failure to set up locally nothing is left behind.
+     */
+    public static IkeTunnel startClient(IkeClientProfile profile) throws IOException {
+        LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
+        RoutingSetup routing = new RoutingSetup(tun.name());
+        ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
+        UdpIkeTransport transport = null;
+        DataPath dataPath = null;
+        try {
+            LinuxInterfaceConfig ifc = tun.config();
+            ifc.quietIpv6(tun.name());
+            ifc.up(tun.name());
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
+            dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.localAddress(), 4500), WORKERS,
+                    RoutingSetup.FWMARK, transport);
+            IkeTunnel t = new IkeTunnel(profile, tun, routing, policy, dataPath, transport, scheduler);
+            transport.start(t.initiator::receive, dataPath);
+            scheduler.execute(t.initiator::start);
+            return t;
+        } catch (IOException | RuntimeException e) {
+            if (dataPath != null) {
+                dataPath.close();
+            }
+            if (transport != null) {
+                transport.close();
+            }
+            scheduler.close();
+            routing.close();
+            tun.close();
+            throw e;
+        }
+    }
+
+    private static List<TrafficSelector> remoteTs(List<String> prefixes) {
+        List<TrafficSelector> ts = new ArrayList<>();
+        for (String p : prefixes) {
+            AddressRange r = AddressRange.parse(p);
+            ts.add(TrafficSelector.range(r.low(), r.high()));
+        }
+        return ts;
+    }
+
+    private final class Listener implements IkeSessionListener {
+        @Override
+        public void established(Established session) {
+            try {
+                install(session);
+                established.complete(session);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot install the negotiated tunnel: {}", e.getMessage());
+                established.completeExceptionally(e);
+                initiator.close();
+            }
+        }
+
+        @Override
+        public void childSaInboundReady(ChildSa child) {
+            // Make before break (RFC 7296 §2.8): the new SA receives before anyone sends on it.
+            SecurityAssociation in = sa(child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(), localEndpoint(),
+                    peerEndpoint(), selectors(child));
+            policy.addInbound(in);
+            children.put(child.inboundSpi(), new InstalledChild(child, in));
+        }
+
+        @Override
+        public void childSaOutboundActive(ChildSa child, ChildSa replaced) {
+            InstalledChild entry = children.get(child.inboundSpi());
+            SecurityAssociation out = sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
+                    localEndpoint(), peerEndpoint(), selectors(child));
+            policy.replaceOutbound(out); // one atomic switch; packets already encrypted still leave
+            if (entry != null) {
+                entry.outbound = out;
+            }
+            currentChild = child;
+            childRekeys.incrementAndGet();
+            LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
+                    Integer.toHexString(replaced.outboundSpi()));
+        }
+
+        @Override
+        public void childSaDeleted(ChildSa child) {
+            InstalledChild entry = children.remove(child.inboundSpi());
+            if (entry != null) {
+                policy.remove(entry.inbound);
+                if (entry.outbound != null) {
+                    policy.remove(entry.outbound); // a no-op when a newer SA replaced it
+                }
+            }
+            if (children.isEmpty()) {
+                LOG.warn("the last CHILD_SA {} is gone; traffic stops until the next connect", child);
+                policy.policies(List.of());
+            } else {
+                LOG.info("tunnel {}: {} removed from the data path", profile.name(), child);
+            }
+        }
+
+        @Override
+        public void ikeSaRekeyed(IkeSuite.Chosen suite) {
+            ikeRekeys.incrementAndGet();
+        }
+
+        @Override
+        public void closed(IkeSessionException cause) {
+            if (cause != null) {
+                established.completeExceptionally(cause);
+            } else {
+                established.cancel(false);
+            }
+            closed.complete(cause);
+        }
+    }
+
+    /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
+    private void install(IkeSessionListener.Established s) throws IOException {
+        ChildSa child = s.child();
+        List<Selector> selectors = selectors(child);
+        InetSocketAddress localEp = localEndpoint();
+        InetSocketAddress peerEp = peerEndpoint();
+        List<SecurityAssociation> sas = List.of(
+                sa(child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(), localEp, peerEp, selectors),
+                sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(), localEp, peerEp, selectors));
+        policy.install(sas);
+        InstalledChild entry = new InstalledChild(child, sas.get(0));
+        entry.outbound = sas.get(1);
+        children.put(child.inboundSpi(), entry);
+        currentChild = child;
+        List<SpdEntry> entries = new ArrayList<>();
+        for (int i = 0; i < selectors.size(); i++) {
+            entries.add(SpdEntry.protect(profile.name() + "-" + i, i, selectors.get(i), profile.name()));
+        }
+        policy.policies(entries);
+        InetAddress vip = s.virtualAddress();
+        tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
+        for (TrafficSelector remote : child.remoteTs()) {
+            for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
+                byte[] gw = s.peer().getAddress().getAddress();
+                if (AddressRange.parse(prefix).contains(gw, gw.length)) {
+                    routing.addPolicyRoute(prefix, vip); // keeps IKE and ESP to the gateway off the TUN
+                } else {
+                    routing.addRoute(prefix, vip);
+                }
+            }
+        }
+        LOG.info("tunnel {} up: virtual IP {} on {}, {} SPD entries, {}", profile.name(), vip.getHostAddress(),
+                tun.name(), entries.size(), child);
+    }
+
+    private static List<Selector> selectors(ChildSa child) {
+        List<Selector> selectors = new ArrayList<>();
+        for (TrafficSelector local : child.localTs()) {
+            for (TrafficSelector remote : child.remoteTs()) {
+                if (local.type() == remote.type()) {
+                    selectors.add(selector(local, remote));
+                }
+            }
+        }
+        return selectors;
+    }
+
+    private InetSocketAddress localEndpoint() {
+        return new InetSocketAddress(profile.localAddress(), 4500);
+    }
+
+    /** ESP always goes to the gateway's NAT-T port: our ESP is UDP-encapsulated (RFC 3948). */
+    private InetSocketAddress peerEndpoint() {
+        return new InetSocketAddress(profile.gatewayAddress(), 4500);
+    }
+
+    private static Selector selector(TrafficSelector local, TrafficSelector remote) {
+        Selector s = Selector.between(AddressRange.range(local.startAddress(), local.endAddress()),
+                AddressRange.range(remote.startAddress(), remote.endAddress()));
+        // Protocol and port narrowing is kept only when both sides name the same protocol.
+        if (local.ipProtocol() != 0 && local.ipProtocol() == remote.ipProtocol()) {
+            try {
+                return s.withProtocol(local.ipProtocol(),
+                        new io.pathsec.engine.policy.PortRange(local.startPort(), local.endPort()),
+                        new io.pathsec.engine.policy.PortRange(remote.startPort(), remote.endPort()));
+            } catch (IllegalArgumentException e) {
+                return s.withProtocol(local.ipProtocol(), io.pathsec.engine.policy.PortRange.ANY,
+                        io.pathsec.engine.policy.PortRange.ANY);
+            }
+        }
+        return s;
+    }
+
+    private SecurityAssociation sa(int spi, Direction direction, ChildSa child, byte[] key, InetSocketAddress local,
+                                   InetSocketAddress peer, List<Selector> selectors) {
+        return SecurityAssociation.builder().name(profile.name()).spi(spi).direction(direction)
+                .transform(child.esp().transform().ikeName()).key(key)
+                .localEndpoint(local).remoteEndpoint(peer).udpEncapsulation(true)
+                .extendedSequenceNumbers(child.esp().extendedSequenceNumbers())
+                .replayWindow(direction == Direction.INBOUND ? REPLAY_WINDOW : 0)
+                .selectors(selectors).build();
+    }
+
+    /** The smallest list of CIDR prefixes covering low..high (routes need prefixes, TS are ranges). */
+    static List<String> prefixes(InetAddress low, InetAddress high) {
+        int bits = low.getAddress().length * 8;
+        BigInteger lo = new BigInteger(1, low.getAddress());
+        BigInteger hi = new BigInteger(1, high.getAddress());
+        List<String> out = new ArrayList<>();
+        for (int guard = 0; lo.compareTo(hi) <= 0 && guard < 2 * bits + 2; guard++) {
+            int size = lo.signum() == 0 ? bits : Math.min(bits, lo.getLowestSetBit());
+            while (size > 0 && lo.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(hi) > 0) {
+                size--;
+            }
+            out.add(AddressRange.format(toAddress(lo, bits / 8)) + "/" + (bits - size));
+            lo = lo.add(BigInteger.ONE.shiftLeft(size));
+        }
+        return out;
+    }
+
+    private static InetAddress toAddress(BigInteger v, int length) {
+        byte[] raw = v.toByteArray();
+        byte[] out = new byte[length];
+        int copy = Math.min(raw.length, length);
+        System.arraycopy(raw, raw.length - copy, out, length - copy, copy);
+        try {
+            return InetAddress.getByAddress(out);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Completes when the IKE SA and CHILD_SA are up and installed; fails with an {@link IkeSessionException}. */
+    public CompletableFuture<IkeSessionListener.Established> established() {
+        return established;
+    }
+
+    /** Completes when the session ended, with its cause (null after a local close). */
+    public CompletableFuture<IkeSessionException> closedFuture() {
+        return closed;
+    }
+
+    public String deviceName() {
+        return tun.name();
+    }
+
+    public TunnelStats stats() {
+        return dataPath.stats();
+    }
+
+    /** The CHILD_SA that carries outbound traffic now. */
+    public java.util.Optional<ChildSa> currentChildSa() {
+        return java.util.Optional.ofNullable(currentChild);
+    }
+
+    public long childRekeys() {
+        return childRekeys.get();
+    }
+
+    public long ikeRekeys() {
+        return ikeRekeys.get();
+    }
+
+    public List<SecurityAssociation> securityAssociations() {
+        return policy.sad().all();
+    }
+
+    /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */
+    @Override
+    public void close() {
+        scheduler.execute(initiator::close);
+        try {
+            closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.debug("IKE delete not confirmed: {}", e.toString());
+        }
+        scheduler.close();
+        transport.close();
+        dataPath.close();
+        routing.close();
+        tun.close();
+        LOG.info("tunnel {} down", profile.name());
+    }
+}

@@ -1,0 +1,190 @@
+package io.pathsec.engine.tunnel;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.message.DhGroup;
+import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionException;
+import io.pathsec.engine.ike.session.IkeSessionListener;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
+import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.policy.SecurityAssociation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one IKEv2 road-warrior tunnel in the foreground until SIGTERM, writing an {@link IkeTunnelStatus}
+ * to a file every second (what the lab and the integration tests watch).
+ *
+ * <pre>
+ *   java … io.pathsec.engine.tunnel.IkeTunnelService PROFILE.json STATUS.json
+ * </pre>
+ * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk,
+ * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
+ * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
+ * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
+ * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
+ */
+public final class IkeTunnelService {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    /** The profile file as written. */
+    static final class ProfileFile {
+        String name = "ike";
+        String tun = "psike%d";
+        int mtu = 1400;
+        String local;
+        String gateway;
+        String localId;
+        String remoteId;
+        String psk;
+        List<String> dhGroups;
+        List<String> esp;
+        List<String> remoteTs;
+        Long ikeRekeySeconds;
+        Long childRekeySeconds;
+        Long rekeyJitterSeconds;
+        Long dpdDelaySeconds;
+        Long retransmitInitialMillis;
+        Integer retransmitSends;
+
+        IkeSessionTimers timers() {
+            IkeSessionTimers d = IkeSessionTimers.DEFAULT;
+            Duration ike = ikeRekeySeconds == null ? d.ikeRekeyTime() : Duration.ofSeconds(ikeRekeySeconds);
+            Duration child = childRekeySeconds == null ? d.childRekeyTime() : Duration.ofSeconds(childRekeySeconds);
+            Duration shortest = IkeSessionTimers.DEFAULT.ikeRekeyTime();
+            for (Duration x : List.of(ike, child)) {
+                if (!x.isZero() && x.compareTo(shortest) < 0) {
+                    shortest = x;
+                }
+            }
+            Duration jitter = rekeyJitterSeconds != null ? Duration.ofSeconds(rekeyJitterSeconds) : shortest.dividedBy(10);
+            return d.withRekey(ike, child, jitter).withDpd(
+                    dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
+                    retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+        }
+
+        IkeClientProfile toProfile() {
+            if (local == null || gateway == null || localId == null || psk == null) {
+                throw new IllegalArgumentException("profile needs local, gateway, localId and psk");
+            }
+            List<DhGroup> groups = new ArrayList<>();
+            for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
+                groups.add(DhGroup.valueOf(g.trim().toUpperCase()));
+            }
+            IkeSuite suite = groups.isEmpty() ? IkeSuite.DEFAULT : new IkeSuite(IkeSuite.DEFAULT.encryption(),
+                    IkeSuite.DEFAULT.keyLengthBits(), IkeSuite.DEFAULT.integrity(), IkeSuite.DEFAULT.prf(), groups);
+            List<EspTransform> transforms = esp == null || esp.isEmpty() ? List.of(EspTransform.AES_GCM_16_256)
+                    : esp.stream().map(EspTransform::fromName).toList();
+            return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
+                    AddressRange.parseAddress(gateway), new IkeIdentity(localId),
+                    remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers());
+        }
+    }
+
+    private IkeTunnelService() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: IkeTunnelService PROFILE.json STATUS.json");
+            System.exit(2);
+        }
+        IkeClientProfile profile;
+        try {
+            profile = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class).toProfile();
+        } catch (IOException | JsonParseException | IllegalArgumentException e) {
+            System.err.println("bad profile " + args[0] + ": " + e.getMessage());
+            System.exit(78);
+            return;
+        }
+        run(profile, Path.of(args[1]));
+    }
+
+    static void run(IkeClientProfile profile, Path statusFile) throws IOException, InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(8, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pathsec-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (IkeTunnel tunnel = IkeTunnel.startClient(profile)) {
+            do {
+                writeAtomically(statusFile, GSON.toJson(status(tunnel)));
+            } while (!stop.await(1, TimeUnit.SECONDS) && !tunnel.closedFuture().isDone());
+            writeAtomically(statusFile, GSON.toJson(status(tunnel)));
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    static IkeTunnelStatus status(IkeTunnel tunnel) {
+        IkeTunnelStatus s = new IkeTunnelStatus();
+        s.device = tunnel.deviceName();
+        if (tunnel.established().isDone() && !tunnel.established().isCompletedExceptionally()
+                && !tunnel.established().isCancelled()) {
+            IkeSessionListener.Established e = tunnel.established().join();
+            s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "ESTABLISHED";
+            s.virtualIp = e.virtualAddress() == null ? null : e.virtualAddress().getHostAddress();
+            s.peer = e.peer().toString();
+            s.peerIdentity = e.peerIdentity();
+            s.ikeSuite = e.ikeSuite().toString();
+            s.childSa = e.child().toString();
+            s.natTraversal = e.natTraversal();
+            s.childSa = tunnel.currentChildSa().map(Object::toString).orElse(s.childSa);
+            s.childRekeys = tunnel.childRekeys();
+            s.ikeRekeys = tunnel.ikeRekeys();
+            IkeSessionException cause = tunnel.closedFuture().getNow(null);
+            if (cause != null) {
+                s.error = cause.getMessage(); // e.g. "gateway unreachable (no answer to liveness checks for 40 s)"
+                s.reason = cause.reason().name();
+            }
+        } else if (tunnel.established().isCompletedExceptionally()) {
+            s.state = "FAILED";
+            try {
+                tunnel.established().get();
+            } catch (ExecutionException ex) {
+                s.error = ex.getCause().getMessage();
+                if (ex.getCause() instanceof IkeSessionException ike) {
+                    s.reason = ike.reason().name();
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "CONNECTING";
+        }
+        tunnel.stats().inboundDrops().forEach((r, n) -> s.inboundDrops.put(r.name(), n));
+        tunnel.stats().outboundDrops().forEach((r, n) -> s.outboundDrops.put(r.name(), n));
+        for (SecurityAssociation sa : tunnel.securityAssociations()) {
+            s.securityAssociations.add(sa + " packets " + sa.packets());
+        }
+        return s;
+    }
+
+    private static void writeAtomically(Path file, String content) throws IOException {
+        StaticTunnelService.writeAtomically(file, content);
+    }
+}

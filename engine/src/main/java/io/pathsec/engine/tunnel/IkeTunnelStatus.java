@@ -1,0 +1,27 @@
+package io.pathsec.engine.tunnel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What {@link IkeTunnelService} reports in its status file (JSON via Gson). */
+public final class IkeTunnelStatus {
+    /** CONNECTING, ESTABLISHED, FAILED or CLOSED. */
+    public String state;
+    public String device;
+    public String virtualIp;
+    public String peer;
+    public String peerIdentity;
+    public String ikeSuite;
+    public String childSa;
+    public boolean natTraversal;
+    /** A user-readable error when FAILED, and its {@code IkeSessionException.Reason}. */
+    public String error;
+    public String reason;
+    public List<String> securityAssociations = new ArrayList<>();
+    /** Completed rekeys since the tunnel came up (RFC 7296 §1.3.2, §1.3.3), either side initiating. */
+    public long childRekeys;
+    public long ikeRekeys;
+    /** Data-path drops by {@code DropReason} name: a lossless rekey adds no NO_SA or AUTHENTICATION drops. */
+    public java.util.Map<String, Long> inboundDrops = new java.util.TreeMap<>();
+    public java.util.Map<String, Long> outboundDrops = new java.util.TreeMap<>();
+}
