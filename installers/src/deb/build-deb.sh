@@ -49,8 +49,9 @@ cp "$here/../../../docs/control-api.md" "$here/../../../docs/installers.md" "$wo
 
 # 3. The desktop entry opens the GUI when the launcher has one (`pathsec gui`); until then
 #    it runs the CLI, which prints its usage.
+#    (`pathsec gui --help` is no test: picocli answers --help with exit 0 whatever precedes it.)
 gui_args=""
-if "$work/runtime/bin/java" -cp "$work/input/*" io.pathsec.app.PathSec gui --help >/dev/null 2>&1; then
+if "$work/runtime/bin/java" -cp "$work/input/*" io.pathsec.app.PathSec --help | grep -Eq '^ +gui( |$)'; then
     gui_args="gui"
 else
     echo "build-deb: warning: no \`pathsec gui\` command yet; pathsec-gui runs the CLI" >&2

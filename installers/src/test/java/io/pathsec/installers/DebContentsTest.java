@@ -132,6 +132,13 @@ class DebContentsTest {
     }
 
     @Test
+    void guiLauncherStartsTheGuiWhenTheLauncherHasOne() throws IOException {
+        boolean hasGui = Command.run(launcher(), "--help").ok().lines().anyMatch(l -> l.matches(" +gui( .*)?"));
+        String cfg = Files.readString(root.resolve("opt/pathsec/lib/app/pathsec-gui.cfg"));
+        assertEquals(hasGui, cfg.contains("arguments=gui"), cfg);
+    }
+
+    @Test
     void runtimeHoldsOnlyTheModulesPathSecNeeds() throws IOException {
         String modules = Files.readAllLines(root.resolve("opt/pathsec/lib/runtime/release")).stream()
                 .filter(l -> l.startsWith("MODULES=")).findFirst().orElseThrow();
