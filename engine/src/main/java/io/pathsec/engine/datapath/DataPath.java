@@ -50,7 +50,16 @@ public final class DataPath implements AutoCloseable {
     public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
                                  int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver)
             throws IOException {
-        return start(tun, policy, workerCount, receiver -> {
+        return start(tun, policy, workerCount, udpOpener(listen, outerSocketMark, ikeReceiver));
+    }
+
+    /**
+     * The UDP 4500 socket as a transport opener, so that a caller may wrap it (a diagnostics
+     * capture) before {@link #start(TunDevice, TunnelPolicy, int, EspTransport.Opener)}.
+     */
+    public static EspTransport.Opener udpOpener(InetSocketAddress listen, int outerSocketMark,
+                                                UdpEncapsulationSocket.IkeReceiver ikeReceiver) {
+        return receiver -> {
             UdpEncapsulationSocket socket = UdpEncapsulationSocket.bind(listen, receiver, ikeReceiver);
             try {
                 if (outerSocketMark != 0) {
@@ -61,7 +70,7 @@ public final class DataPath implements AutoCloseable {
                 throw e;
             }
             return socket;
-        });
+        };
     }
 
     /** Starts both directions over any transport (an in-memory pair in tests). */

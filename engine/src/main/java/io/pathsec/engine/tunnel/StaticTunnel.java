@@ -3,6 +3,9 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.config.IpPrefix;
 import io.pathsec.engine.config.StaticConfig;
 import io.pathsec.engine.datapath.DataPath;
+import io.pathsec.engine.diag.OuterPacketRing;
+import io.pathsec.engine.diag.TappedEspTransport;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.policy.Sad;
@@ -43,6 +46,14 @@ public final class StaticTunnel implements AutoCloseable {
 
     /** Brings the tunnel up; on failure nothing it created is left behind. */
     public static StaticTunnel start(StaticConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(StaticConfig)}, with the outer datagrams shown to {@code capture} (a
+     * diagnostics ring; null for none).
+     */
+    public static StaticTunnel start(StaticConfig config, OuterPacketRing capture) throws IOException {
         LinuxTun tun = LinuxTun.open(config.tun().name(), config.tun().mtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         DataPath dataPath = null;
@@ -53,7 +64,9 @@ public final class StaticTunnel implements AutoCloseable {
             policy.install(sas);
             policy.policies(config.spdEntries());
             // Marking is harmless when no policy route needs it, and always right in transport mode.
-            dataPath = DataPath.start(tun, policy, config.listen(), config.workers(), RoutingSetup.FWMARK);
+            EspTransport.Opener udp = DataPath.udpOpener(config.listen(), RoutingSetup.FWMARK, null);
+            dataPath = DataPath.start(tun, policy, config.workers(),
+                    capture == null ? udp : TappedEspTransport.tap(udp, capture));
             routeIntoTunnel(routing, config, source);
             LOG.info("tunnel {} up: {} {} -> {}, {} SAs, TUN {} mtu {}", config.name(),
                     config.mode().name().toLowerCase(), config.listen(), config.peer(), sas.size(),
