@@ -5,6 +5,10 @@ import io.pathsec.engine.config.StaticConfig;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
+import io.pathsec.engine.pmtu.OuterIcmpStats;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.Sad;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
@@ -22,9 +26,18 @@ import java.util.List;
  * A tunnel keyed by a {@link StaticConfig}: the TUN device, its addresses and routes, the SAD
  * and SPD, and the data path between the TUN and UDP port 4500. Closing it removes everything
  * it added.
+ *
+ * <p>Its one outbound SA owns the device, so the TUN MTU follows that SA's effective MTU
+ * (DESIGN.md "Path MTU"): the kernel then tells local and forwarding senders itself. It never
+ * goes below 1280, where Linux would take IPv6 off the device (RFC 8200 §5); below that the
+ * data path's own ICMP does the work. PMTU settings come from {@code pathsec.pmtu.*} system
+ * properties ({@link PmtuSettings#fromProperties}).
  */
 public final class StaticTunnel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StaticTunnel.class);
+    /** RFC 8200 §5: below this Linux removes IPv6 from the device. */
+    static final int MIN_TUN_MTU = 1280;
+    static final int MAX_TUN_MTU = 9000;
 
     private final StaticConfig config;
     private final LinuxTun tun;
@@ -48,12 +61,15 @@ public final class StaticTunnel implements AutoCloseable {
         DataPath dataPath = null;
         try {
             InetAddress source = configureDevice(tun, config);
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), config.workers(), config.tfcPadding());
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), config.workers(), config.tfcPadding(),
+                    PmtuSettings.fromProperties(System.getProperties()), Clock.systemUTC());
             List<SecurityAssociation> sas = config.securityAssociations(Clock.systemUTC());
             policy.install(sas);
             policy.policies(config.spdEntries());
+            followEffectiveMtu(tun, policy);
             // Marking is harmless when no policy route needs it, and always right in transport mode.
-            dataPath = DataPath.start(tun, policy, config.listen(), config.workers(), RoutingSetup.FWMARK);
+            dataPath = DataPath.start(tun, policy, config.listen(), config.workers(), RoutingSetup.FWMARK, null,
+                    new InnerIcmpSource(config.tun().addresses().stream().map(IpPrefix::address).toList()));
             routeIntoTunnel(routing, config, source);
             LOG.info("tunnel {} up: {} {} -> {}, {} SAs, TUN {} mtu {}", config.name(),
                     config.mode().name().toLowerCase(), config.listen(), config.peer(), sas.size(),
@@ -67,6 +83,29 @@ public final class StaticTunnel implements AutoCloseable {
             tun.close();
             throw e;
         }
+    }
+
+    /** The TUN MTU follows the effective MTU of the SA that owns the device. */
+    private static void followEffectiveMtu(LinuxTun tun, TunnelPolicy policy) throws IOException {
+        for (var sa : policy.outboundSas()) {
+            PmtuState pmtu = sa.pmtu();
+            tun.setMtu(tunMtu(pmtu.effectiveMtu()));
+            pmtu.addListener((state, before, after) -> {
+                int mtu = tunMtu(after);
+                try {
+                    if (tun.mtu() != mtu) {
+                        tun.setMtu(mtu);
+                        LOG.info("TUN {} mtu {} (SA {} effective MTU {})", tun.name(), mtu, state.saName(), after);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("TUN {} mtu not set to {}: {}", tun.name(), mtu, e.getMessage());
+                }
+            });
+        }
+    }
+
+    static int tunMtu(int effectiveMtu) {
+        return Math.max(MIN_TUN_MTU, Math.min(MAX_TUN_MTU, effectiveMtu));
     }
 
     /** Addresses and link state; returns the preferred source address for routes, or null. */
@@ -108,6 +147,19 @@ public final class StaticTunnel implements AutoCloseable {
 
     public TunnelStats stats() {
         return dataPath.stats();
+    }
+
+    /** The path MTU state of the outbound SA(s). */
+    public List<PmtuState> pmtuStates() {
+        return dataPath.pmtuStates();
+    }
+
+    public OuterIcmpStats outerIcmpStats() {
+        return dataPath.outerIcmpStats();
+    }
+
+    public int tunMtu() {
+        return tun.mtu();
     }
 
     public List<SecurityAssociation> securityAssociations() {
