@@ -21,7 +21,7 @@ import java.io.IOException;
  */
 final class PmtuLibC {
 
-    interface Functions {
+    public interface Functions {
         @SaveError int socket(int domain, int type, int protocol);
         @SaveError int close(int fd);
         @SaveError int poll(@intptr_t long fds, @u_int64_t long nfds, int timeoutMillis);
