@@ -84,6 +84,8 @@ public final class TunnelPolicy implements PmtuSaView.Directory {
                 if (i.sa().remoteEndpoint() == null || o.sa().remoteEndpoint() == null
                         || Objects.equals(i.sa().remoteEndpoint().getAddress(), o.sa().remoteEndpoint().getAddress())) {
                     i.pairWith(o.pmtu());
+                    SecurityAssociation inboundSa = i.sa();
+                    o.pmtu().inboundPacketCounter(inboundSa::packets);
                     break;
                 }
             }

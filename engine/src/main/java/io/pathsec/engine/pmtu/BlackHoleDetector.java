@@ -7,7 +7,10 @@ import io.netty.buffer.ByteBuf;
  * when large ESP packets vanish on the path and no ICMP comes back, the inner TCP senders
  * retransmit the same full-size segment again and again. Seeing one segment (same flow, same
  * sequence number, size near the SA's effective MTU) {@code retransmissions} times within the
- * window, with no valid ICMP for the SA meanwhile, is taken as the black hole: the SA falls to
+ * window, with no valid ICMP for the SA meanwhile, is taken as the black hole — or already the
+ * second time, when nothing at all has arrived from the peer since the first (the sender's
+ * retransmission timer fired into silence: with random loss, duplicate ACKs or ACKs for the
+ * rest of the flight would have come back). Then the SA falls to
  * BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very packet with Packet Too
  * Big so the sender shrinks without waiting for its next timeout.
  *
@@ -25,6 +28,7 @@ public final class BlackHoleDetector {
     private final long[] keys = new long[SLOTS];
     private final int[] counts = new int[SLOTS];
     private final long[] firstSeen = new long[SLOTS];
+    private final long[] inboundAtFirst = new long[SLOTS];
 
     public BlackHoleDetector(PmtuSettings settings) {
         this.retransmissions = settings.blackHoleRetransmissions();
@@ -81,8 +85,11 @@ public final class BlackHoleDetector {
             keys[slot] = key;
             counts[slot] = 1;
             firstSeen[slot] = now;
+            inboundAtFirst[slot] = state.inboundPackets();
+            return null;
         }
-        if (counts[slot] < retransmissions || state.icmpSeenWithinMillis(windowMillis)) {
+        boolean silentPeer = inboundAtFirst[slot] >= 0 && state.inboundPackets() == inboundAtFirst[slot];
+        if ((counts[slot] < retransmissions && !silentPeer) || state.icmpSeenWithinMillis(windowMillis)) {
             return null;
         }
         java.util.Arrays.fill(counts, 0);

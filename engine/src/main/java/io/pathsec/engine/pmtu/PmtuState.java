@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The path MTU of one outbound SA (RFC 4301 §8.2: PMTU is SA state): the current PLPMTU, the
@@ -53,6 +54,7 @@ public final class PmtuState {
     private final List<BlackHoleEvent> blackHoles = new ArrayList<>();
     private Instant lowered;
     private boolean optimisticRaise = true;
+    private volatile LongSupplier inboundPackets;
 
     public PmtuState(String saName, PmtuSettings settings, boolean outerIpv6, EffectiveMtu math, Clock clock) {
         this.saName = saName;
@@ -219,6 +221,20 @@ public final class PmtuState {
         }
         notifyListeners(oldEffective, newEffective);
         return true;
+    }
+
+    /**
+     * Lets the black-hole detector see whether anything still arrives from the peer: the packet
+     * count of the inbound SA paired with this one.
+     */
+    public void inboundPacketCounter(LongSupplier packets) {
+        this.inboundPackets = packets;
+    }
+
+    /** Packets received on the paired inbound SA so far, or -1 when there is none. */
+    public long inboundPackets() {
+        LongSupplier s = inboundPackets;
+        return s == null ? -1 : s.getAsLong();
     }
 
     /** Whether a CLASSIC_ICMP report for this SA arrived within {@code window} before now. */

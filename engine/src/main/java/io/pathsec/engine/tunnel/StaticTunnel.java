@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -121,7 +123,24 @@ public final class StaticTunnel implements AutoCloseable {
             }
         }
         ifc.up(tun.name());
+        acceptLocalSource(tun.name());
         return first;
+    }
+
+    /**
+     * The data path writes ICMP errors for inner senders into the TUN with one of this host's
+     * own addresses as the source (RFC 4301 §8.2.1; see InnerIcmpSource). Linux drops packets
+     * that arrive with a local source address as martians unless the receiving device has
+     * accept_local set (ip-sysctl.rst); this touches only our own device, in its namespace.
+     */
+    private static void acceptLocalSource(String device) {
+        Path sysctl = Path.of("/proc/sys/net/ipv4/conf", device, "accept_local");
+        try {
+            Files.writeString(sysctl, "1");
+        } catch (IOException e) {
+            LOG.warn("{} not set: ICMP Fragmentation Needed from the tunnel may be dropped as a martian: {}",
+                    sysctl, e.getMessage());
+        }
     }
 
     private static void routeIntoTunnel(RoutingSetup routing, StaticConfig config, InetAddress tunSource)
