@@ -83,7 +83,7 @@ final class LabCommand implements Callable<Integer> {
         try (LabTopology lab = LabTopology.create(LabOptions.defaults().withPathMtu(pathMtu))) {
             out.printf("lab up: %s%n", describe(lab, ipsecMode));
             try (LabTunnel tunnel = LabTunnel.start(lab, ipsecMode, transform, ipv6, work)) {
-                out.printf("PathSec %s tunnel G1 <-> G2 up (%s, static keys)%n", mode, transform);
+                out.printf("PathSec G1 <-> G2 up (%s mode, %s, static keys)%n", mode, transform);
                 return new LabDashboard(lab, tunnel, ipsecMode, ipv6, bytes, work, out)
                         .run(durationSeconds == 0 ? Duration.ZERO : Duration.ofSeconds(durationSeconds), stop);
             }

@@ -10,6 +10,7 @@ import io.pathsec.engine.pmtu.OuterIcmpReceiver;
 import io.pathsec.engine.pmtu.OuterIcmpStats;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.tun.SocketMark;
 import io.pathsec.engine.tun.TunDevice;
@@ -31,13 +32,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
-    /** How often the PMTU raise timers are looked at; a raise timer shorter than this is late by up to this. */
+    /** How often the PMTU raise timers are looked at; a raise is late by up to this. */
     private static final long PMTU_TICK_MILLIS = 250;
 
     private final TunnelCounters counters;
     private final CryptoWorkers workers;
     private final InboundPath inbound;
-    private final UdpEncapsulationSocket socket;
+    private final EspTransport socket;
     private final OutboundPath outbound;
     private final Thread reader;
     private final TunnelPolicy policy;
@@ -47,7 +48,7 @@ public final class DataPath implements AutoCloseable {
     private final InnerMtuEnforcer mtuEnforcer;
 
     private DataPath(TunnelCounters counters, CryptoWorkers workers, InboundPath inbound,
-                     UdpEncapsulationSocket socket, OutboundPath outbound, Thread reader, TunnelPolicy policy,
+                     EspTransport socket, OutboundPath outbound, Thread reader, TunnelPolicy policy,
                      ClassicPmtud classicPmtud, OuterIcmpReceiver icmpReceiver, ScheduledExecutorService pmtuTimer,
                      InnerMtuEnforcer mtuEnforcer) {
         this.counters = counters;
@@ -85,41 +86,62 @@ public final class DataPath implements AutoCloseable {
     }
 
     /**
-     * Starts both directions and path MTU discovery.
+     * Starts both directions and classic PMTUD on the outer path.
      *
      * @param icmpSource where the ICMP errors to inner senders come from (RFC 4301 §8.2.1)
      */
     public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
                                  int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver,
                                  InnerIcmpSource icmpSource) throws IOException {
+        return start(tun, policy, workerCount, receiver -> {
+            UdpEncapsulationSocket socket = UdpEncapsulationSocket.bind(listen, receiver, ikeReceiver);
+            try {
+                if (outerSocketMark != 0) {
+                    SocketMark.setSocketMark(socket.fd(), outerSocketMark);
+                }
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            try {
+                OuterSocketPmtuMode.setProbeMode(socket.fd());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.warn("outer socket not in PMTU probe mode, the kernel's route MTU applies: {}", e.toString());
+            }
+            return socket;
+        }, icmpSource, true);
+    }
+
+    /** Starts both directions over any transport (an in-memory pair in tests); no outer ICMP. */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport)
+            throws IOException {
+        return start(tun, policy, workerCount, transport, new InnerIcmpSource(List.of()), false);
+    }
+
+    private static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport,
+                                  InnerIcmpSource icmpSource, boolean outerIcmp) throws IOException {
         ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         TunnelCounters counters = new TunnelCounters();
         CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);
         InboundPath inbound = new InboundPath(tun, policy, allocator, workers,
                 TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters);
-        UdpEncapsulationSocket socket;
+        EspTransport socket;
         try {
-            socket = UdpEncapsulationSocket.bind(listen, inbound, ikeReceiver);
-            if (outerSocketMark != 0) {
-                SocketMark.setSocketMark(socket.fd(), outerSocketMark);
-            }
+            socket = transport.open(inbound);
         } catch (IOException e) {
             inbound.stop();
             workers.close();
             throw e;
         }
-        try {
-            OuterSocketPmtuMode.setProbeMode(socket.fd());
-        } catch (IOException | RuntimeException | LinkageError e) {
-            LOG.warn("outer socket not in PMTU probe mode, the kernel's route MTU applies: {}", e.toString());
-        }
         ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(policy,
                 policy.pmtuSettings().icmpSequenceWindow()));
         OuterIcmpReceiver receiver = null;
-        try {
-            receiver = OuterIcmpReceiver.start(classic, tun.name());
-        } catch (IOException | RuntimeException | LinkageError e) {
-            LOG.warn("no classic PMTUD (outer ICMP cannot be received): {}", e.toString());
+        if (outerIcmp) {
+            try {
+                receiver = OuterIcmpReceiver.start(classic, tun.name());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.warn("no classic PMTUD (outer ICMP cannot be received): {}", e.toString());
+            }
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, tun.name() + "-pmtu-timer");

@@ -11,7 +11,7 @@ import io.pathsec.engine.pmtu.InnerMtuEnforcer;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.policy.IpsecMode;
-import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.tun.TunDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ import java.net.InetSocketAddress;
  *   <li>{@link #deliver}: write to the TUN in order.</li>
  * </ol>
  */
-final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
+final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Delivery<InboundPath.InboundJob> {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPath.class);
     static final int DUMMY = 59;
 
@@ -163,6 +163,10 @@ final class InboundPath implements UdpEncapsulationSocket.EspReceiver, OrderedLa
         try {
             tun.write(job.buf);
             job.sa.sa().countPacket(length);
+            PmtuState pmtu = job.sa.pmtu();
+            if (pmtu != null) {
+                pmtu.countInbound(); // the peer is heard: the black-hole detector asks
+            }
             counters.received(length);
         } catch (IOException e) {
             LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());

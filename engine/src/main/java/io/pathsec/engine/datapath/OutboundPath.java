@@ -11,7 +11,7 @@ import io.pathsec.engine.pmtu.InnerMtuEnforcer;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.tun.TunDevice;
-import io.pathsec.engine.transport.UdpEncapsulationSocket;
+import io.pathsec.engine.transport.EspTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
 
     private final TunDevice tun;
     private final TunnelPolicy policy;
-    private final UdpEncapsulationSocket socket;
+    private final EspTransport socket;
     private final ByteBufAllocator allocator;
     private final Lane<OutboundJob> lane;
     private final TunnelCounters counters;
@@ -51,7 +51,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final List<ByteBuf> fragments = new ArrayList<>();
     private volatile boolean running = true;
 
-    OutboundPath(TunDevice tun, TunnelPolicy policy, UdpEncapsulationSocket socket,
+    OutboundPath(TunDevice tun, TunnelPolicy policy, EspTransport socket,
                  ByteBufAllocator allocator, CryptoWorkers workers, int inFlight, TunnelCounters counters,
                  InnerMtuEnforcer mtuEnforcer) {
         this.tun = tun;

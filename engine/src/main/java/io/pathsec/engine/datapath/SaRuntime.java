@@ -35,6 +35,15 @@ public final class SaRuntime implements PmtuSaView {
     }
 
     SaRuntime(SecurityAssociation sa, int workers, int tfcPadTo, PmtuSettings pmtuSettings, Clock clock) {
+        this(sa, workers, tfcPadTo, pmtuSettings, clock, null);
+    }
+
+    /**
+     * @param inheritedPmtu for an outbound SA that replaces another on the same path with the same
+     *                      transform (a rekey): its predecessor's PMTU state, carried over; else null
+     */
+    SaRuntime(SecurityAssociation sa, int workers, int tfcPadTo, PmtuSettings pmtuSettings, Clock clock,
+              PmtuState inheritedPmtu) {
         this.sa = sa;
         this.transform = EspTransform.fromName(sa.transform());
         this.codecs = new EspCodec[Math.max(1, workers)];
@@ -47,14 +56,28 @@ public final class SaRuntime implements PmtuSaView {
         this.replayWindow = inbound ? new ReplayWindow(windowSize(sa.replayWindow()), sa.extendedSequenceNumbers()) : null;
         if (inbound) {
             this.pmtu = null;
+        } else if (inheritedPmtu != null) {
+            this.pmtu = inheritedPmtu;
+            inheritedPmtu.renameSa(pmtuName(sa));
         } else {
             InetSocketAddress remote = sa.remoteEndpoint();
             boolean outerIpv6 = remote != null && remote.getAddress() instanceof Inet6Address;
             EspCodec codec = codecs[0];
             EffectiveMtu math = new EffectiveMtu(outerIpv6, sa.udpEncapsulation(), sa.mode() == IpsecMode.TUNNEL,
                     codec::overhead);
-            this.pmtu = new PmtuState(sa.name() + String.format(" 0x%08x", sa.spi()), pmtuSettings, outerIpv6, math, clock);
+            this.pmtu = new PmtuState(pmtuName(sa), pmtuSettings, outerIpv6, math, clock);
         }
+    }
+
+    private static String pmtuName(SecurityAssociation sa) {
+        return sa.name() + String.format(" 0x%08x", sa.spi());
+    }
+
+    /** Whether {@code next} may take over this outbound SA's PMTU state (same path and transform). */
+    boolean samePathAs(SecurityAssociation next) {
+        return sa.transform().equals(next.transform()) && sa.mode() == next.mode()
+                && sa.udpEncapsulation() == next.udpEncapsulation()
+                && sa.remoteEndpoint().equals(next.remoteEndpoint());
     }
 
     /**

@@ -24,6 +24,11 @@ import java.util.Objects;
  * <p>Lookups run for every packet, so the maps are immutable snapshots replaced as a whole
  * when SAs change (copy-on-write; changes are rare: SA setup, rekey, delete). The inbound map
  * is keyed by the primitive SPI, so a lookup allocates nothing.
+ *
+ * <p>It is also PMTU discovery's view of the SAD ({@link PmtuSaView.Directory}): outbound SAs
+ * by SPI, for validating the ESP packets quoted in outer ICMP. Each inbound SA is paired with
+ * the outbound SA towards the same peer, whose PMTU state clamps inbound SYNs and learns
+ * whether the peer is still heard; a rekeyed outbound SA keeps its predecessor's PMTU state.
  */
 public final class TunnelPolicy implements PmtuSaView.Directory {
     private final Spd spd;
@@ -57,54 +62,99 @@ public final class TunnelPolicy implements PmtuSaView.Directory {
         in.putAll(inbound);
         for (SecurityAssociation sa : sas) {
             sad.add(sa);
-            SaRuntime runtime = new SaRuntime(sa, workers, tfcPadTo, pmtuSettings, clock);
+            SaRuntime runtime = newRuntime(sa, out.get(sa.name()));
             if (sa.direction() == Direction.INBOUND) {
                 in.put(sa.spi(), runtime);
             } else {
                 out.put(sa.name(), runtime);
             }
         }
+        publishOutbound(out);
+        pairInbound(in.values(), out.values());
+        inbound = in;
+    }
+
+    private SaRuntime newRuntime(SecurityAssociation sa, SaRuntime predecessor) {
+        boolean inherit = sa.direction() == Direction.OUTBOUND && predecessor != null && predecessor.samePathAs(sa);
+        return new SaRuntime(sa, workers, tfcPadTo, pmtuSettings, clock, inherit ? predecessor.pmtu() : null);
+    }
+
+    private void publishOutbound(Map<String, SaRuntime> out) {
         IntObjectHashMap<SaRuntime> bySpi = new IntObjectHashMap<>(out.size());
         for (SaRuntime o : out.values()) {
             bySpi.put(o.sa().spi(), o);
         }
-        pairInbound(in.values(), out.values());
         outbound = Map.copyOf(out);
         outboundBySpi = bySpi;
-        inbound = in;
     }
 
-    /**
-     * Gives each inbound SA the PMTU state of the outbound SA towards the same peer, so that
-     * SYNs arriving through it are clamped to what our direction can carry.
-     */
+    /** Each inbound SA gets the PMTU state of the outbound SA towards the same peer. */
     private static void pairInbound(Iterable<SaRuntime> in, Iterable<SaRuntime> out) {
         for (SaRuntime i : in) {
             for (SaRuntime o : out) {
-                if (i.sa().remoteEndpoint() == null || o.sa().remoteEndpoint() == null
-                        || Objects.equals(i.sa().remoteEndpoint().getAddress(), o.sa().remoteEndpoint().getAddress())) {
+                if (Objects.equals(i.sa().remoteEndpoint().getAddress(), o.sa().remoteEndpoint().getAddress())) {
                     i.pairWith(o.pmtu());
-                    SecurityAssociation inboundSa = i.sa();
-                    o.pmtu().inboundPacketCounter(inboundSa::packets);
                     break;
                 }
             }
         }
     }
 
-    /** The live outbound SAs, for PMTU timers and status. */
-    public List<SaRuntime> outboundSas() {
-        return List.copyOf(outbound.values());
+    /**
+     * Adds one inbound SA beside those already there: the first step of a make-before-break
+     * rekey (RFC 7296 §2.8), so the peer may send with the new SPI before we do.
+     */
+    public synchronized void addInbound(SecurityAssociation sa) {
+        if (sa.direction() != Direction.INBOUND) {
+            throw new IllegalArgumentException("not an inbound SA: " + sa);
+        }
+        sad.add(sa);
+        IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size() + 1);
+        in.putAll(inbound);
+        SaRuntime runtime = newRuntime(sa, null);
+        pairInbound(List.of(runtime), outbound.values());
+        in.put(sa.spi(), runtime);
+        inbound = in;
     }
 
-    /** PMTU discovery's view of the SAD: the live outbound SA with this SPI, or null. */
-    @Override
-    public SaRuntime outboundBySpi(int spi) {
-        return outboundBySpi.get(spi);
+    /**
+     * Makes {@code sa} the outbound SA of its binding in one step (§2.8: the switch to the new
+     * SA); packets already encrypted with the old one still leave. Returns the replaced SA, or null.
+     */
+    public synchronized SecurityAssociation replaceOutbound(SecurityAssociation sa) {
+        SecurityAssociation previous = sad.replaceOutbound(sa);
+        Map<String, SaRuntime> out = new HashMap<>(outbound);
+        out.put(sa.name(), newRuntime(sa, outbound.get(sa.name())));
+        publishOutbound(out);
+        pairInbound(inbound.values(), out.values());
+        return previous;
     }
 
-    public PmtuSettings pmtuSettings() {
-        return pmtuSettings;
+    /**
+     * Removes exactly this SA (not a newer one under the same SPI or binding): the last step of
+     * a rekey or a Delete (§1.4.1). False when it was not installed.
+     */
+    public synchronized boolean remove(SecurityAssociation sa) {
+        if (!sad.remove(sa)) {
+            return false;
+        }
+        if (sa.direction() == Direction.INBOUND) {
+            SaRuntime current = inbound.get(sa.spi());
+            if (current != null && current.sa() == sa) {
+                IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size());
+                in.putAll(inbound);
+                in.remove(sa.spi());
+                inbound = in;
+            }
+        } else {
+            SaRuntime current = outbound.get(sa.name());
+            if (current != null && current.sa() == sa) {
+                Map<String, SaRuntime> out = new HashMap<>(outbound);
+                out.remove(sa.name());
+                publishOutbound(out);
+            }
+        }
+        return true;
     }
 
     /** Replaces the SPD entries (first match wins, RFC 4301 §4.4.1). */
@@ -129,5 +179,20 @@ public final class TunnelPolicy implements PmtuSaView.Directory {
 
     public Sad sad() {
         return sad;
+    }
+
+    /** The live outbound SAs, for PMTU timers and status. */
+    public List<SaRuntime> outboundSas() {
+        return List.copyOf(outbound.values());
+    }
+
+    /** PMTU discovery's view of the SAD: the live outbound SA with this SPI, or null. */
+    @Override
+    public SaRuntime outboundBySpi(int spi) {
+        return outboundBySpi.get(spi);
+    }
+
+    public PmtuSettings pmtuSettings() {
+        return pmtuSettings;
     }
 }

@@ -88,7 +88,7 @@ public final class BlackHoleDetector {
             inboundAtFirst[slot] = state.inboundPackets();
             return null;
         }
-        boolean silentPeer = inboundAtFirst[slot] >= 0 && state.inboundPackets() == inboundAtFirst[slot];
+        boolean silentPeer = state.inboundPackets() == inboundAtFirst[slot];
         if ((counts[slot] < retransmissions && !silentPeer) || state.icmpSeenWithinMillis(windowMillis)) {
             return null;
         }

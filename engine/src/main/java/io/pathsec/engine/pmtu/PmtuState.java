@@ -9,7 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongSupplier;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The path MTU of one outbound SA (RFC 4301 §8.2: PMTU is SA state): the current PLPMTU, the
@@ -39,7 +39,7 @@ public final class PmtuState {
     public record Observation(int value, Instant at) {
     }
 
-    private final String saName;
+    private volatile String saName;
     private final PmtuSettings settings;
     private final boolean outerIpv6;
     private final EffectiveMtu math;
@@ -54,7 +54,7 @@ public final class PmtuState {
     private final List<BlackHoleEvent> blackHoles = new ArrayList<>();
     private Instant lowered;
     private boolean optimisticRaise = true;
-    private volatile LongSupplier inboundPackets;
+    private final LongAdder inboundPackets = new LongAdder();
 
     public PmtuState(String saName, PmtuSettings settings, boolean outerIpv6, EffectiveMtu math, Clock clock) {
         this.saName = saName;
@@ -70,6 +70,14 @@ public final class PmtuState {
 
     public String saName() {
         return saName;
+    }
+
+    /**
+     * A rekeyed SA takes over this state (same peer, same path, same transform): the new name
+     * shows in status and later events (RFC 7296 §2.8 make-before-break keeps the path).
+     */
+    public void renameSa(String name) {
+        this.saName = name;
     }
 
     /** The current PLPMTU: the largest outer IP packet the path is believed to carry. */
@@ -224,17 +232,16 @@ public final class PmtuState {
     }
 
     /**
-     * Lets the black-hole detector see whether anything still arrives from the peer: the packet
-     * count of the inbound SA paired with this one.
+     * Counts a packet received from the peer through an inbound SA paired with this one, so that
+     * the black-hole detector can tell whether the peer has fallen silent.
      */
-    public void inboundPacketCounter(LongSupplier packets) {
-        this.inboundPackets = packets;
+    public void countInbound() {
+        inboundPackets.increment();
     }
 
-    /** Packets received on the paired inbound SA so far, or -1 when there is none. */
+    /** Packets received from the peer through the paired inbound SAs so far. */
     public long inboundPackets() {
-        LongSupplier s = inboundPackets;
-        return s == null ? -1 : s.getAsLong();
+        return inboundPackets.sum();
     }
 
     /** Whether a CLASSIC_ICMP report for this SA arrived within {@code window} before now. */

@@ -30,18 +30,13 @@ import java.util.concurrent.atomic.LongAdder;
  * NAT keepalive and is dropped; four zero bytes (the non-ESP marker) start an IKE message;
  * anything else is ESP and goes to the {@link EspReceiver}.
  */
-public final class UdpEncapsulationSocket implements AutoCloseable {
+public final class UdpEncapsulationSocket implements EspTransport {
     private static final Logger LOG = LoggerFactory.getLogger(UdpEncapsulationSocket.class);
 
     /** Large socket buffers: the reference daemons lose packets in the default 212 KB (BUILD-NOTES). */
     static final int SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
     /** Largest datagram we expect; recvmmsg reads up to 16 of them per buffer. */
     static final int MAX_DATAGRAM = 9216;
-
-    /** Receives ESP datagrams on the event loop; must not block. Owns the packet afterwards. */
-    public interface EspReceiver {
-        void receive(DatagramPacket packet);
-    }
 
     /** Receives IKE messages (non-ESP marker already stripped); must not block. */
     public interface IkeReceiver {
@@ -63,7 +58,7 @@ public final class UdpEncapsulationSocket implements AutoCloseable {
      *
      * @param ikeReceiver null while no IKE runs on this socket (static keys): IKE is then counted and dropped
      */
-    public static UdpEncapsulationSocket bind(InetSocketAddress local, EspReceiver espReceiver,
+    public static UdpEncapsulationSocket bind(InetSocketAddress local, EspTransport.EspReceiver espReceiver,
                                               IkeReceiver ikeReceiver) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         UdpEncapsulationSocket[] self = new UdpEncapsulationSocket[1];
@@ -97,7 +92,7 @@ public final class UdpEncapsulationSocket implements AutoCloseable {
         }
     }
 
-    private void classify(DatagramPacket packet, EspReceiver esp, IkeReceiver ike) {
+    private void classify(DatagramPacket packet, EspTransport.EspReceiver esp, IkeReceiver ike) {
         ByteBuf payload = packet.content();
         if (UdpEncapsulation.isNatKeepalive(payload)) {
             keepalives.increment();
@@ -119,11 +114,13 @@ public final class UdpEncapsulationSocket implements AutoCloseable {
     }
 
     /** Queues a datagram; it leaves at the next {@link #flush()}. Takes ownership of the buffer. */
+    @Override
     public void write(ByteBuf payload, InetSocketAddress to) {
         channel.write(new DatagramPacket(payload, to), channel.voidPromise());
     }
 
     /** Sends every queued datagram (one sendmmsg where the kernel allows). */
+    @Override
     public void flush() {
         channel.flush();
     }
@@ -137,6 +134,7 @@ public final class UdpEncapsulationSocket implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    @Override
     public long natKeepalives() {
         return keepalives.sum();
     }

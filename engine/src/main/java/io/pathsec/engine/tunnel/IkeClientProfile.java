@@ -2,6 +2,7 @@ package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 
 import java.net.InetAddress;
@@ -15,12 +16,22 @@ import java.util.Objects;
  *
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
  *                   and takes what the gateway narrows it to
+ * @param timers     rekey times, DPD delay and retransmissions once established
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs) {
+                               List<String> remoteTs, IkeSessionTimers timers) {
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, IkeSessionTimers.DEFAULT);
+    }
+
     public IkeClientProfile {
+        Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(gatewayAddress, "gatewayAddress");

@@ -10,6 +10,7 @@ import io.pathsec.engine.ike.session.IkeInitiator;
 import io.pathsec.engine.ike.session.IkeInitiatorConfig;
 import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
+import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Direction;
@@ -31,7 +32,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +60,23 @@ public final class IkeTunnel implements AutoCloseable {
     private final IkeInitiator initiator;
     private final CompletableFuture<IkeSessionListener.Established> established = new CompletableFuture<>();
     private final CompletableFuture<IkeSessionException> closed = new CompletableFuture<>();
+    /** The SAs each CHILD_SA put into the data path, by its inbound SPI (rekeys overlap, §2.8). */
+    private final Map<Integer, InstalledChild> children = new ConcurrentHashMap<>();
+    private final AtomicLong childRekeys = new AtomicLong();
+    private final AtomicLong ikeRekeys = new AtomicLong();
+    private volatile ChildSa currentChild;
+
+    /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
+    private static final class InstalledChild {
+        final ChildSa child;
+        final SecurityAssociation inbound;
+        volatile SecurityAssociation outbound;
+
+        InstalledChild(ChildSa child, SecurityAssociation inbound) {
+            this.child = child;
+            this.inbound = inbound;
+        }
+    }
 
     private IkeTunnel(IkeClientProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
                       DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
@@ -69,7 +90,7 @@ public final class IkeTunnel implements AutoCloseable {
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
                 profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
-                profile.espTransforms(), true, remoteTs(profile.remoteTs()));
+                profile.espTransforms(), true, remoteTs(profile.remoteTs()), profile.timers());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
     }
 
@@ -132,9 +153,49 @@ public final class IkeTunnel implements AutoCloseable {
         }
 
         @Override
+        public void childSaInboundReady(ChildSa child) {
+            // Make before break (RFC 7296 §2.8): the new SA receives before anyone sends on it.
+            SecurityAssociation in = sa(child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(), localEndpoint(),
+                    peerEndpoint(), selectors(child));
+            policy.addInbound(in);
+            children.put(child.inboundSpi(), new InstalledChild(child, in));
+        }
+
+        @Override
+        public void childSaOutboundActive(ChildSa child, ChildSa replaced) {
+            InstalledChild entry = children.get(child.inboundSpi());
+            SecurityAssociation out = sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
+                    localEndpoint(), peerEndpoint(), selectors(child));
+            policy.replaceOutbound(out); // one atomic switch; packets already encrypted still leave
+            if (entry != null) {
+                entry.outbound = out;
+            }
+            currentChild = child;
+            childRekeys.incrementAndGet();
+            LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
+                    Integer.toHexString(replaced.outboundSpi()));
+        }
+
+        @Override
         public void childSaDeleted(ChildSa child) {
-            LOG.warn("the gateway deleted {}; traffic stops until the next connect", child);
-            policy.policies(List.of());
+            InstalledChild entry = children.remove(child.inboundSpi());
+            if (entry != null) {
+                policy.remove(entry.inbound);
+                if (entry.outbound != null) {
+                    policy.remove(entry.outbound); // a no-op when a newer SA replaced it
+                }
+            }
+            if (children.isEmpty()) {
+                LOG.warn("the last CHILD_SA {} is gone; traffic stops until the next connect", child);
+                policy.policies(List.of());
+            } else {
+                LOG.info("tunnel {}: {} removed from the data path", profile.name(), child);
+            }
+        }
+
+        @Override
+        public void ikeSaRekeyed(IkeSuite.Chosen suite) {
+            ikeRekeys.incrementAndGet();
         }
 
         @Override
@@ -151,20 +212,17 @@ public final class IkeTunnel implements AutoCloseable {
     /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
     private void install(IkeSessionListener.Established s) throws IOException {
         ChildSa child = s.child();
-        List<Selector> selectors = new ArrayList<>();
-        for (TrafficSelector local : child.localTs()) {
-            for (TrafficSelector remote : child.remoteTs()) {
-                if (local.type() == remote.type()) {
-                    selectors.add(selector(local, remote));
-                }
-            }
-        }
-        InetSocketAddress localEp = new InetSocketAddress(profile.localAddress(), 4500);
-        InetSocketAddress peerEp = new InetSocketAddress(s.peer().getAddress(), 4500);
+        List<Selector> selectors = selectors(child);
+        InetSocketAddress localEp = localEndpoint();
+        InetSocketAddress peerEp = peerEndpoint();
         List<SecurityAssociation> sas = List.of(
                 sa(child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(), localEp, peerEp, selectors),
                 sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(), localEp, peerEp, selectors));
         policy.install(sas);
+        InstalledChild entry = new InstalledChild(child, sas.get(0));
+        entry.outbound = sas.get(1);
+        children.put(child.inboundSpi(), entry);
+        currentChild = child;
         List<SpdEntry> entries = new ArrayList<>();
         for (int i = 0; i < selectors.size(); i++) {
             entries.add(SpdEntry.protect(profile.name() + "-" + i, i, selectors.get(i), profile.name()));
@@ -184,6 +242,27 @@ public final class IkeTunnel implements AutoCloseable {
         }
         LOG.info("tunnel {} up: virtual IP {} on {}, {} SPD entries, {}", profile.name(), vip.getHostAddress(),
                 tun.name(), entries.size(), child);
+    }
+
+    private static List<Selector> selectors(ChildSa child) {
+        List<Selector> selectors = new ArrayList<>();
+        for (TrafficSelector local : child.localTs()) {
+            for (TrafficSelector remote : child.remoteTs()) {
+                if (local.type() == remote.type()) {
+                    selectors.add(selector(local, remote));
+                }
+            }
+        }
+        return selectors;
+    }
+
+    private InetSocketAddress localEndpoint() {
+        return new InetSocketAddress(profile.localAddress(), 4500);
+    }
+
+    /** ESP always goes to the gateway's NAT-T port: our ESP is UDP-encapsulated (RFC 3948). */
+    private InetSocketAddress peerEndpoint() {
+        return new InetSocketAddress(profile.gatewayAddress(), 4500);
     }
 
     private static Selector selector(TrafficSelector local, TrafficSelector remote) {
@@ -258,6 +337,19 @@ public final class IkeTunnel implements AutoCloseable {
 
     public TunnelStats stats() {
         return dataPath.stats();
+    }
+
+    /** The CHILD_SA that carries outbound traffic now. */
+    public java.util.Optional<ChildSa> currentChildSa() {
+        return java.util.Optional.ofNullable(currentChild);
+    }
+
+    public long childRekeys() {
+        return childRekeys.get();
+    }
+
+    public long ikeRekeys() {
+        return ikeRekeys.get();
     }
 
     public List<SecurityAssociation> securityAssociations() {

@@ -8,6 +8,7 @@ import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk,
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
- * remoteTs (optional prefixes)}.
+ * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
+ * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
+ * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -52,6 +56,29 @@ public final class IkeTunnelService {
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
+        Long ikeRekeySeconds;
+        Long childRekeySeconds;
+        Long rekeyJitterSeconds;
+        Long dpdDelaySeconds;
+        Long retransmitInitialMillis;
+        Integer retransmitSends;
+
+        IkeSessionTimers timers() {
+            IkeSessionTimers d = IkeSessionTimers.DEFAULT;
+            Duration ike = ikeRekeySeconds == null ? d.ikeRekeyTime() : Duration.ofSeconds(ikeRekeySeconds);
+            Duration child = childRekeySeconds == null ? d.childRekeyTime() : Duration.ofSeconds(childRekeySeconds);
+            Duration shortest = IkeSessionTimers.DEFAULT.ikeRekeyTime();
+            for (Duration x : List.of(ike, child)) {
+                if (!x.isZero() && x.compareTo(shortest) < 0) {
+                    shortest = x;
+                }
+            }
+            Duration jitter = rekeyJitterSeconds != null ? Duration.ofSeconds(rekeyJitterSeconds) : shortest.dividedBy(10);
+            return d.withRekey(ike, child, jitter).withDpd(
+                    dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
+                    retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+        }
 
         IkeClientProfile toProfile() {
             if (local == null || gateway == null || localId == null || psk == null) {
@@ -68,7 +95,7 @@ public final class IkeTunnelService {
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
-                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs);
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers());
         }
     }
 
@@ -126,6 +153,14 @@ public final class IkeTunnelService {
             s.ikeSuite = e.ikeSuite().toString();
             s.childSa = e.child().toString();
             s.natTraversal = e.natTraversal();
+            s.childSa = tunnel.currentChildSa().map(Object::toString).orElse(s.childSa);
+            s.childRekeys = tunnel.childRekeys();
+            s.ikeRekeys = tunnel.ikeRekeys();
+            IkeSessionException cause = tunnel.closedFuture().getNow(null);
+            if (cause != null) {
+                s.error = cause.getMessage(); // e.g. "gateway unreachable (no answer to liveness checks for 40 s)"
+                s.reason = cause.reason().name();
+            }
         } else if (tunnel.established().isCompletedExceptionally()) {
             s.state = "FAILED";
             try {
@@ -141,6 +176,8 @@ public final class IkeTunnelService {
         } else {
             s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "CONNECTING";
         }
+        tunnel.stats().inboundDrops().forEach((r, n) -> s.inboundDrops.put(r.name(), n));
+        tunnel.stats().outboundDrops().forEach((r, n) -> s.outboundDrops.put(r.name(), n));
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             s.securityAssociations.add(sa + " packets " + sa.packets());
         }

@@ -18,4 +18,10 @@ public final class IkeTunnelStatus {
     public String error;
     public String reason;
     public List<String> securityAssociations = new ArrayList<>();
+    /** Completed rekeys since the tunnel came up (RFC 7296 §1.3.2, §1.3.3), either side initiating. */
+    public long childRekeys;
+    public long ikeRekeys;
+    /** Data-path drops by {@code DropReason} name: a lossless rekey adds no NO_SA or AUTHENTICATION drops. */
+    public java.util.Map<String, Long> inboundDrops = new java.util.TreeMap<>();
+    public java.util.Map<String, Long> outboundDrops = new java.util.TreeMap<>();
 }

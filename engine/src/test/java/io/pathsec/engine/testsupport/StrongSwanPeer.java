@@ -24,16 +24,28 @@ public final class StrongSwanPeer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
 
-    /** The gateway's settings, mirroring strongswan.sh's gw config. */
+    /**
+     * The gateway's settings, mirroring strongswan.sh's gw config; the rekey and DPD times are
+     * swanctl.conf durations ("4h", "20s").
+     */
     public record Gateway(String localAddress, String gatewayId, String psk, String ikeProposals,
-                          String espProposals, String pool, String localTs) {
+                          String espProposals, String pool, String localTs, String ikeRekeyTime,
+                          String childRekeyTime, String dpdDelay) {
         public static Gateway defaults(String localAddress) {
             return new Gateway(localAddress, "gw.sw.test", "sw-interop-test-psk-0123456789",
-                    "aes256gcm16-prfsha256-x25519", "aes256gcm16", "10.200.0.0/24", "203.0.113.0/24");
+                    "aes256gcm16-prfsha256-x25519", "aes256gcm16", "10.200.0.0/24", "203.0.113.0/24", "4h", "1h",
+                    "30s");
         }
 
         public Gateway withIkeProposals(String proposals) {
-            return new Gateway(localAddress, gatewayId, psk, proposals, espProposals, pool, localTs);
+            return new Gateway(localAddress, gatewayId, psk, proposals, espProposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay);
+        }
+
+        /** strongswan.sh's IKE_REKEY and CHILD_REKEY. */
+        public Gateway withRekeyTimes(String ike, String child) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ike, child,
+                    dpdDelay);
         }
     }
 
@@ -182,7 +194,8 @@ public final class StrongSwanPeer implements AutoCloseable {
                     proposals = %s
                     pools = rwpool
                     unique = replace
-                    dpd_delay = 30s
+                    rekey_time = %s
+                    dpd_delay = %s
                     local {
                       auth = psk
                       id = %s
@@ -196,6 +209,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                         local_ts = %s
                         esp_proposals = %s
                         mode = tunnel
+                        rekey_time = %s
                         dpd_action = clear
                       }
                     }
@@ -211,8 +225,8 @@ public final class StrongSwanPeer implements AutoCloseable {
                     secret = "%s"
                   }
                 }
-                """.formatted(gw.localAddress(), gw.ikeProposals(), gw.gatewayId(), gw.localTs(), gw.espProposals(),
-                gw.pool(), gw.psk());
+                """.formatted(gw.localAddress(), gw.ikeProposals(), gw.ikeRekeyTime(), gw.dpdDelay(), gw.gatewayId(),
+                gw.localTs(), gw.espProposals(), gw.childRekeyTime(), gw.pool(), gw.psk());
     }
 
     private static String tail(Path file) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -87,10 +88,12 @@ class StaticTunnelLabTest {
         }
     }
 
-    @ParameterizedTest(name = "transport mode, IPv6 {0}")
-    @ValueSource(booleans = {false, true})
-    void transportModeCarriesHostToHostTraffic(boolean ipv6) throws Exception {
-        try (LabTunnel tunnel = LabTunnel.start(lab, IpsecMode.TRANSPORT, "aes256gcm16", ipv6, work)) {
+    @ParameterizedTest(name = "transport mode, {0}, IPv6 {1}")
+    @CsvSource({"aes128gcm16,false", "aes256gcm16,false", "chacha20poly1305,false", "aes128-sha256,false",
+            "aes256-sha256,false", "aes128gcm16,true", "aes256gcm16,true", "chacha20poly1305,true",
+            "aes128-sha256,true", "aes256-sha256,true"})
+    void transportModeCarriesHostToHostTraffic(String transform, boolean ipv6) throws Exception {
+        try (LabTunnel tunnel = LabTunnel.start(lab, IpsecMode.TRANSPORT, transform, ipv6, work)) {
             assertTransfer(tunnel, LabNode.G1, LabNode.G2, lab.outerAddress(LabNode.G2, ipv6));
             assertTransfer(tunnel, LabNode.G2, LabNode.G1, lab.outerAddress(LabNode.G1, ipv6));
             assertNoDrops(tunnel);

@@ -32,9 +32,21 @@ public record ChildSa(int inboundSpi, int outboundSpi, EspProposal.Chosen esp, b
     static ChildSa derive(Prf prf, byte[] skD, byte[] ni, byte[] nr, boolean weAreInitiator, int inboundSpi,
                           int outboundSpi, EspProposal.Chosen esp, List<TrafficSelector> localTs,
                           List<TrafficSelector> remoteTs) {
+        return derive(prf, skD, null, ni, nr, weAreInitiator, inboundSpi, outboundSpi, esp, localTs, remoteTs);
+    }
+
+    /**
+     * As above; with a CREATE_CHILD_SA that carried KE payloads (PFS) KEYMAT also covers the new
+     * g^ir (§2.17). {@code ni} and {@code nr} are those of the exchange that created this SA.
+     *
+     * @param sharedSecret the new g^ir, or null without PFS
+     */
+    static ChildSa derive(Prf prf, byte[] skD, byte[] sharedSecret, byte[] ni, byte[] nr, boolean weAreInitiator,
+                          int inboundSpi, int outboundSpi, EspProposal.Chosen esp, List<TrafficSelector> localTs,
+                          List<TrafficSelector> remoteTs) {
         EspTransform t = esp.transform();
         int n = t.keyMaterialLength();
-        byte[] keymat = IkeKeyMaterial.childKeymat(prf, skD, null, ni, nr, 2 * n);
+        byte[] keymat = IkeKeyMaterial.childKeymat(prf, skD, sharedSecret, ni, nr, 2 * n);
         byte[] i2r = Arrays.copyOfRange(keymat, 0, n);
         byte[] r2i = Arrays.copyOfRange(keymat, n, 2 * n);
         Arrays.fill(keymat, (byte) 0);

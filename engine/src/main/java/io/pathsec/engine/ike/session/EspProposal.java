@@ -50,6 +50,11 @@ public final class EspProposal {
 
     /** One proposal per transform, each offering both ESN choices, our SPI in every one (§3.3.1). */
     static IkeSaPayload offer(List<EspTransform> transforms, int inboundSpi) {
+        return offer(transforms, inboundSpi, null);
+    }
+
+    /** As above; with {@code pfs} every proposal also asks for that Diffie-Hellman group (§1.3.1). */
+    static IkeSaPayload offer(List<EspTransform> transforms, int inboundSpi, io.pathsec.engine.ike.message.DhGroup pfs) {
         byte[] spi = ByteBuffer.allocate(4).putInt(inboundSpi).array();
         List<Proposal> proposals = new ArrayList<>();
         for (int i = 0; i < transforms.size(); i++) {
@@ -59,6 +64,9 @@ public final class EspProposal {
             integrityOf(t).ifPresent(list::add);
             list.add(Transform.of(TransformType.ESN, NO_ESN));
             list.add(Transform.of(TransformType.ESN, ESN));
+            if (pfs != null) {
+                list.add(Transform.of(TransformType.DH, pfs.value()));
+            }
             proposals.add(new Proposal(i + 1, ProtocolId.ESP, spi, list));
         }
         return new IkeSaPayload(proposals);
@@ -97,10 +105,18 @@ public final class EspProposal {
     /** A responder's choice: the agreement, the initiator's SPI and the proposal number it answers. */
     record Selected(Chosen chosen, int peerSpi, int proposalNumber) {
         IkeSaPayload answer(int ourSpi) {
+            return answer(ourSpi, null);
+        }
+
+        /** The answer naming {@code pfs} as the DH transform when the exchange carried KE payloads. */
+        IkeSaPayload answer(int ourSpi, io.pathsec.engine.ike.message.DhGroup pfs) {
             List<Transform> list = new ArrayList<>();
             list.add(encryptionOf(chosen.transform()));
             integrityOf(chosen.transform()).ifPresent(list::add);
             list.add(Transform.of(TransformType.ESN, chosen.extendedSequenceNumbers() ? ESN : NO_ESN));
+            if (pfs != null) {
+                list.add(Transform.of(TransformType.DH, pfs.value()));
+            }
             return new IkeSaPayload(List.of(new Proposal(proposalNumber, ProtocolId.ESP,
                     ByteBuffer.allocate(4).putInt(ourSpi).array(), list)));
         }

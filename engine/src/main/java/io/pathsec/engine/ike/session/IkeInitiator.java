@@ -96,6 +96,8 @@ public final class IkeInitiator {
     private int inboundSpi;
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
+    /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
+    private EstablishedIkeSa established;
 
     public IkeInitiator(IkeInitiatorConfig config, IkeScheduler scheduler, IkeTransport transport, SecureRandom random,
                         IkeSessionListener listener) {
@@ -166,6 +168,10 @@ public final class IkeInitiator {
     public void receive(byte[] datagram, InetSocketAddress from, boolean viaNatTraversal) {
         try {
             IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
+            if (established != null) {
+                established.receive(datagram, header, from, viaNatTraversal); // SPIs change with rekeys
+                return;
+            }
             if (header.initiatorSpi() != spiI) {
                 LOG.debug("dropping a message for another IKE SA");
                 return;
@@ -415,6 +421,8 @@ public final class IkeInitiator {
                         sa.natTraversal() ? IkeConstants.NAT_T_PORT : config.local().getPort()),
                 sa.peer(), sa.natTraversal(), child, virtualAddress, dns);
         state = new Established(sa, info);
+        established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
+                config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
         LOG.info("IKE SA established with {} at {}; {}; virtual IP {}", info.peerIdentity(), sa.peer(), child,
                 virtualAddress == null ? "none" : virtualAddress.getHostAddress());
         listener.established(info);
@@ -427,7 +435,10 @@ public final class IkeInitiator {
      * the gateway answered or the retransmissions ran out. Before the IKE SA exists it just stops.
      */
     public void close() {
-        if (state instanceof Established est) {
+        if (state instanceof Established && established != null) {
+            state = new DeleteIkeLocalDelete(established.currentSa());
+            established.delete();
+        } else if (state instanceof Established est) {
                 IkeSa sa = est.sa();
                 state = new DeleteIkeLocalDelete(sa);
                 sa.sendRequest(ExchangeType.INFORMATIONAL, List.of(IkeDeletePayload.ikeSa()), new IkeSa.ResponseHandler() {
@@ -444,6 +455,40 @@ public final class IkeInitiator {
         } else if (!(state instanceof DeleteIkeLocalDelete) && !(state instanceof Closed)) {
             finish(null);
         }
+    }
+
+    /** Rekeys the IKE SA now (§1.3.2); the rekey timer does this by itself. Scheduler thread only. */
+    public void rekeyIkeSa() {
+        if (established != null && state instanceof Established) {
+            established.rekeyIke();
+        }
+    }
+
+    /** Rekeys the CHILD_SA with this inbound SPI now (§1.3.3), e.g. at a soft lifetime. Scheduler thread only. */
+    public void rekeyChildSa(int inboundSpi) {
+        if (established != null && state instanceof Established) {
+            established.children().rekey(inboundSpi);
+        }
+    }
+
+    EstablishedIkeSa established() {
+        return established;
+    }
+
+    private EstablishedIkeSa.Owner establishedOwner() {
+        return new EstablishedIkeSa.Owner() {
+            @Override
+            public void ikeSaReplaced(IkeSa sa) {
+                if (state instanceof Established e) {
+                    state = new Established(sa, e.info());
+                }
+            }
+
+            @Override
+            public void ended(IkeSessionException cause) {
+                finish(cause);
+            }
+        };
     }
 
     private IkeSa.Owner owner() {
@@ -530,6 +575,9 @@ public final class IkeInitiator {
         IkeSa sa = currentSa();
         if (sa != null) {
             sa.close();
+        }
+        if (established != null) {
+            established.end(cause);
         }
         if (cause != null) {
             LOG.warn("IKE session with {} failed: {}", config.gateway(), cause.getMessage());

@@ -16,12 +16,21 @@ import java.util.Objects;
  * @param remoteIdentity   the identity the gateway must prove, or null to accept any
  * @param requestVirtualIp send CP(CFG_REQUEST) for INTERNAL_IP4_ADDRESS and DNS (§2.19)
  * @param remoteTs         TSr to propose; the gateway may narrow it (§2.9)
+ * @param timers           rekeying, liveness and retransmission once established (§2.1, §2.4, §2.8)
  */
 public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
                                  IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
                                  List<EspTransform> espTransforms, boolean requestVirtualIp,
-                                 List<TrafficSelector> remoteTs) {
+                                 List<TrafficSelector> remoteTs, IkeSessionTimers timers) {
+    public IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
+                              IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                              List<EspTransform> espTransforms, boolean requestVirtualIp, List<TrafficSelector> remoteTs) {
+        this(local, gateway, localIdentity, remoteIdentity, psk, ikeSuites, espTransforms, requestVirtualIp, remoteTs,
+                IkeSessionTimers.DEFAULT);
+    }
+
     public IkeInitiatorConfig {
+        Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(localIdentity, "localIdentity");

@@ -76,6 +76,8 @@ public final class IkeResponder {
     private byte[] ni;
     private byte[] nr;
     private String leasedTo;
+    /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
+    private EstablishedIkeSa establishedSa;
 
     public IkeResponder(IkeResponderConfig config, IkeScheduler scheduler, IkeTransport transport, SecureRandom random,
                         IkeSessionListener listener) {
@@ -94,6 +96,10 @@ public final class IkeResponder {
     public void receive(byte[] datagram, InetSocketAddress from, boolean viaNatTraversal) {
         try {
             IkeHeader header = IkeHeader.decode(Unpooled.wrappedBuffer(datagram));
+            if (establishedSa != null && header.exchangeType() != ExchangeType.IKE_SA_INIT) {
+                establishedSa.receive(datagram, header, from, viaNatTraversal); // SPIs change with rekeys
+                return;
+            }
             if (state instanceof CreateIkeRemoteIkeInit) {
                 onInitRequest(datagram, header, from, viaNatTraversal);
             } else if (header.initiatorSpi() == spiI && header.exchangeType() == ExchangeType.IKE_SA_INIT
@@ -255,6 +261,8 @@ public final class IkeResponder {
         IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
                 config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of());
         state = new Established(sa, info);
+        establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
+                config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
         LOG.info("IKE SA with {} at {} established; {}", peerId, sa.peer(), child == null ? "no CHILD_SA" : child);
         // Reported after the answer is on its way: the listener may install SAs (slow).
         scheduler.execute(() -> listener.established(info));
@@ -269,6 +277,33 @@ public final class IkeResponder {
             sa.close();
             listener.closed(cause);
         });
+    }
+
+    EstablishedIkeSa established() {
+        return establishedSa;
+    }
+
+    private EstablishedIkeSa.Owner establishedOwner() {
+        return new EstablishedIkeSa.Owner() {
+            @Override
+            public void ikeSaReplaced(IkeSa sa) {
+                if (state instanceof Established e) {
+                    state = new Established(sa, e.info());
+                }
+            }
+
+            @Override
+            public void ended(IkeSessionException cause) {
+                if (state instanceof Closed) {
+                    return;
+                }
+                if (leasedTo != null) {
+                    config.pool().release(leasedTo);
+                }
+                state = new Closed(cause);
+                listener.closed(cause);
+            }
+        };
     }
 
     private IkeSa.Owner owner() {

@@ -13,8 +13,15 @@ import java.util.Objects;
  */
 public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
                                  List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                                 List<TrafficSelector> localTs, AddressPool pool) {
+                                 List<TrafficSelector> localTs, AddressPool pool, IkeSessionTimers timers) {
+    public IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                              List<EspTransform> espTransforms, List<TrafficSelector> localTs, AddressPool pool) {
+        this(local, localIdentity, psk, ikeSuites, espTransforms, localTs, pool, IkeSessionTimers.DEFAULT);
+    }
+
+    /** @param timers rekeying, liveness and retransmission once established (§2.1, §2.4, §2.8) */
     public IkeResponderConfig {
+        Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(localIdentity, "localIdentity");
         psk = Objects.requireNonNull(psk, "psk").clone();

@@ -41,6 +41,25 @@ final class IkeSa {
         void ikeSaDeletedByPeer();
     }
 
+    /**
+     * Once the IKE SA is established, CREATE_CHILD_SA requests and Deletes go to the session's
+     * procedures (§1.3, §1.4.1), and every authenticated message counts as a sign of life (§2.4).
+     */
+    interface Procedures {
+        /** The answer to a CREATE_CHILD_SA request or an INFORMATIONAL with Delete payloads. */
+        Answer answer(IkeSa sa, IkeMessage request);
+
+        /** An authenticated request or response arrived on {@code sa}. */
+        void heardFromPeer(IkeSa sa);
+    }
+
+    /** Payloads to answer with, and what to do once the answer is on its way (may be null). */
+    record Answer(List<IkePayload> payloads, Runnable after) {
+        static Answer of(List<IkePayload> payloads) {
+            return new Answer(payloads, null);
+        }
+    }
+
     /** The answer to one of our requests, or its loss. */
     interface ResponseHandler {
         void onResponse(IkeMessage response);
@@ -73,6 +92,9 @@ final class IkeSa {
     private final List<ChildSa> children = new ArrayList<>();
     private boolean closed;
     private long livenessChecksAnswered;
+    private Procedures procedures;
+    private java.time.Duration retransmitInitial = IkeConstants.RETRANSMIT_INITIAL;
+    private int retransmitSends = IkeConstants.RETRANSMIT_SENDS;
 
     IkeSa(long spiI, long spiR, boolean weAreInitiator, IkeSaKeys keys, IkeScheduler scheduler, IkeTransport transport,
           Owner owner, InetSocketAddress peer, boolean natTraversal, int nextRequestId, int expectedPeerRequestId) {
@@ -105,6 +127,22 @@ final class IkeSa {
         children.add(child);
     }
 
+    /** Hands CREATE_CHILD_SA and Delete to {@code p} and sets the retransmission schedule (§2.1). */
+    void attach(Procedures p, java.time.Duration initialTimeout, int sends) {
+        this.procedures = p;
+        this.retransmitInitial = initialTimeout;
+        this.retransmitSends = sends;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether a request of ours awaits its answer or is queued. */
+    boolean requestPending() {
+        return outstanding != null || !queue.isEmpty();
+    }
+
     long livenessChecksAnswered() {
         return livenessChecksAnswered;
     }
@@ -126,7 +164,7 @@ final class IkeSa {
         int id = nextRequestId++;
         byte[] message = keys.outbound.encryptMessage(header(r.type, false, id), r.payloads);
         Retransmission rtx = new Retransmission(scheduler, transport, message, peer, natTraversal,
-                IkeConstants.RETRANSMIT_SENDS, () -> {
+                retransmitInitial, retransmitSends, () -> {
                     Outstanding o = outstanding;
                     outstanding = null;
                     if (o != null) {
@@ -174,6 +212,9 @@ final class IkeSa {
         }
         o.retransmission.cancel();
         outstanding = null;
+        if (procedures != null) {
+            procedures.heardFromPeer(this);
+        }
         o.handler.onResponse(message);
         sendNextIfIdle();
     }
@@ -196,9 +237,18 @@ final class IkeSa {
         // An authenticated message: the peer's current address is where it came from (§2.23).
         peer = from;
         natTraversal = natTraversal || viaNatTraversal;
+        if (procedures != null) {
+            procedures.heardFromPeer(this);
+        }
         List<IkePayload> answer;
         Runnable after = null;
-        switch (request.header().exchangeType()) {
+        ExchangeType exchange = request.header().exchangeType();
+        if (procedures != null && (exchange == ExchangeType.CREATE_CHILD_SA || (exchange == ExchangeType.INFORMATIONAL
+                && !request.all(IkeDeletePayload.class).isEmpty()))) {
+            Answer a = procedures.answer(this, request);
+            answer = a.payloads();
+            after = a.after();
+        } else switch (exchange) {
             case IKE_AUTH -> answer = owner.handleSetupRequest(request, from);
             case INFORMATIONAL -> {
                 List<IkeDeletePayload> deletes = request.all(IkeDeletePayload.class);

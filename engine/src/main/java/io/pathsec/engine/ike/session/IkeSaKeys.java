@@ -34,6 +34,22 @@ final class IkeSaKeys {
         this.inbound = weAreInitiator ? r2i : i2r;
     }
 
+    /**
+     * The keys of the IKE SA that replaces {@code old} (§2.18): SKEYSEED = prf(SK_d (old),
+     * g^ir (new) | Ni | Nr) with the old SA's PRF, then prf+ with the new nonces and SPIs (§2.14).
+     * Ni, Nr and the SPIs are those of the rekey exchange, initiator's first.
+     */
+    static IkeSaKeys rekey(IkeSaKeys old, IkeSuite.Chosen suite, byte[] ni, byte[] nr, byte[] sharedSecret, long spiI,
+                           long spiR, boolean weAreInitiator, SecureRandom random) {
+        Prf prf = Prf.of(suite.prf());
+        byte[] skeyseed = IkeKeyMaterial.rekeyedSkeyseed(old.prf, old.skD, sharedSecret, ni, nr);
+        IkeKeyMaterial k = IkeKeyMaterial.derive(prf, skeyseed, ni, nr, spiI, spiR,
+                IkeEncryption.integrityKeyLength(suite.integrity()),
+                IkeEncryption.encryptionKeyLength(suite.encryption(), suite.keyLengthBits()));
+        java.util.Arrays.fill(skeyseed, (byte) 0);
+        return new IkeSaKeys(suite, prf, k, weAreInitiator, random);
+    }
+
     /** SKEYSEED and the seven keys from g^ir, the nonces and the SPIs (§2.14). */
     static IkeSaKeys derive(IkeSuite.Chosen suite, byte[] ni, byte[] nr, byte[] sharedSecret, long spiI, long spiR,
                             boolean weAreInitiator, SecureRandom random) {

@@ -20,6 +20,8 @@ public final class IkeSessionException extends Exception {
         INTERNAL_ADDRESS_FAILURE,
         /** The peer deleted the IKE SA. */
         PEER_DELETED,
+        /** An established peer stopped answering: liveness checks or other requests went unanswered (§2.4). */
+        PEER_UNREACHABLE,
         /** The peer sent something RFC 7296 does not allow at this point. */
         PROTOCOL_ERROR
     }

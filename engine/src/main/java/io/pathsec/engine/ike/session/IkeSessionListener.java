@@ -22,8 +22,29 @@ public interface IkeSessionListener {
 
     void established(Established session);
 
-    /** The peer deleted a CHILD_SA (its SAs must leave the data path). */
+    /**
+     * A new CHILD_SA (a rekey's replacement) must start accepting packets now: the first step of
+     * make-before-break (RFC 7296 §2.8). Its outbound SA is not used yet.
+     */
+    default void childSaInboundReady(ChildSa child) {
+    }
+
+    /**
+     * Send with {@code child} from now on instead of {@code replaced} (§2.8), in one step. The
+     * replaced SA's inbound half stays until {@link #childSaDeleted}.
+     */
+    default void childSaOutboundActive(ChildSa child, ChildSa replaced) {
+    }
+
+    /**
+     * A CHILD_SA is gone (deleted by either side, or retired after a rekey and a grace period):
+     * whatever of it is still installed must leave the data path.
+     */
     default void childSaDeleted(ChildSa child) {
+    }
+
+    /** The IKE SA was rekeyed (§1.3.2); its CHILD_SAs carry on unchanged. */
+    default void ikeSaRekeyed(IkeSuite.Chosen suite) {
     }
 
     /** The session ended; {@code cause} is null when we closed it ourselves. */

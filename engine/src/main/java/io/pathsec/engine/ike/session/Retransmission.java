@@ -16,12 +16,19 @@ final class Retransmission {
     private final boolean natTraversal;
     private final int maxSends;
     private final Runnable onGiveUp;
+    private final Duration initialTimeout;
     private IkeScheduler.Cancellable timer;
     private int sends;
     private boolean done;
 
     Retransmission(IkeScheduler scheduler, IkeTransport transport, byte[] message, InetSocketAddress to,
                    boolean natTraversal, int maxSends, Runnable onGiveUp) {
+        this(scheduler, transport, message, to, natTraversal, IkeConstants.RETRANSMIT_INITIAL, maxSends, onGiveUp);
+    }
+
+    Retransmission(IkeScheduler scheduler, IkeTransport transport, byte[] message, InetSocketAddress to,
+                   boolean natTraversal, Duration initialTimeout, int maxSends, Runnable onGiveUp) {
+        this.initialTimeout = initialTimeout;
         this.scheduler = scheduler;
         this.transport = transport;
         this.message = message;
@@ -40,7 +47,7 @@ final class Retransmission {
             return;
         }
         transport.send(message, to, natTraversal);
-        Duration timeout = IkeConstants.RETRANSMIT_INITIAL.multipliedBy(1L << sends);
+        Duration timeout = initialTimeout.multipliedBy(1L << sends);
         sends++;
         timer = scheduler.schedule(timeout, () -> {
             if (done) {

@@ -1,0 +1,246 @@
+package io.pathsec.engine.ike.session;
+
+import com.google.gson.Gson;
+import io.pathsec.engine.lab.LabNode;
+import io.pathsec.engine.lab.LabOptions;
+import io.pathsec.engine.lab.LabTopology;
+import io.pathsec.engine.lab.LabTransfer;
+import io.pathsec.engine.lab.ProcessResult;
+import io.pathsec.engine.testsupport.RequiresRoot;
+import io.pathsec.engine.testsupport.StrongSwanPeer;
+import io.pathsec.engine.tunnel.IkeTunnelService;
+import io.pathsec.engine.tunnel.IkeTunnelStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Rekeying and liveness against strongSwan 5.9 (charon, kernel-libipsec) as the gateway in G2:
+ * a verified 100 MB transfer from G1's virtual IP to E2 spans CHILD_SA rekeys initiated by each
+ * side and IKE SA rekeys, with nothing lost; and a charon killed with SIGKILL is noticed by DPD.
+ */
+@RequiresRoot
+class StrongSwanRekeyInteropTest {
+    private static final Gson GSON = new Gson();
+    private static final Duration ESTABLISH_TIMEOUT = Duration.ofSeconds(40);
+    private static final String E2 = "203.0.113.2";
+    /** Shapes the path R1 -> R2 so that 100 MB take about 40 s and span the rekeys. */
+    private static final String RATE = "20mbit";
+
+    private static LabTopology lab;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void topology() throws IOException {
+        lab = LabTopology.create(LabOptions.defaults());
+    }
+
+    @AfterAll
+    static void teardown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void transferSpansChildAndIkeRekeysOfBothSidesWithoutLoss() throws Exception {
+        StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withRekeyTimes("40s", "20s");
+        Map<String, Object> timers = Map.of("childRekeySeconds", 15, "ikeRekeySeconds", 25, "rekeyJitterSeconds", 1);
+        String dev = lab.interfaceName(LabNode.R1, LabNode.R2);
+        ProcessResult shaped = lab.exec(LabNode.R1, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", RATE,
+                "burst", "64kb", "latency", "400ms");
+        assertTrue(shaped.succeeded(), shaped::describe);
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+             Client client = Client.start(dir, gw.psk(), timers)) {
+            IkeTunnelStatus s = client.await(st -> Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(st.state),
+                    ESTABLISH_TIMEOUT, peer);
+            assertEquals("ESTABLISHED", s.state, () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
+            long started = System.nanoTime();
+            try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
+                    100L * 1024 * 1024, dir)) {
+                // One CHILD_SA rekey and one IKE SA rekey initiated by strongSwan, while data flows;
+                // PathSec's own timers (15 s, 25 s) initiate the others.
+                awaitElapsed(started, Duration.ofSeconds(5));
+                peer.swanctl("--rekey", "--child", "lan");
+                awaitElapsed(started, Duration.ofSeconds(10));
+                peer.swanctl("--rekey", "--ike", "rw");
+                LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(150));
+                assertTrue(outcome.verified(), () -> "transfer digests: " + outcome + "\n" + client.logTail());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            IkeTunnelStatus end = client.status();
+            String log = peer.log();
+            Files.writeString(dir.resolve("evidence.txt"), GSON.toJson(end) + "\n" + log);
+            System.out.println("transfer took " + took.toSeconds() + " s; PathSec status " + GSON.toJson(end));
+            printMatching(log, "CREATE_CHILD_SA|rekey|deleting|closing|established");
+            assertEquals("ESTABLISHED", end.state, () -> GSON.toJson(end) + client.logTail());
+            // strongSwan initiated a CHILD_SA rekey, and answered one of PathSec's.
+            assertTrue(count(log, "generating CREATE_CHILD_SA request \\d+ \\[ N\\(REKEY_SA\\)") >= 1, log);
+            assertTrue(count(log, "parsed CREATE_CHILD_SA request \\d+ \\[ N\\(REKEY_SA\\)") >= 1, log);
+            // IKE SA rekeys: strongSwan's request and PathSec's (SA No KE, no REKEY_SA).
+            assertTrue(count(log, "generating CREATE_CHILD_SA request \\d+ \\[ SA No KE \\]") >= 1, log);
+            assertTrue(count(log, "parsed CREATE_CHILD_SA request \\d+ \\[ SA No KE \\]") >= 1, log);
+            assertTrue(end.childRekeys >= 2 && end.ikeRekeys >= 2, GSON.toJson(end));
+            for (String reason : List.of("NO_SA", "AUTHENTICATION", "REPLAY")) {
+                assertEquals(0L, end.inboundDrops.getOrDefault(reason, 0L), () -> reason + " drops: " + GSON.toJson(end));
+                assertEquals(0L, end.outboundDrops.getOrDefault(reason, 0L), () -> reason + " drops: " + GSON.toJson(end));
+            }
+            String sas = peer.swanctl("--list-sas");
+            assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED"), sas);
+            System.out.println("strongSwan --list-sas after the transfer:\n" + sas);
+        } finally {
+            lab.exec(LabNode.R1, "tc", "qdisc", "del", "dev", dev, "root");
+        }
+    }
+
+    @Test
+    void deadPeerDetectionNoticesAKilledCharon() throws Exception {
+        StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2());
+        // DPD after 3 s of silence, then 0.5 + 1 + 2 s of retransmissions: dead within 6.5 s.
+        int dpdDelay = 3;
+        Map<String, Object> timers = Map.of("dpdDelaySeconds", dpdDelay, "retransmitInitialMillis", 500,
+                "retransmitSends", 3);
+        Duration deadline = Duration.ofMillis(dpdDelay * 1000L + 3500 + 1500); // + 1 s status period + margin
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+             Client client = Client.start(dir, gw.psk(), timers)) {
+            IkeTunnelStatus s = client.await(st -> Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(st.state),
+                    ESTABLISH_TIMEOUT, peer);
+            assertEquals("ESTABLISHED", s.state, () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
+            // Past a few liveness checks that strongSwan answers: the tunnel stays up.
+            Thread.sleep(Duration.ofSeconds(2L * dpdDelay).toMillis()); // lets DPD run while the peer is alive
+            assertEquals("ESTABLISHED", client.status().state, client::logTail);
+            long killed = System.nanoTime();
+            ProcessHandle charon = ProcessHandle.of(peer.pid()).orElseThrow();
+            assertTrue(charon.destroyForcibly(), "SIGKILL to charon, PID " + peer.pid()); // SIGKILL, by PID
+            charon.onExit().get(5, TimeUnit.SECONDS);
+            IkeTunnelStatus dead = client.await(st -> "CLOSED".equals(st.state), deadline.plusSeconds(10), peer);
+            Duration noticed = Duration.ofNanos(System.nanoTime() - killed);
+            System.out.println("DPD: declared dead " + noticed.toMillis() + " ms after SIGKILL: " + dead.error);
+            assertEquals("PEER_UNREACHABLE", dead.reason, () -> GSON.toJson(dead));
+            assertTrue(Pattern.matches("gateway unreachable \\(no answer to liveness checks for \\d+ s\\)", dead.error),
+                    dead.error);
+            assertTrue(noticed.compareTo(deadline) <= 0, "noticed after " + noticed.toMillis() + " ms, allowed "
+                    + deadline.toMillis());
+        }
+    }
+
+    private static void awaitElapsed(long startNanos, Duration d) throws InterruptedException {
+        long left = startNanos + d.toNanos() - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left); // a point in the transfer's timeline, not a race
+        }
+    }
+
+    private static long count(String log, String regex) {
+        return Pattern.compile(regex).matcher(log).results().count();
+    }
+
+    private static void printMatching(String log, String regex) {
+        Pattern p = Pattern.compile(regex);
+        log.lines().filter(l -> p.matcher(l).find()).forEach(l -> System.out.println("charon: " + l));
+    }
+
+    private static String g2() {
+        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+    }
+
+    /** An IkeTunnelService process in G1, ended by PID. */
+    private static final class Client implements AutoCloseable {
+        private final Process process;
+        private final Path status;
+        private final Path log;
+
+        private Client(Process process, Path status, Path log) {
+            this.process = process;
+            this.status = status;
+            this.log = log;
+        }
+
+        static Client start(Path dir, String psk, Map<String, Object> timers) throws IOException {
+            Map<String, Object> profile = new LinkedHashMap<>();
+            profile.put("name", "sw");
+            profile.put("local", lab.outerAddress(LabNode.G1, false).getHostAddress());
+            profile.put("gateway", g2());
+            profile.put("localId", "client.pathsec.test");
+            profile.put("remoteId", "gw.sw.test");
+            profile.put("psk", psk);
+            profile.putAll(timers);
+            Path file = dir.resolve("client.json");
+            Files.writeString(file, GSON.toJson(profile));
+            Path status = dir.resolve("client.status.json");
+            Path log = dir.resolve("client.log");
+            String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    IkeTunnelService.class.getName(), file.toString(), status.toString()));
+            return new Client(lab.start(LabNode.G1, cmd, log), status, log);
+        }
+
+        IkeTunnelStatus status() throws IOException {
+            return Files.exists(status) ? GSON.fromJson(Files.readString(status), IkeTunnelStatus.class) : null;
+        }
+
+        /** Polls the status file (written every second) until {@code done} holds, bounded. */
+        IkeTunnelStatus await(Predicate<IkeTunnelStatus> done, Duration timeout, StrongSwanPeer peer)
+                throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            IkeTunnelStatus last = null;
+            while (System.nanoTime() < deadline) {
+                last = status();
+                if (last != null && done.test(last)) {
+                    return last;
+                }
+                if (!process.isAlive()) {
+                    last = status();
+                    if (last != null && done.test(last)) {
+                        return last;
+                    }
+                    fail("the client exited with " + process.exitValue() + ":\n" + logTail());
+                }
+                Thread.sleep(100); // polling a file another process writes; bounded by the deadline
+            }
+            fail("not settled within " + timeout.toSeconds() + " s; last status " + GSON.toJson(last) + "\n"
+                    + logTail() + "\n" + peer.log());
+            return last;
+        }
+
+        String logTail() {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())) + "\n";
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy(); // SIGTERM: the service deletes the IKE SA and removes its TUN
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
