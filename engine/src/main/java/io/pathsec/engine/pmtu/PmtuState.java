@@ -280,7 +280,11 @@ public final class PmtuState {
 
     private void record(PmtuSource source, int value, boolean applied) {
         Instant now = clock.instant();
-        last.put(source, new Observation(value, now));
+        Observation previous = last.put(source, new Observation(value, now));
+        if (!applied && previous != null && previous.value() == value) {
+            // A router answers every packet of a flight: repeats refresh the time, not the history.
+            return;
+        }
         history.addLast(new PmtuSample(source, value, now, applied));
         while (history.size() > settings.history()) {
             history.removeFirst();
