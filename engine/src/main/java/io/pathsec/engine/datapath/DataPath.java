@@ -118,8 +118,9 @@ public final class DataPath implements AutoCloseable {
         return start(tun, policy, workerCount, transport, new InnerIcmpSource(List.of()), false);
     }
 
-    private static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport,
-                                  InnerIcmpSource icmpSource, boolean outerIcmp) throws IOException {
+    /** The common start; {@code outerIcmp} opens the raw ICMP sockets of classic PMTUD. */
+    static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport,
+                          InnerIcmpSource icmpSource, boolean outerIcmp) throws IOException {
         ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         TunnelCounters counters = new TunnelCounters();
         CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);
