@@ -102,7 +102,7 @@ class PathMtuDataPathTest {
 
     @Test
     void withoutDfItIsFragmentedBeforeEncryption() throws Exception {
-        byte[] packet = TwoEngineDataPathTest.ipv4Udp(E1, E2, 2000 - 28, random);
+        byte[] packet = TwoEngineDataPathTest.ipv4Udp(E1, E2, 1490 - 28, random);
         packet[6] = 0; // DF clear
         ByteBuf b = Unpooled.wrappedBuffer(packet);
         io.pathsec.engine.packet.Checksums.updateIpv4HeaderChecksum(b, 0);
@@ -115,7 +115,7 @@ class PathMtuDataPathTest {
             total += fragment.readableBytes() - 20;
             fragment.release();
         }
-        assertEquals(2000 - 20, total, "all the data arrived in two fragments");
+        assertEquals(1490 - 20, total, "all the data arrived in two fragments");
         assertEquals(0, path1.stats().outboundDrops(DropReason.TOO_BIG));
     }
 
