@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = PathSecVersion.class,
         description = "PathSec: an IPsec VPN client and gateway that finds the real path MTU of every tunnel.",
         subcommands = {LabCommand.class, StaticTunnelCommand.class, StaticKeysCommand.class,
+                DaemonCommand.class, StatusCommand.class, ConnectCommand.class, DisconnectCommand.class,
+                ProfilesCommand.class, EventsCommand.class, SaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PathSec implements Runnable {
 

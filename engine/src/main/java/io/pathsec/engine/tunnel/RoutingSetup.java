@@ -8,13 +8,17 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The routes and policy-routing rules that lead traffic into a tunnel's TUN device, and their
- * removal. Routes die with the device; rules do not, so every rule added is remembered and
- * deleted on close.
+ * removal. Routes die with the device; rules do not, so the shared policy rule is counted and
+ * deleted when its last tunnel closes.
  *
  * <p>When the peer's own address must go through the tunnel (transport mode, or a full
  * tunnel), the outer ESP packets would be routed into the tunnel too. As wg-quick does, the
@@ -33,7 +37,7 @@ public final class RoutingSetup implements AutoCloseable {
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
     private final String device;
-    private final List<List<String>> undo = new ArrayList<>();
+    private final Set<String> rulesHeld = new HashSet<>();
 
     public RoutingSetup(String device) {
         this.device = device;
@@ -60,13 +64,42 @@ public final class RoutingSetup implements AutoCloseable {
             cmd.addAll(List.of("src", preferredSource.getHostAddress()));
         }
         run(cmd);
-        List<String> rule = List.of("ip", family, "rule", "add", "not", "fwmark", Integer.toString(FWMARK),
-                "table", Integer.toString(TABLE), "priority", Integer.toString(RULE_PRIORITY));
-        if (undo.stream().noneMatch(u -> u.contains(family) && u.contains("rule"))) {
-            // A rule left by a killed engine would be duplicated: remove one first, ignoring failure.
-            runQuietly(List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY)));
-            run(rule);
-            undo.add(List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY)));
+        if (!rulesHeld.contains(family)) {
+            PolicyRule.acquire(family);
+            rulesHeld.add(family);
+        }
+    }
+
+    /**
+     * The one "not fwmark → table" rule per address family, shared by every policy-routed tunnel
+     * of this process (a daemon holds many): added with the first, removed with the last.
+     */
+    private static final class PolicyRule {
+        private static final Map<String, Integer> USERS = new HashMap<>();
+
+        static synchronized void acquire(String family) throws IOException {
+            int users = USERS.getOrDefault(family, 0);
+            if (users == 0) {
+                // A rule left by a killed engine would be duplicated: remove one first, ignoring failure.
+                runQuietly(delete(family));
+                run(List.of("ip", family, "rule", "add", "not", "fwmark", Integer.toString(FWMARK),
+                        "table", Integer.toString(TABLE), "priority", Integer.toString(RULE_PRIORITY)));
+            }
+            USERS.put(family, users + 1);
+        }
+
+        static synchronized void release(String family) {
+            int users = USERS.getOrDefault(family, 0);
+            if (users <= 1) {
+                USERS.remove(family);
+                runQuietly(delete(family));
+            } else {
+                USERS.put(family, users - 1);
+            }
+        }
+
+        private static List<String> delete(String family) {
+            return List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY));
         }
     }
 
@@ -104,12 +137,12 @@ public final class RoutingSetup implements AutoCloseable {
         }
     }
 
-    /** Removes the rules (routes leave with the device). */
+    /** Gives up this tunnel's share of the policy rules (its routes leave with the device). */
     @Override
     public void close() {
-        for (List<String> cmd : undo) {
-            runQuietly(cmd);
+        for (String family : rulesHeld) {
+            PolicyRule.release(family);
         }
-        undo.clear();
+        rulesHeld.clear();
     }
 }

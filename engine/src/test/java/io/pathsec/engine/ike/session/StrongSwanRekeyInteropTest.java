@@ -128,8 +128,13 @@ class StrongSwanRekeyInteropTest {
             IkeTunnelStatus s = client.await(st -> Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(st.state),
                     ESTABLISH_TIMEOUT, peer);
             assertEquals("ESTABLISHED", s.state, () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
-            // Past a few liveness checks that strongSwan answers: the tunnel stays up.
-            Thread.sleep(Duration.ofSeconds(2L * dpdDelay).toMillis()); // lets DPD run while the peer is alive
+            // Two liveness checks answered by a live strongSwan must leave the tunnel up.
+            long checksBefore = informationalRequests(peer.log());
+            long checksDeadline = System.nanoTime() + Duration.ofSeconds(4L * dpdDelay).toNanos();
+            while (informationalRequests(peer.log()) < checksBefore + 2) {
+                assertTrue(System.nanoTime() < checksDeadline, () -> "PathSec sent no liveness checks:\n" + peer.log());
+                Thread.sleep(100); // polling charon's log; bounded by the deadline
+            }
             assertEquals("ESTABLISHED", client.status().state, client::logTail);
             long killed = System.nanoTime();
             ProcessHandle charon = ProcessHandle.of(peer.pid()).orElseThrow();
@@ -242,5 +247,10 @@ class StrongSwanRekeyInteropTest {
                 process.waitFor(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** How many INFORMATIONAL requests charon has parsed: our liveness checks (RFC 7296 §1.4). */
+    private static long informationalRequests(String charonLog) {
+        return charonLog.lines().filter(l -> l.contains("parsed INFORMATIONAL request")).count();
     }
 }

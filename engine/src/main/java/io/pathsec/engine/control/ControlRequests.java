@@ -1,0 +1,189 @@
+package io.pathsec.engine.control;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import io.pathsec.engine.control.api.ControlCodec;
+import io.pathsec.engine.control.api.ControlProtocol;
+import io.pathsec.engine.control.api.DeleteProfileResult;
+import io.pathsec.engine.control.api.ErrorCode;
+import io.pathsec.engine.control.api.EventType;
+import io.pathsec.engine.control.api.Hello;
+import io.pathsec.engine.control.api.HelloResult;
+import io.pathsec.engine.control.api.Method;
+import io.pathsec.engine.control.api.PeerIdentity;
+import io.pathsec.engine.control.api.Profile;
+import io.pathsec.engine.control.api.ProfileKind;
+import io.pathsec.engine.control.api.ProfileList;
+import io.pathsec.engine.control.api.ProfileSettings;
+import io.pathsec.engine.control.api.ProfileSettingsResult;
+import io.pathsec.engine.control.api.ProfileSummary;
+import io.pathsec.engine.control.api.PutProfileResult;
+import io.pathsec.engine.control.api.SaList;
+import io.pathsec.engine.control.api.Status;
+import io.pathsec.engine.control.api.TunnelInfo;
+import io.pathsec.engine.control.api.TunnelState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves every request except the event subscription (which belongs to the connection):
+ * decodes the parameters, asks the profile store and the tunnel registry, and returns the
+ * result record. Blocking (a connect waits for the tunnel), so it runs off the I/O thread.
+ */
+final class ControlRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlRequests.class);
+
+    private final ProfileStore profiles;
+    private final TunnelRegistry tunnels;
+    private final String daemonVersion;
+
+    ControlRequests(ProfileStore profiles, TunnelRegistry tunnels, String daemonVersion) {
+        this.profiles = profiles;
+        this.tunnels = tunnels;
+        this.daemonVersion = daemonVersion;
+    }
+
+    Object handle(Method method, JsonObject params, PeerIdentity peer) throws ControlFailure {
+        return switch (method) {
+            case HELLO -> hello(params, peer);
+            case PROFILES_LIST -> list();
+            case PROFILES_GET -> get(name(params));
+            case PROFILES_PUT -> put(params, peer);
+            case PROFILES_DELETE -> delete(name(params), peer);
+            case CONNECT -> connect(name(params), peer);
+            case DISCONNECT -> disconnect(name(params), peer);
+            case STATUS -> status();
+            case SA -> sa(name(params));
+            case SETTINGS_GET -> new ProfileSettingsResult(name(params), stored(name(params)).settings());
+            case SETTINGS_SET -> settings(params, peer);
+            case SUBSCRIBE, UNSUBSCRIBE -> throw new IllegalStateException(method + " is the connection's");
+        };
+    }
+
+    private HelloResult hello(JsonObject params, PeerIdentity peer) throws ControlFailure {
+        Hello hello = decode(params, Hello.class);
+        if (hello.versions() != null && !hello.versions().isEmpty()
+                && hello.versions().stream().noneMatch(ControlProtocol.SUPPORTED_VERSIONS::contains)) {
+            throw new ControlFailure(ErrorCode.UNSUPPORTED_VERSION, "the client speaks protocol versions "
+                    + hello.versions() + "; this daemon speaks " + ControlProtocol.SUPPORTED_VERSIONS);
+        }
+        LOG.debug("hello from {} (uid {})", hello.client(), peer.uid());
+        return new HelloResult(daemonVersion, ControlProtocol.VERSION, ControlProtocol.SUPPORTED_VERSIONS,
+                Method.wireNames(), EventType.wireNames(), peer);
+    }
+
+    private ProfileList list() {
+        return new ProfileList(profiles.list().stream()
+                .map(p -> new ProfileSummary(p.name(), p.kind(), tunnels.state(p.name()))).toList());
+    }
+
+    private Profile get(String name) throws ControlFailure {
+        StoredProfile p = stored(name);
+        return new Profile(p.name(), p.kind(), p.config(), p.settings(),
+                ProfileKindRules.of(p.kind()).secretPaths(p.config()));
+    }
+
+    private PutProfileResult put(JsonObject params, PeerIdentity peer) throws ControlFailure {
+        JsonElement json = params.get("profile");
+        if (json == null || !json.isJsonObject()) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "params.profile must be a profile object");
+        }
+        JsonObject o = json.getAsJsonObject();
+        // Decoded by hand: Gson would turn an unknown kind or setting into a silent null.
+        ProfileKind kind = null;
+        if (o.has("kind")) {
+            kind = ControlCodec.gson().fromJson(o.get("kind"), ProfileKind.class);
+            if (kind == null) {
+                throw ControlFailure.invalid("kind", "unknown kind " + o.get("kind") + "; known: \"static-key\"");
+            }
+        }
+        JsonElement config = o.get("config");
+        if (config != null && !config.isJsonObject()) {
+            throw ControlFailure.invalid("config", "must be an object");
+        }
+        String name = o.has("name") && o.get("name").isJsonPrimitive() ? o.get("name").getAsString() : null;
+        if (name == null && config != null && config.getAsJsonObject().has("name")
+                && config.getAsJsonObject().get("name").isJsonPrimitive()) {
+            name = config.getAsJsonObject().get("name").getAsString(); // a config file names itself
+        }
+        ProfileSettings settings = SettingsRules.decode(o.get("settings"), "settings");
+        JsonElement r = params.get("replace");
+        boolean replace = r != null && r.isJsonPrimitive() && r.getAsJsonPrimitive().isBoolean() && r.getAsBoolean();
+        Profile profile = new Profile(name, kind, config == null ? null : config.getAsJsonObject(), settings, null);
+        ProfileStore.PutOutcome outcome = profiles.put(profile, replace);
+        LOG.info("uid {} {} profile {}", peer.uid(), outcome.created() ? "added" : "replaced", name);
+        return new PutProfileResult(name, outcome.created(), outcome.warnings(),
+                tunnels.state(name) == TunnelState.CONNECTED);
+    }
+
+    private DeleteProfileResult delete(String name, PeerIdentity peer) throws ControlFailure {
+        StoredProfile p = stored(name);
+        boolean wasConnected = tunnels.state(name) == TunnelState.CONNECTED;
+        tunnels.disconnect(name, p.kind());
+        profiles.delete(name);
+        tunnels.forget(name);
+        LOG.info("uid {} deleted profile {}", peer.uid(), name);
+        return new DeleteProfileResult(name, wasConnected);
+    }
+
+    private TunnelInfo connect(String name, PeerIdentity peer) throws ControlFailure {
+        TunnelProfile profile = profiles.load(name);
+        LOG.info("uid {} connects {}", peer.uid(), name);
+        return tunnels.connect(profile);
+    }
+
+    private TunnelInfo disconnect(String name, PeerIdentity peer) throws ControlFailure {
+        StoredProfile p = stored(name);
+        LOG.info("uid {} disconnects {}", peer.uid(), name);
+        return tunnels.disconnect(name, p.kind());
+    }
+
+    private Status status() {
+        return new Status(profiles.list().stream().map(p -> tunnels.info(p.name(), p.kind())).toList());
+    }
+
+    private SaList sa(String name) throws ControlFailure {
+        stored(name);
+        RunningTunnel t = tunnels.running(name);
+        if (t == null) {
+            throw new ControlFailure(ErrorCode.NOT_FOUND, "profile " + name + " is not connected; its SAs exist"
+                    + " only while it is (pathsec connect " + name + ")");
+        }
+        return new SaList(name, t.securityAssociations());
+    }
+
+    private ProfileSettingsResult settings(JsonObject params, PeerIdentity peer) throws ControlFailure {
+        String name = name(params);
+        ProfileSettings update = SettingsRules.decode(params.get("settings"), "settings");
+        if (update == null) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "params.settings is missing");
+        }
+        ProfileSettings merged = profiles.updateSettings(name, update);
+        LOG.info("uid {} changed settings of {}", peer.uid(), name);
+        return new ProfileSettingsResult(name, merged);
+    }
+
+    private StoredProfile stored(String name) throws ControlFailure {
+        return profiles.get(name).orElseThrow(() -> ControlFailure.notFound(name));
+    }
+
+    private static String name(JsonObject params) throws ControlFailure {
+        JsonElement name = params.get("name");
+        if (name == null || !name.isJsonPrimitive()) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "params.name (the profile's name) is missing");
+        }
+        String n = name.getAsString();
+        ProfileStore.checkName(n);
+        return n;
+    }
+
+    static <T> T decode(JsonObject params, Class<T> type) throws ControlFailure {
+        try {
+            return ControlCodec.gson().fromJson(params, type);
+        } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "params do not fit " + type.getSimpleName() + ": "
+                    + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.pathsec.engine.control;
+
+import java.io.IOException;
+
+/**
+ * Brings a profile's tunnel up. The daemon uses {@link LinuxTunnelStarter}; tests of the API
+ * alone use an in-memory one, so they need neither root nor a TUN device.
+ */
+@FunctionalInterface
+public interface TunnelStarter {
+    /** Blocks until the tunnel carries traffic; on failure leaves nothing behind. */
+    RunningTunnel start(TunnelProfile profile) throws IOException;
+}

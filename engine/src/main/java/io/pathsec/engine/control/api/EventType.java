@@ -1,0 +1,40 @@
+package io.pathsec.engine.control.api;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The wire name of each {@link ControlEvent} record, and the record that carries it. */
+public enum EventType {
+    TUNNEL_STATE("tunnel.state", TunnelStateChanged.class),
+    /** Sent each second per connected tunnel. */
+    TUNNEL_COUNTERS("tunnel.counters", TunnelCounters.class),
+    /** The daemon's log at INFO and above. */
+    LOG("log", LogLine.class),
+    /** Sent to a subscriber that read too slowly, once it catches up. */
+    EVENTS_DROPPED("events.dropped", EventsDropped.class);
+
+    private final String wireName;
+    private final Class<? extends ControlEvent> recordClass;
+
+    EventType(String wireName, Class<? extends ControlEvent> recordClass) {
+        this.wireName = wireName;
+        this.recordClass = recordClass;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public Class<? extends ControlEvent> recordClass() {
+        return recordClass;
+    }
+
+    public static Optional<EventType> byWireName(String name) {
+        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+    }
+
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(EventType::wireName).toList();
+    }
+}

@@ -1,0 +1,44 @@
+package io.pathsec.engine.control.api;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The requests of the control API, by their name on the wire. */
+public enum Method {
+    /** Version check and who the daemon thinks the client is. */
+    HELLO("hello"),
+    PROFILES_LIST("profiles.list"),
+    PROFILES_GET("profiles.get"),
+    PROFILES_PUT("profiles.put"),
+    PROFILES_DELETE("profiles.delete"),
+    CONNECT("connect"),
+    DISCONNECT("disconnect"),
+    /** Every profile's tunnel state, device and counters. */
+    STATUS("status"),
+    /** The security associations of one connected tunnel, without keys. */
+    SA("sa"),
+    SETTINGS_GET("settings.get"),
+    SETTINGS_SET("settings.set"),
+    /** Starts the event stream on this connection. */
+    SUBSCRIBE("subscribe"),
+    UNSUBSCRIBE("unsubscribe");
+
+    private final String wireName;
+
+    Method(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<Method> byWireName(String name) {
+        return Arrays.stream(values()).filter(m -> m.wireName.equals(name)).findFirst();
+    }
+
+    public static List<String> wireNames() {
+        return Arrays.stream(values()).map(Method::wireName).toList();
+    }
+}

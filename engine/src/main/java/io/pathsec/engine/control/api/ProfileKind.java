@@ -1,0 +1,13 @@
+package io.pathsec.engine.control.api;
+
+import com.google.gson.annotations.SerializedName;
+
+/**
+ * What kind of tunnel a profile describes; it decides how the profile's {@code config} is
+ * validated and which of its fields are secret. New kinds (IKEv2 with PSK or certificates) are
+ * added here without changing the messages that carry profiles.
+ */
+public enum ProfileKind {
+    /** Manually keyed SAs, the static-key format of {@code docs/static-keys.md}. */
+    @SerializedName("static-key") STATIC_KEY
+}
