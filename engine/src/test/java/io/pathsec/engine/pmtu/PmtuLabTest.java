@@ -103,6 +103,23 @@ class PmtuLabTest {
     }
 
     @Test
+    void classicPmtudWorksOnAnIpv6OuterPathToo() throws Exception {
+        lab.setPathMtu(1400);
+        try (LabTunnel tunnel = LabTunnel.start(lab, IpsecMode.TRANSPORT, "aes256gcm16", true, work);
+             LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2, lab.outerAddress(LabNode.G2, true),
+                     20_000_000L, work)) {
+            LabTransfer.Outcome outcome = transfer.await(TRANSFER_LIMIT);
+            assertTrue(outcome.verified(), "G1 -> G2 over IPv6 transport mode: " + outcome);
+            TunnelStatus g1 = awaitStatus(tunnel, LabNode.G1, s -> s.outboundPmtu().plpmtu() == 1400,
+                    Duration.ofSeconds(5));
+            assertTrue(g1.outboundPmtu().outerIpv6());
+            assertEquals(1400, g1.outboundPmtu().lastBySource().get(PmtuSource.CLASSIC_ICMP).value(),
+                    "learnt from R1's ICMPv6 Packet Too Big");
+            assertEquals(0, g1.outerIcmp().rejectedTotal(), g1.outerIcmp().toString());
+        }
+    }
+
+    @Test
     void blackHoleIsDetectedAndTheTransferCompletes() throws Exception {
         lab.setPathMtu(1400);
         lab.setIcmpBlackHole(true);
