@@ -21,9 +21,10 @@ work=$(mktemp -d /tmp/pathsec-blackhole.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 cd "$top"
-mvn -q -B -o install -DskipTests
-mvn -q -B -o test-compile -pl engine
-mvn -q -B -o dependency:build-classpath -pl engine -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+build() { mvn -q -B -o "$@" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }; }
+build install -DskipTests
+build test-compile -pl engine
+build dependency:build-classpath -pl engine -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
 cp="$top/engine/target/test-classes:$top/engine/target/classes:$(cat "$work/cp.txt")"
 
 # The driver builds and removes its own lab; timeout bounds it (lab setup + 5 s warm-up + 60 s cap).
