@@ -5,6 +5,7 @@ import io.pathsec.engine.control.api.EventType;
 import io.pathsec.engine.control.api.Method;
 import io.pathsec.engine.control.api.ProfileName;
 import io.pathsec.engine.control.api.TunnelInfo;
+import io.pathsec.engine.control.api.TunnelProgress;
 import io.pathsec.engine.control.api.TunnelStateChanged;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,10 +46,14 @@ final class ConnectCommand implements Callable<Integer> {
             long start = System.nanoTime();
             err.println("connecting " + name + " …");
             err.flush();
-            client.subscribe(List.of(EventType.TUNNEL_STATE), name, e -> {
+            client.subscribe(List.of(EventType.TUNNEL_STATE, EventType.TUNNEL_PROGRESS), name, e -> {
+                String since = HumanUnits.duration((System.nanoTime() - start) / 1_000_000);
                 if (e instanceof TunnelStateChanged s && s.profile().equals(name)) {
-                    err.printf("  %s: %s (%s)%n", name, s.state().name().toLowerCase(),
-                            HumanUnits.duration((System.nanoTime() - start) / 1_000_000));
+                    err.printf("  %s: %s%s (%s)%n", name, s.state().name().toLowerCase(),
+                            s.error() == null ? "" : ": " + s.error(), since);
+                    err.flush();
+                } else if (e instanceof TunnelProgress p && p.profile().equals(name)) {
+                    err.printf("  %s: %s (%s)%n", name, p.detail(), since);
                     err.flush();
                 }
             });

@@ -7,6 +7,8 @@ import io.pathsec.engine.control.api.EventType;
 import io.pathsec.engine.control.api.EventsDropped;
 import io.pathsec.engine.control.api.LogLine;
 import io.pathsec.engine.control.api.TunnelCounters;
+import io.pathsec.engine.control.api.SaChanged;
+import io.pathsec.engine.control.api.TunnelProgress;
 import io.pathsec.engine.control.api.TunnelStateChanged;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -120,6 +122,13 @@ final class EventsCommand implements Callable<Integer> {
             what = l.level() + " " + l.logger() + ": " + l.message();
         } else if (e instanceof EventsDropped d) {
             what = d.count() + " events dropped: this terminal read too slowly";
+        } else if (e instanceof TunnelProgress p) {
+            what = p.detail();
+        } else if (e instanceof SaChanged sa) {
+            what = ControlCodec.gson().toJson(sa.change()).replace("\"", "")
+                    + (sa.inboundSpi() != null ? " in " + sa.inboundSpi() : "")
+                    + (sa.outboundSpi() != null ? " out " + sa.outboundSpi() : "") + " " + sa.transform()
+                    + (sa.replacedSpi() != null ? " (replaces " + sa.replacedSpi() + ")" : "");
         } else {
             what = ControlCodec.gson().toJson(e);
         }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "PathSec: an IPsec VPN client and gateway that finds the real path MTU of every tunnel.",
         subcommands = {LabCommand.class, StaticTunnelCommand.class, StaticKeysCommand.class,
                 DaemonCommand.class, StatusCommand.class, ConnectCommand.class, DisconnectCommand.class,
-                ProfilesCommand.class, EventsCommand.class, SaCommand.class,
+                ProfilesCommand.class, EventsCommand.class, SaCommand.class, PmtuCommand.class, DiagCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PathSec implements Runnable {
 

@@ -49,15 +49,16 @@ final class ProfileFile {
             for (int i = 0; i < sas.getAsJsonArray().size(); i++) {
                 JsonElement sa = sas.getAsJsonArray().get(i);
                 if (sa.isJsonObject()) {
-                    inlineKey(file, "sas[" + i + "].key", sa.getAsJsonObject());
+                    inlineKey(file, "sas[" + i + "].key", sa.getAsJsonObject(), "key");
                 }
             }
         }
+        inlineKey(file, "psk", config, "psk"); // an IKEv2 profile's pre-shared key
         return config;
     }
 
-    private static void inlineKey(Path file, String field, JsonObject sa) throws Unreadable {
-        JsonElement key = sa.get("key");
+    private static void inlineKey(Path file, String field, JsonObject sa, String member) throws Unreadable {
+        JsonElement key = sa.get(member);
         if (key == null || !key.isJsonPrimitive() || !key.getAsString().startsWith(KEY_FILE)) {
             return;
         }
@@ -67,7 +68,7 @@ final class ProfileFile {
             keyFile = dir.resolve(keyFile).normalize();
         }
         try {
-            sa.addProperty("key", Files.readString(keyFile, StandardCharsets.US_ASCII).strip());
+            sa.addProperty(member, Files.readString(keyFile, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             throw new Unreadable(file + ": " + field + ": cannot read key file " + keyFile + " ("
                     + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");

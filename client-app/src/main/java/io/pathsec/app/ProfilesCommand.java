@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
-/** {@code pathsec profiles list|show|add|rm}: the profiles the daemon stores. */
+/** {@code pathsec profiles list|show|add|edit|import|rm}: the profiles the daemon stores. */
 @Command(name = "profiles", mixinStandardHelpOptions = true,
+        subcommands = {ProfileImportCommand.class, ProfileEditCommand.class},
         description = "List, show, add and remove the daemon's tunnel profiles. Keys are write-only:"
                 + " shown as \"@stored\", and \"@stored\" in a profile you add again keeps them.")
 final class ProfilesCommand implements Runnable {
@@ -62,12 +63,15 @@ final class ProfilesCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Add a profile from FILE (a static-key file: docs/static-keys.md).",
+            description = {"Add a profile from FILE: a static-key file (docs/static-keys.md) or an IKEv2 PSK"
+                    + " document (docs/control-api.md); the kind is told by its fields unless --kind says it.",
                     "Keys given as \"@file:PATH\" are read by this command and sent to the daemon."})
     int add(@Mixin ClientOptions options,
             @Parameters(paramLabel = "FILE") Path file,
             @Option(names = "--name", paramLabel = "NAME", description = "the profile's name (default: the file's \"name\")") String name,
-            @Option(names = "--replace", description = "replace a profile of the same name") boolean replace) {
+            @Option(names = "--replace", description = "replace a profile of the same name") boolean replace,
+            @Option(names = "--kind", paramLabel = "KIND", description = "static-key or ikev2-psk (default: from the"
+                    + " file: \"gateway\" means ikev2-psk)") String kindName) {
         CommandSpec add = spec.subcommands().get("add").getCommandSpec();
         JsonObject config;
         try {
@@ -78,8 +82,15 @@ final class ProfilesCommand implements Runnable {
         }
         String profileName = name != null ? name
                 : config.has("name") && config.get("name").isJsonPrimitive() ? config.get("name").getAsString() : null;
+        ProfileKind kind = kindName != null ? ControlCodec.gson().fromJson('"' + kindName + '"', ProfileKind.class)
+                : config.has("gateway") ? ProfileKind.IKEV2_PSK : ProfileKind.STATIC_KEY;
+        if (kind == null) {
+            spec.commandLine().getErr().println("pathsec profiles add: unknown --kind " + kindName
+                    + "; known: static-key, ikev2-psk");
+            return ExitCodes.USAGE;
+        }
         return DaemonCall.run(add, options, client -> {
-            PutProfileResult r = client.putProfile(Profile.of(profileName, ProfileKind.STATIC_KEY, config), replace);
+            PutProfileResult r = client.putProfile(Profile.of(profileName, kind, config), replace);
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
                 out.println(ControlCodec.gson().toJson(r));

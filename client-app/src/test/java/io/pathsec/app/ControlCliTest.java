@@ -204,4 +204,109 @@ class ControlCliTest {
         Run json = pathsec("connect", "nowhere", "--json");
         assertEquals("NOT_FOUND", JsonParser.parseString(json.out()).getAsJsonObject().get("code").getAsString());
     }
+
+    @Test
+    void profilesEditWithSetAndWithAnEditorKeepsTheKeys() throws IOException {
+        pathsec("profiles", "add", dir.resolve("office.json").toString());
+        Run set = pathsec("profiles", "edit", "office", "--set", "tun.mtu=1380", "--set", "tun.name=\"psq1\"");
+        assertEquals(0, set.exit(), set.err());
+        JsonObject config = JsonParser.parseString(pathsec("profiles", "show", "office", "--json").out())
+                .getAsJsonObject().getAsJsonObject("config");
+        assertEquals(1380, config.getAsJsonObject("tun").get("mtu").getAsInt());
+        assertEquals("psq1", config.getAsJsonObject("tun").get("name").getAsString());
+        assertEquals("@stored", config.getAsJsonArray("sas").get(0).getAsJsonObject().get("key").getAsString());
+
+        Run edited = pathsec("profiles", "edit", "office", "--editor", "sed -i s/1380/1360/");
+        assertEquals(0, edited.exit(), edited.err());
+        assertEquals("profile office saved", edited.out().strip());
+        assertEquals(0, pathsec("connect", "office").exit(), "the stored keys survived both edits");
+
+        Run unchanged = pathsec("profiles", "edit", "office", "--editor", "true");
+        assertEquals("profile office: no changes", unchanged.out().strip());
+
+        Run invalid = pathsec("profiles", "edit", "office", "--editor", "sed -i s/tunnel/sideways/");
+        assertEquals(ExitCodes.CONFIG, invalid.exit(), "an edit that never validates is given up");
+        assertTrue(invalid.err().contains("config.mode"), invalid.err());
+        Run bad = pathsec("profiles", "edit", "office", "--set", "mode=sideways");
+        assertEquals(ExitCodes.CONFIG, bad.exit());
+    }
+
+    @Test
+    void importsAnSswanFileWithItsPskFromAFile() throws IOException {
+        Files.writeString(dir.resolve("home.sswan"), """
+                {"uuid": "2b1f4a8e-0c7d-4e55-9a3b-6f0e2d9c8b11", "name": "Home Box", "type": "ikev2-psk",
+                 "remote": {"addr": "198.51.100.10"}, "local": {"id": "laptop@example.net"},
+                 "split-tunneling": {"block-ipv4": true}}
+                """);
+        Files.writeString(dir.resolve("psk.txt"), "0x" + OUT_KEY + "\n");
+        Run imported = pathsec("profiles", "import", dir.resolve("home.sswan").toString(), "--psk-file",
+                dir.resolve("psk.txt").toString());
+        assertEquals(0, imported.exit(), imported.err());
+        assertEquals("profile Home-Box imported; connect with: pathsec connect Home-Box", imported.out().strip());
+        assertTrue(imported.err().contains("warning: split-tunneling.block-ipv4 ignored"), imported.err());
+        Run list = pathsec("profiles", "list");
+        assertTrue(list.out().contains("Home-Box") && list.out().contains("ikev2-psk"), list.out());
+
+        Files.writeString(dir.resolve("eap.sswan"), """
+                {"uuid": "d3a0b6c2-7e41-4c1a-b8f5-0a9e7c6d5e22", "name": "Work", "type": "ikev2-eap",
+                 "remote": {"addr": "vpn.example.com"}}
+                """);
+        Run eap = pathsec("profiles", "import", dir.resolve("eap.sswan").toString(), "--psk-file",
+                dir.resolve("psk.txt").toString());
+        assertEquals(ExitCodes.CONFIG, eap.exit());
+        assertTrue(eap.err().contains("\"ikev2-eap\" (username/password EAP) is not supported"), eap.err());
+        assertEquals(ExitCodes.NOT_FOUND, pathsec("profiles", "import", dir.resolve("none.sswan").toString()).exit());
+    }
+
+    @Test
+    void diagWritesAnOwnerOnlyZipAndRefusesToOverwrite() throws IOException {
+        pathsec("profiles", "add", dir.resolve("office.json").toString());
+        pathsec("connect", "office");
+        Path zip = dir.resolve("bundle.zip");
+        Run diag = pathsec("diag", "office", "--out", zip.toString(), "--capture-seconds", "0");
+        assertEquals(0, diag.exit(), diag.err());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(zip)));
+        List<String> names = new ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        assertTrue(names.containsAll(List.of("README.txt", "status.json", "events.jsonl", "outer.pcap", "esp_sa")),
+                names.toString());
+        assertEquals(ExitCodes.ALREADY_EXISTS, pathsec("diag", "office", "--out", zip.toString(),
+                "--capture-seconds", "0").exit());
+        Run capture = pathsec("diag", "office", "--capture", "on");
+        assertTrue(capture.out().contains("capture of office on"), capture.out());
+        assertEquals(ExitCodes.NOT_FOUND, pathsec("diag", "nowhere", "--capture-seconds", "0").exit());
+    }
+
+    @Test
+    void pmtuShowsTheSasAndSaysWhenThereIsNoPmtuData() {
+        pathsec("profiles", "add", dir.resolve("office.json").toString());
+        assertEquals(ExitCodes.NOT_FOUND, pathsec("pmtu", "office", "--count", "1").exit(), "not connected");
+        pathsec("connect", "office");
+        Run view = pathsec("pmtu", "office", "--count", "2");
+        assertEquals(0, view.exit(), view.err());
+        assertTrue(view.out().contains("0x00001000") && view.out().contains(PmtuCommand.NO_DATA), view.out());
+        Run json = pathsec("pmtu", "office", "--count", "1", "--json");
+        JsonObject v = JsonParser.parseString(json.out().strip()).getAsJsonObject();
+        assertEquals("connected", v.get("state").getAsString());
+        assertEquals(PmtuCommand.NO_DATA, v.get("note").getAsString());
+    }
+
+    @Test
+    void completionForBashCoversTheCommandTree() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = PathSec.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        assertEquals(0, cl.execute("completion", "bash"));
+        String script = out.toString();
+        assertTrue(script.contains("complete") && script.contains("pathsec"), script);
+        for (String word : List.of("connect", "profiles", "import", "edit", "diag", "pmtu")) {
+            assertTrue(script.contains(word), "completes " + word);
+        }
+        assertEquals(ExitCodes.USAGE, PathSec.commandLine().execute("completion", "tcsh"));
+    }
 }

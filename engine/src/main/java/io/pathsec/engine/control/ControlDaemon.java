@@ -69,7 +69,7 @@ public final class ControlDaemon implements AutoCloseable {
         ProfileStore profiles = ProfileStore.open(options.stateDir());
         EventHub events = new EventHub();
         TunnelRegistry tunnels = new TunnelRegistry(options.starter(), events);
-        ControlRequests requests = new ControlRequests(profiles, tunnels, options.version());
+        ControlRequests requests = new ControlRequests(profiles, tunnels, options.version(), events.recent());
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), named("pathsec-control-worker"));
         workers.allowCoreThreadTimeOut(true);

@@ -6,6 +6,14 @@ import com.google.gson.JsonParseException;
 import io.pathsec.engine.control.api.ControlCodec;
 import io.pathsec.engine.control.api.ControlProtocol;
 import io.pathsec.engine.control.api.DeleteProfileResult;
+import io.pathsec.engine.control.api.DiagBundle;
+import io.pathsec.engine.control.api.DiagCapture;
+import io.pathsec.engine.control.api.DiagRequest;
+import io.pathsec.engine.control.api.ImportProfile;
+import io.pathsec.engine.control.api.ImportProfileResult;
+import io.pathsec.engine.diag.OuterPacketRing;
+import java.util.ArrayList;
+import java.util.List;
 import io.pathsec.engine.control.api.ErrorCode;
 import io.pathsec.engine.control.api.EventType;
 import io.pathsec.engine.control.api.Hello;
@@ -37,11 +45,13 @@ final class ControlRequests {
     private final ProfileStore profiles;
     private final TunnelRegistry tunnels;
     private final String daemonVersion;
+    private final RecentEvents recent;
 
-    ControlRequests(ProfileStore profiles, TunnelRegistry tunnels, String daemonVersion) {
+    ControlRequests(ProfileStore profiles, TunnelRegistry tunnels, String daemonVersion, RecentEvents recent) {
         this.profiles = profiles;
         this.tunnels = tunnels;
         this.daemonVersion = daemonVersion;
+        this.recent = recent;
     }
 
     Object handle(Method method, JsonObject params, PeerIdentity peer) throws ControlFailure {
@@ -55,6 +65,9 @@ final class ControlRequests {
             case DISCONNECT -> disconnect(name(params), peer);
             case STATUS -> status();
             case SA -> sa(name(params));
+            case PROFILES_IMPORT -> importProfile(params, peer);
+            case DIAG -> diag(params, peer);
+            case DIAG_CAPTURE -> capture(params, peer);
             case SETTINGS_GET -> new ProfileSettingsResult(name(params), stored(name(params)).settings());
             case SETTINGS_SET -> settings(params, peer);
             case SUBSCRIBE, UNSUBSCRIBE -> throw new IllegalStateException(method + " is the connection's");
@@ -95,7 +108,7 @@ final class ControlRequests {
         if (o.has("kind")) {
             kind = ControlCodec.gson().fromJson(o.get("kind"), ProfileKind.class);
             if (kind == null) {
-                throw ControlFailure.invalid("kind", "unknown kind " + o.get("kind") + "; known: \"static-key\"");
+                throw ControlFailure.invalid("kind", "unknown kind " + o.get("kind") + "; known: \"static-key\", \"ikev2-psk\"");
             }
         }
         JsonElement config = o.get("config");
@@ -123,6 +136,7 @@ final class ControlRequests {
         tunnels.disconnect(name, p.kind());
         profiles.delete(name);
         tunnels.forget(name);
+        recent.forget(name);
         LOG.info("uid {} deleted profile {}", peer.uid(), name);
         return new DeleteProfileResult(name, wasConnected);
     }
@@ -162,6 +176,80 @@ final class ControlRequests {
         ProfileSettings merged = profiles.updateSettings(name, update);
         LOG.info("uid {} changed settings of {}", peer.uid(), name);
         return new ProfileSettingsResult(name, merged);
+    }
+
+    private ImportProfileResult importProfile(JsonObject params, PeerIdentity peer) throws ControlFailure {
+        ImportProfile request = decode(params, ImportProfile.class);
+        if (request.format() != null && !request.format().equals("sswan")) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "params.format \"" + request.format()
+                    + "\" is not one PathSec imports; known: \"sswan\"");
+        }
+        if (request.name() != null) {
+            ProfileStore.checkName(request.name());
+        }
+        boolean replacing = request.replace() && request.name() != null && profiles.get(request.name()).isPresent();
+        SswanImport.Converted c = SswanImport.convert(request.content(), request.name(), request.psk(), replacing);
+        ProfileStore.PutOutcome outcome = profiles.put(new Profile(c.name(), c.kind(), c.config(), null, null),
+                request.replace());
+        LOG.info("uid {} imported profile {} from a .sswan file", peer.uid(), c.name());
+        List<String> warnings = new ArrayList<>(c.warnings());
+        warnings.addAll(outcome.warnings());
+        return new ImportProfileResult(c.name(), c.kind(), outcome.created(), warnings);
+    }
+
+    private DiagCapture capture(JsonObject params, PeerIdentity peer) throws ControlFailure {
+        DiagCapture request = decode(params, DiagCapture.class);
+        stored(request.name());
+        ProfileStore.checkName(request.name());
+        int packets = tunnels.capture(request.name(), request.enabled());
+        LOG.info("uid {} turned the diagnostics capture of {} {}", peer.uid(), request.name(),
+                request.enabled() ? "on" : "off");
+        return new DiagCapture(request.name(), request.enabled(), packets);
+    }
+
+    /**
+     * A bundle of what is known about the tunnel. With no capture running, one is run for
+     * {@code captureSeconds} first (a deliberate, bounded wait: the packets must flow meanwhile).
+     */
+    private DiagBundle diag(JsonObject params, PeerIdentity peer) throws ControlFailure {
+        DiagRequest request = decode(params, DiagRequest.class);
+        String name = name(params);
+        StoredProfile p = stored(name);
+        int seconds = request.captureSeconds() == null ? 5 : request.captureSeconds();
+        if (seconds < 0 || seconds > DiagBundle.MAX_CAPTURE_SECONDS) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "params.captureSeconds must be 0-"
+                    + DiagBundle.MAX_CAPTURE_SECONDS + ", got " + seconds);
+        }
+        OuterPacketRing ring = tunnels.captureRing(name);
+        boolean temporary = ring != null && !ring.armed() && seconds > 0 && tunnels.running(name) != null;
+        if (temporary) {
+            ring.arm(true);
+            try {
+                Thread.sleep(seconds * 1000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<OuterPacketRing.Datagram> packets = ring == null ? List.of() : ring.snapshot();
+        boolean armed = ring != null && ring.armed();
+        if (temporary) {
+            ring.arm(false);
+        }
+        RunningTunnel t = tunnels.running(name);
+        DiagBundleWriter.Contents contents = new DiagBundleWriter.Contents(name, tunnels.info(name, p.kind()),
+                get(name), t == null ? List.of() : t.securityAssociations(), recent.of(name), packets, armed,
+                t == null ? List.of() : t.keyedSecurityAssociations());
+        try {
+            byte[] zip = DiagBundleWriter.write(contents);
+            LOG.info("uid {} took a diagnostics bundle of {} ({} packets, {} with keys)", peer.uid(), name,
+                    packets.size(), t == null ? "none" : "SAs");
+            String file = "pathsec-diag-" + name + "-" + java.time.LocalDateTime.now()
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".zip";
+            return new DiagBundle(name, file, java.util.Base64.getEncoder().encodeToString(zip), packets.size(),
+                    t != null && !contents.keyed().isEmpty());
+        } catch (java.io.IOException e) {
+            throw new ControlFailure(ErrorCode.INTERNAL, "cannot write the bundle: " + e.getMessage());
+        }
     }
 
     private StoredProfile stored(String name) throws ControlFailure {

@@ -19,6 +19,7 @@ public final class EventHub {
     }
 
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+    private final RecentEvents recent = new RecentEvents();
 
     void add(Subscriber s) {
         subscribers.add(s);
@@ -32,7 +33,13 @@ public final class EventHub {
         return subscribers.size();
     }
 
+    /** The last events per profile, kept whether or not anyone subscribed. */
+    RecentEvents recent() {
+        return recent;
+    }
+
     public void publish(ControlEvent event) {
+        recent.record(event);
         if (subscribers.isEmpty()) {
             return;
         }

@@ -1,28 +1,47 @@
 package io.pathsec.engine.control;
 
-import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.control.api.ConnectStep;
 import io.pathsec.engine.control.api.Counters;
+import io.pathsec.engine.control.api.SaChange;
+import io.pathsec.engine.control.api.SaChanged;
 import io.pathsec.engine.control.api.SaInfo;
-import io.pathsec.engine.policy.DropReason;
+import io.pathsec.engine.control.api.TunnelProgress;
+import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.tunnel.IkeTunnel;
 import io.pathsec.engine.tunnel.StaticTunnel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Starts real tunnels: a TUN device, routes and the ESP data path, per profile kind. */
 public final class LinuxTunnelStarter implements TunnelStarter {
 
     @Override
     public RunningTunnel start(TunnelProfile profile) throws IOException {
+        return start(profile, TunnelContext.NONE);
+    }
+
+    @Override
+    public RunningTunnel start(TunnelProfile profile, TunnelContext context) throws IOException {
+        // Java 17: no pattern switch; the sealed TunnelProfile has exactly these two records.
         if (profile instanceof StaticKeyProfile s) {
-            return new RunningStaticTunnel(StaticTunnel.start(s.config()));
+            return startStatic(s, context);
         }
-        throw new IOException("no tunnel implementation for " + profile.kind() + " profiles yet");
+        return new IkeConnect((IkeClientProfileSpec) profile, context).run();
+    }
+
+    private static RunningTunnel startStatic(StaticKeyProfile s, TunnelContext context) throws IOException {
+        context.events().accept(new TunnelProgress(s.name(), System.currentTimeMillis(), ConnectStep.INSTALLING,
+                "static keys: " + s.config().sas().size() + " SAs, TUN " + s.config().tun().name()));
+        StaticTunnel tunnel = StaticTunnel.start(s.config(), context.capture().apply(s.config().listen()));
+        for (SecurityAssociation sa : tunnel.securityAssociations()) {
+            boolean in = sa.direction() == Direction.INBOUND;
+            context.events().accept(new SaChanged(s.name(), System.currentTimeMillis(), SaChange.UP,
+                    in ? SaViews.spi(sa.spi()) : null, in ? null : SaViews.spi(sa.spi()), sa.transform(), null));
+        }
+        return new RunningStaticTunnel(tunnel);
     }
 
     /** {@link StaticTunnel} seen through the control API's types. */
@@ -34,49 +53,55 @@ public final class LinuxTunnelStarter implements TunnelStarter {
 
         @Override
         public Counters counters() {
-            TunnelStats s = tunnel.stats();
-            return new Counters(s.sentPackets(), s.sentBytes(), s.receivedPackets(), s.receivedBytes(),
-                    names(s.outboundDrops()), names(s.inboundDrops()));
+            return SaViews.counters(tunnel.stats());
         }
 
         @Override
         public List<SaInfo> securityAssociations() {
-            // The SAD's order is a hash order; clients get a stable one.
-            return tunnel.securityAssociations().stream()
-                    .sorted(java.util.Comparator.comparingLong(sa -> Integer.toUnsignedLong(sa.spi())))
-                    .map(RunningStaticTunnel::info).toList();
+            return SaViews.infos(tunnel.securityAssociations());
         }
 
-        private static SaInfo info(SecurityAssociation sa) {
-            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
-            for (DropReason r : DropReason.values()) {
-                if (sa.drops(r) > 0) {
-                    drops.put(r, sa.drops(r));
-                }
-            }
-            return new SaInfo(String.format("0x%08x", sa.spi()), sa.direction().name().toLowerCase(),
-                    sa.transform(), sa.mode().name().toLowerCase(), endpoint(sa.localEndpoint()),
-                    endpoint(sa.remoteEndpoint()), sa.udpEncapsulation(), sa.extendedSequenceNumbers(),
-                    sa.replayWindow(), sa.packets(), sa.bytes(), names(drops), sa.created().toString());
-        }
-
-        private static String endpoint(InetSocketAddress a) {
-            if (a == null) {
-                return null;
-            }
-            String host = a.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-        }
-
-        private static Map<String, Long> names(Map<DropReason, Long> drops) {
-            Map<String, Long> named = new LinkedHashMap<>();
-            drops.forEach((reason, count) -> named.put(reason.name(), count));
-            return named;
+        @Override
+        public List<SecurityAssociation> keyedSecurityAssociations() {
+            return tunnel.securityAssociations();
         }
 
         @Override
         public void close() {
             tunnel.close();
         }
+    }
+
+    /** {@link IkeTunnel} seen through the control API's types. */
+    record RunningIkeTunnel(IkeTunnel tunnel) implements RunningTunnel {
+        @Override
+        public String device() {
+            return tunnel.deviceName();
+        }
+
+        @Override
+        public Counters counters() {
+            return SaViews.counters(tunnel.stats());
+        }
+
+        @Override
+        public List<SaInfo> securityAssociations() {
+            return SaViews.infos(tunnel.securityAssociations());
+        }
+
+        @Override
+        public List<SecurityAssociation> keyedSecurityAssociations() {
+            return tunnel.securityAssociations();
+        }
+
+        @Override
+        public void close() {
+            tunnel.close();
+        }
+    }
+
+    /** For {@link IkeConnect}: the outer endpoint a capture records as ours. */
+    static InetSocketAddress natTraversalEndpoint(java.net.InetAddress local) {
+        return new InetSocketAddress(local, 4500);
     }
 }

@@ -102,10 +102,11 @@ final class ProfileStore {
         }
         checkName(profile.name());
         if (profile.kind() == null) {
-            throw ControlFailure.invalid("kind", "missing or unknown; known kinds: static-key");
+            throw ControlFailure.invalid("kind", "missing or unknown; known kinds: static-key, ikev2-psk");
         }
         if (profile.config() == null) {
-            throw ControlFailure.invalid("config", "missing; for a static-key profile it is the static-key document");
+            throw ControlFailure.invalid("config", "missing; for a static-key profile it is the static-key document,"
+                    + " for ikev2-psk the IKEv2 document of docs/control-api.md");
         }
         Optional<StoredProfile> existing = read(profile.name());
         if (existing.isPresent() && !replace) {

@@ -2,6 +2,7 @@ package io.pathsec.engine.control;
 
 import io.pathsec.engine.control.api.Counters;
 import io.pathsec.engine.control.api.SaInfo;
+import io.pathsec.engine.policy.SecurityAssociation;
 
 import java.util.List;
 
@@ -13,6 +14,14 @@ public interface RunningTunnel extends AutoCloseable {
 
     /** Without keys. */
     List<SaInfo> securityAssociations();
+
+    /**
+     * The SAs with their keys, only for a diagnostics bundle's Wireshark file, which the user
+     * asked for; nothing else may call it.
+     */
+    default List<SecurityAssociation> keyedSecurityAssociations() {
+        return List.of();
+    }
 
     @Override
     void close();

@@ -5,6 +5,7 @@ import io.pathsec.engine.control.api.ProfileKind;
 import io.pathsec.engine.control.api.TunnelInfo;
 import io.pathsec.engine.control.api.TunnelState;
 import io.pathsec.engine.control.api.TunnelStateChanged;
+import io.pathsec.engine.diag.OuterPacketRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The tunnels the daemon holds, one slot per profile name, and their state machine:
@@ -43,6 +45,9 @@ final class TunnelRegistry implements AutoCloseable {
         volatile RunningTunnel tunnel;
         volatile long upSince;
         volatile String error;
+        /** Whether the user asked to keep the last outer packets (diag.capture); survives reconnects. */
+        volatile boolean captureWanted;
+        volatile OuterPacketRing capture;
 
         Slot(String name) {
             this.name = name;
@@ -66,7 +71,8 @@ final class TunnelRegistry implements AutoCloseable {
             }
             transition(s, TunnelState.CONNECTING, null);
             try {
-                s.tunnel = starter.start(profile);
+                s.capture = null;
+                s.tunnel = starter.start(profile, context(s));
             } catch (IOException | RuntimeException e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.warn("tunnel {} failed to come up: {}", profile.name(), why);
@@ -77,6 +83,60 @@ final class TunnelRegistry implements AutoCloseable {
             transition(s, TunnelState.CONNECTED, null);
             return info(s);
         }
+    }
+
+    /** What a starting tunnel may use of the daemon: the event stream, its capture, a way to report its death. */
+    private TunnelContext context(Slot s) {
+        AtomicBoolean reported = new AtomicBoolean();
+        return new TunnelContext(events::publish, outer -> {
+            OuterPacketRing ring = new OuterPacketRing(outer);
+            ring.arm(s.captureWanted);
+            s.capture = ring;
+            return ring;
+        }, why -> {
+            if (reported.compareAndSet(false, true)) {
+                // Off the tunnel's own thread: closing a tunnel waits for that thread to finish.
+                Thread t = new Thread(() -> lost(s, why), "pathsec-tunnel-lost-" + s.name);
+                t.setDaemon(true);
+                t.start();
+            }
+        });
+    }
+
+    /** The tunnel died on its own: take down what is left, and say why. */
+    private void lost(Slot s, String why) {
+        synchronized (s) {
+            if (s.state != TunnelState.CONNECTED || s.tunnel == null) {
+                return; // a disconnect got there first
+            }
+            LOG.warn("tunnel {} lost: {}", s.name, why);
+            closeQuietly(s);
+            transition(s, TunnelState.FAILED, why);
+        }
+    }
+
+    /**
+     * Starts or stops keeping the tunnel's last outer packets; the choice holds for later
+     * connects too. Returns the packets kept now.
+     */
+    int capture(String name, boolean enabled) {
+        Slot s = slot(name);
+        s.captureWanted = enabled;
+        OuterPacketRing ring = s.capture;
+        if (ring != null) {
+            ring.arm(enabled);
+            return ring.size();
+        }
+        return 0;
+    }
+
+    /**
+     * The capture ring of the tunnel's last start, or null; kept after a failure or disconnect,
+     * since the packets before a failure are what a bundle is for.
+     */
+    OuterPacketRing captureRing(String name) {
+        Slot s = slots.get(name);
+        return s == null ? null : s.capture;
     }
 
     /** Takes the tunnel down; one that is not up is answered as it is. */

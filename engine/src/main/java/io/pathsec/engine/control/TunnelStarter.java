@@ -10,4 +10,12 @@ import java.io.IOException;
 public interface TunnelStarter {
     /** Blocks until the tunnel carries traffic; on failure leaves nothing behind. */
     RunningTunnel start(TunnelProfile profile) throws IOException;
+
+    /**
+     * As {@link #start(TunnelProfile)}, publishing the connect's steps and SA changes through
+     * {@code context}; starters without steps to tell ignore it.
+     */
+    default RunningTunnel start(TunnelProfile profile, TunnelContext context) throws IOException {
+        return start(profile);
+    }
 }

@@ -82,18 +82,18 @@ public final class DataPath implements AutoCloseable {
     public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
                                  int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver)
             throws IOException {
-        return start(tun, policy, listen, workerCount, outerSocketMark, ikeReceiver, new InnerIcmpSource(List.of()));
+        return start(tun, policy, workerCount, udpOpener(listen, outerSocketMark, ikeReceiver),
+                new InnerIcmpSource(List.of()), true);
     }
 
     /**
-     * Starts both directions and classic PMTUD on the outer path.
-     *
-     * @param icmpSource where the ICMP errors to inner senders come from (RFC 4301 §8.2.1)
+     * The UDP 4500 socket as a transport opener, so that a caller may wrap it (a diagnostics
+     * capture) before {@link #start(TunDevice, TunnelPolicy, int, EspTransport.Opener)}. The
+     * socket is put in PMTU probe mode ({@link OuterSocketPmtuMode}): the engine sizes packets.
      */
-    public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
-                                 int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver,
-                                 InnerIcmpSource icmpSource) throws IOException {
-        return start(tun, policy, workerCount, receiver -> {
+    public static EspTransport.Opener udpOpener(InetSocketAddress listen, int outerSocketMark,
+                                                UdpEncapsulationSocket.IkeReceiver ikeReceiver) {
+        return receiver -> {
             UdpEncapsulationSocket socket = UdpEncapsulationSocket.bind(listen, receiver, ikeReceiver);
             try {
                 if (outerSocketMark != 0) {
@@ -109,7 +109,7 @@ public final class DataPath implements AutoCloseable {
                 LOG.warn("outer socket not in PMTU probe mode, the kernel's route MTU applies: {}", e.toString());
             }
             return socket;
-        }, icmpSource, true);
+        };
     }
 
     /** Starts both directions over any transport (an in-memory pair in tests); no outer ICMP. */
@@ -118,9 +118,15 @@ public final class DataPath implements AutoCloseable {
         return start(tun, policy, workerCount, transport, new InnerIcmpSource(List.of()), false);
     }
 
-    /** The common start; {@code outerIcmp} opens the raw ICMP sockets of classic PMTUD. */
-    static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport,
-                          InnerIcmpSource icmpSource, boolean outerIcmp) throws IOException {
+    /**
+     * Starts both directions and path MTU discovery.
+     *
+     * @param icmpSource where the ICMP errors to inner senders come from (RFC 4301 §8.2.1)
+     * @param outerIcmp whether to receive outer ICMP (classic PMTUD, raw sockets): true for a
+     *                  real outer path, false for in-memory transports
+     */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport,
+                                 InnerIcmpSource icmpSource, boolean outerIcmp) throws IOException {
         ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         TunnelCounters counters = new TunnelCounters();
         CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);

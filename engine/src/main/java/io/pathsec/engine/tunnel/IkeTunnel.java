@@ -3,6 +3,9 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.diag.OuterPacketRing;
+import io.pathsec.engine.diag.TappedEspTransport;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.ike.message.TrafficSelector;
 import io.pathsec.engine.ike.session.ChildSa;
 import io.pathsec.engine.ike.session.ExecutorIkeScheduler;
@@ -51,6 +54,7 @@ public final class IkeTunnel implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final IkeClientProfile profile;
+    private final IkeTunnelObserver observer;
     private final LinuxTun tun;
     private final RoutingSetup routing;
     private final TunnelPolicy policy;
@@ -78,9 +82,11 @@ public final class IkeTunnel implements AutoCloseable {
         }
     }
 
-    private IkeTunnel(IkeClientProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
-                      DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
+    private IkeTunnel(IkeClientProfile profile, IkeTunnelObserver observer, LinuxTun tun, RoutingSetup routing,
+                      TunnelPolicy policy, DataPath dataPath, UdpIkeTransport transport,
+                      ExecutorIkeScheduler scheduler) {
         this.profile = profile;
+        this.observer = observer;
         this.tun = tun;
         this.routing = routing;
         this.policy = policy;
@@ -99,6 +105,15 @@ public final class IkeTunnel implements AutoCloseable {
      * traffic can flow. On failure to set up locally nothing is left behind.
      */
     public static IkeTunnel startClient(IkeClientProfile profile) throws IOException {
+        return startClient(profile, IkeTunnelObserver.NONE, null);
+    }
+
+    /**
+     * As {@link #startClient(IkeClientProfile)}, telling {@code observer} each step and SA change,
+     * and showing the outer datagrams on port 4500 to {@code capture} (null for none).
+     */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -110,9 +125,10 @@ public final class IkeTunnel implements AutoCloseable {
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
-            dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.localAddress(), 4500), WORKERS,
+            EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
-            IkeTunnel t = new IkeTunnel(profile, tun, routing, policy, dataPath, transport, scheduler);
+            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
+            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -145,11 +161,17 @@ public final class IkeTunnel implements AutoCloseable {
             try {
                 install(session);
                 established.complete(session);
+                observer.childSaUp(session.child());
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot install the negotiated tunnel: {}", e.getMessage());
                 established.completeExceptionally(e);
                 initiator.close();
             }
+        }
+
+        @Override
+        public void setupExchangeSent(SetupExchange exchange, String detail) {
+            observer.setupExchangeSent(exchange, detail);
         }
 
         @Override
@@ -172,6 +194,7 @@ public final class IkeTunnel implements AutoCloseable {
             }
             currentChild = child;
             childRekeys.incrementAndGet();
+            observer.childSaRekeyed(child, replaced);
             LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
                     Integer.toHexString(replaced.outboundSpi()));
         }
@@ -179,6 +202,7 @@ public final class IkeTunnel implements AutoCloseable {
         @Override
         public void childSaDeleted(ChildSa child) {
             InstalledChild entry = children.remove(child.inboundSpi());
+            observer.childSaDown(child);
             if (entry != null) {
                 policy.remove(entry.inbound);
                 if (entry.outbound != null) {
@@ -196,16 +220,22 @@ public final class IkeTunnel implements AutoCloseable {
         @Override
         public void ikeSaRekeyed(IkeSuite.Chosen suite) {
             ikeRekeys.incrementAndGet();
+            observer.ikeSaRekeyed(suite);
         }
 
         @Override
         public void closed(IkeSessionException cause) {
+            boolean wasUp = established.isDone() && !established.isCompletedExceptionally()
+                    && !established.isCancelled();
             if (cause != null) {
                 established.completeExceptionally(cause);
             } else {
                 established.cancel(false);
             }
             closed.complete(cause);
+            if (wasUp) {
+                observer.sessionClosed(cause);
+            }
         }
     }
 

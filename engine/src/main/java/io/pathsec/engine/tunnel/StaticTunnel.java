@@ -3,6 +3,9 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.config.IpPrefix;
 import io.pathsec.engine.config.StaticConfig;
 import io.pathsec.engine.datapath.DataPath;
+import io.pathsec.engine.diag.OuterPacketRing;
+import io.pathsec.engine.diag.TappedEspTransport;
+import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.pmtu.InnerIcmpSource;
@@ -58,6 +61,14 @@ public final class StaticTunnel implements AutoCloseable {
 
     /** Brings the tunnel up; on failure nothing it created is left behind. */
     public static StaticTunnel start(StaticConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(StaticConfig)}, with the outer datagrams shown to {@code capture} (a
+     * diagnostics ring; null for none).
+     */
+    public static StaticTunnel start(StaticConfig config, OuterPacketRing capture) throws IOException {
         LinuxTun tun = LinuxTun.open(config.tun().name(), config.tun().mtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         DataPath dataPath = null;
@@ -70,8 +81,10 @@ public final class StaticTunnel implements AutoCloseable {
             policy.policies(config.spdEntries());
             followEffectiveMtu(tun, policy);
             // Marking is harmless when no policy route needs it, and always right in transport mode.
-            dataPath = DataPath.start(tun, policy, config.listen(), config.workers(), RoutingSetup.FWMARK, null,
-                    new InnerIcmpSource(config.tun().addresses().stream().map(IpPrefix::address).toList()));
+            EspTransport.Opener udp = DataPath.udpOpener(config.listen(), RoutingSetup.FWMARK, null);
+            dataPath = DataPath.start(tun, policy, config.workers(),
+                    capture == null ? udp : TappedEspTransport.tap(udp, capture),
+                    new InnerIcmpSource(config.tun().addresses().stream().map(IpPrefix::address).toList()), true);
             routeIntoTunnel(routing, config, source);
             LOG.info("tunnel {} up: {} {} -> {}, {} SAs, TUN {} mtu {}", config.name(),
                     config.mode().name().toLowerCase(), config.listen(), config.peer(), sas.size(),

@@ -134,6 +134,23 @@ public final class ControlClient implements AutoCloseable {
         return call(Method.SA, new ProfileName(name), SaList.class);
     }
 
+    /** Imports a strongSwan Android {@code .sswan} profile given as text. */
+    public ImportProfileResult importProfile(ImportProfile request) throws IOException, ControlException {
+        return call(Method.PROFILES_IMPORT, request, ImportProfileResult.class);
+    }
+
+    /** A diagnostics bundle; waits for its capture ({@link DiagRequest#captureSeconds()}). */
+    public DiagBundle diag(String name, Integer captureSeconds) throws IOException, ControlException {
+        int wait = captureSeconds == null ? 5 : Math.max(0, captureSeconds);
+        return call(Method.DIAG, new DiagRequest(name, captureSeconds), DiagBundle.class,
+                DEFAULT_TIMEOUT.plusSeconds(wait));
+    }
+
+    /** Starts or stops keeping a tunnel's last outer packets for {@link #diag}. */
+    public DiagCapture diagCapture(String name, boolean enabled) throws IOException, ControlException {
+        return call(Method.DIAG_CAPTURE, new DiagCapture(name, enabled, 0), DiagCapture.class);
+    }
+
     public ProfileSettingsResult settings(String name) throws IOException, ControlException {
         return call(Method.SETTINGS_GET, new ProfileName(name), ProfileSettingsResult.class);
     }

@@ -7,7 +7,7 @@ package io.pathsec.engine.control.api;
  * here and constants in {@link EventType}; the envelope does not change.
  */
 public sealed interface ControlEvent
-        permits TunnelStateChanged, TunnelCounters, LogLine, EventsDropped {
+        permits TunnelStateChanged, TunnelCounters, LogLine, EventsDropped, TunnelProgress, SaChanged {
 
     EventType type();
 

@@ -7,6 +7,10 @@ import java.util.Optional;
 /** The wire name of each {@link ControlEvent} record, and the record that carries it. */
 public enum EventType {
     TUNNEL_STATE("tunnel.state", TunnelStateChanged.class),
+    /** A step of a connect as it happens (IKE_SA_INIT, IKE_AUTH, …), for progress lines. */
+    TUNNEL_PROGRESS("tunnel.progress", TunnelProgress.class),
+    /** A CHILD_SA came up, was rekeyed or went down; the IKE SA was rekeyed. */
+    SA_CHANGED("sa.changed", SaChanged.class),
     /** Sent each second per connected tunnel. */
     TUNNEL_COUNTERS("tunnel.counters", TunnelCounters.class),
     /** The daemon's log at INFO and above. */

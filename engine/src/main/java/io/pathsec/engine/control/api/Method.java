@@ -18,8 +18,14 @@ public enum Method {
     STATUS("status"),
     /** The security associations of one connected tunnel, without keys. */
     SA("sa"),
+    /** Converts a profile of another program (a strongSwan Android {@code .sswan} file) and stores it. */
+    PROFILES_IMPORT("profiles.import"),
     SETTINGS_GET("settings.get"),
     SETTINGS_SET("settings.set"),
+    /** A diagnostics bundle of one tunnel: status, recent events, SAs, outer capture and its keys. */
+    DIAG("diag"),
+    /** Keeps (or stops keeping) the last outer packets of a tunnel for the next {@code diag}. */
+    DIAG_CAPTURE("diag.capture"),
     /** Starts the event stream on this connection. */
     SUBSCRIBE("subscribe"),
     UNSUBSCRIBE("unsubscribe");

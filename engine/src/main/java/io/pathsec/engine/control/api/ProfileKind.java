@@ -9,5 +9,10 @@ import com.google.gson.annotations.SerializedName;
  */
 public enum ProfileKind {
     /** Manually keyed SAs, the static-key format of {@code docs/static-keys.md}. */
-    @SerializedName("static-key") STATIC_KEY
+    @SerializedName("static-key") STATIC_KEY,
+    /**
+     * An IKEv2 road-warrior connection authenticated with a pre-shared key; {@code config} is
+     * described in {@code docs/control-api.md} ("IKEv2 profiles"). Its {@code psk} is a secret.
+     */
+    @SerializedName("ikev2-psk") IKEV2_PSK
 }

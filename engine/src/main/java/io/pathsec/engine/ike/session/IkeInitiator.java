@@ -154,6 +154,9 @@ public final class IkeInitiator {
         }
         state = new CreateIkeLocalIkeInit(dh, cookie, request, restarts);
         LOG.info("IKE_SA_INIT to {} (SPIi {}, KE {})", config.gateway(), spiHex(spiI), dh.group());
+        listener.setupExchangeSent(IkeSessionListener.SetupExchange.IKE_SA_INIT,
+                "IKE_SA_INIT to " + config.gateway().getAddress().getHostAddress() + ":"
+                        + config.gateway().getPort() + " (KE " + dh.group() + ")");
         initRetransmission = new Retransmission(scheduler, transport, request, config.gateway(), false,
                 IkeConstants.RETRANSMIT_SENDS, () -> fail(Reason.TIMEOUT, "the gateway " + config.gateway()
                         + " did not answer IKE_SA_INIT (" + IkeConstants.RETRANSMIT_SENDS + " tries)"));
@@ -265,6 +268,9 @@ public final class IkeInitiator {
                 natSeen ? "detected" : "not detected", peer.getPort());
         IkeSa sa = new IkeSa(spiI, spiR, true, keys, scheduler, transport, owner(), peer, natT, 1, 0);
         state = new CreateIkeLocalIkeAuth(sa);
+        listener.setupExchangeSent(IkeSessionListener.SetupExchange.IKE_AUTH, "IKE_AUTH to "
+                + peer.getAddress().getHostAddress() + ":" + peer.getPort() + " ("
+                + chosen.get() + ", NAT " + (natSeen ? "detected" : "not detected") + ")");
         sendAuth(sa);
     }
 

@@ -22,6 +22,21 @@ public interface IkeSessionListener {
 
     void established(Established session);
 
+    /** The exchanges of setting up an IKE SA, in order (RFC 7296 §1.2). */
+    enum SetupExchange {
+        IKE_SA_INIT,
+        IKE_AUTH
+    }
+
+    /**
+     * A setup exchange's request went out (again, after a COOKIE or INVALID_KE_PAYLOAD answer),
+     * so a user can see how far a connect got before it stalls.
+     *
+     * @param detail the request in words: peer, SPI, key exchange group
+     */
+    default void setupExchangeSent(SetupExchange exchange, String detail) {
+    }
+
     /**
      * A new CHILD_SA (a rekey's replacement) must start accepting packets now: the first step of
      * make-before-break (RFC 7296 §2.8). Its outbound SA is not used yet.

@@ -1,0 +1,263 @@
+package io.pathsec.engine.control;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.pathsec.engine.control.api.ControlProtocol;
+import io.pathsec.engine.control.api.ProfileSettings;
+import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
+import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.policy.AddressRange;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * IKEv2 PSK profiles. {@code config} (docs/control-api.md, "IKEv2 profiles"):
+ * <pre>
+ *   {"gateway": "vpn.example.org", "localId": "alice@example.org", "remoteId": "vpn.example.org",
+ *    "psk": "…", "ikeProposals": ["aes256gcm16-prfsha256-curve25519"], "espProposals": ["aes256gcm16"],
+ *    "remoteTs": ["10.0.0.0/8"], "local": "198.51.100.7", "tun": "psike%d", "mtu": 1400,
+ *    "ikeRekeySeconds": 14400, "childRekeySeconds": 3600, "dpdDelaySeconds": 30}
+ * </pre>
+ * Only {@code gateway}, {@code localId} and {@code psk} are required. The PSK is the one secret:
+ * text, or strongSwan's {@code 0x…} (hex) or {@code 0s…} (base64) for binary keys.
+ */
+final class IkePskRules implements ProfileKindRules {
+    static final String PSK_ID = "psk";
+    private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
+            "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
+            "dpdDelaySeconds");
+    /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
+    private static final int WEAK_PSK_OCTETS = 16;
+
+    @Override
+    public ValidatedProfile validate(String name, JsonObject config, ProfileSettings settings,
+                                     Map<String, String> storedSecrets, Path scratch) throws ControlFailure {
+        for (String key : config.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw ControlFailure.invalid("config." + key, "unknown field; known: " + String.join(", ",
+                        FIELDS.stream().sorted().toList()));
+            }
+        }
+        String configName = optionalText(config, "name");
+        if (configName != null && !configName.equals(name)) {
+            throw ControlFailure.invalid("config.name", "must be the profile's name \"" + name + "\", got \""
+                    + configName + "\"");
+        }
+        List<String> warnings = new ArrayList<>();
+        String gateway = requiredText(config, "gateway", "the gateway's address or DNS name");
+        InetAddress local = null;
+        String localText = optionalText(config, "local");
+        if (localText != null) {
+            local = address("config.local", localText);
+        }
+        IkeIdentity localId = identity("config.localId", requiredText(config, "localId",
+                "our IKE identity, e.g. \"alice@example.org\""));
+        String remoteIdText = optionalText(config, "remoteId");
+        IkeIdentity remoteId = remoteIdText == null ? null : identity("config.remoteId", remoteIdText);
+        if (remoteId == null) {
+            warnings.add("config.remoteId is not set: any gateway identity is accepted");
+        }
+
+        Map<String, String> secrets = new LinkedHashMap<>();
+        JsonObject publicConfig = config.deepCopy();
+        String pskText = requiredText(config, "psk", "the pre-shared key");
+        if (pskText.equals(ControlProtocol.STORED_SECRET)) {
+            pskText = storedSecrets.get(PSK_ID);
+            if (pskText == null) {
+                throw ControlFailure.invalid("config.psk", "no key is stored for this profile; send the key itself");
+            }
+        }
+        byte[] psk = psk(pskText);
+        if (psk.length < WEAK_PSK_OCTETS) {
+            warnings.add("config.psk is shorter than " + WEAK_PSK_OCTETS + " octets: an observer of one"
+                    + " exchange can guess it offline (RFC 7296 §2.15); use a long random key");
+        }
+        secrets.put(PSK_ID, pskText);
+        publicConfig.addProperty("psk", ControlProtocol.STORED_SECRET);
+
+        List<IkeSuite> suites = new ArrayList<>();
+        List<String> ike = texts(config, "ikeProposals");
+        for (int i = 0; i < ike.size(); i++) {
+            try {
+                suites.add(IkeProposals.ike(ike.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw ControlFailure.invalid("config.ikeProposals[" + i + "]", e.getMessage());
+            }
+        }
+        if (suites.isEmpty()) {
+            suites.add(IkeSuite.DEFAULT);
+        }
+        List<EspTransform> esp = new ArrayList<>();
+        List<String> espTexts = texts(config, "espProposals");
+        for (int i = 0; i < espTexts.size(); i++) {
+            try {
+                IkeProposals.EspProposal p = IkeProposals.esp(espTexts.get(i));
+                if (!p.ignored().isEmpty()) {
+                    warnings.add("config.espProposals[" + i + "]: " + p.ignored() + " ignored (no PFS group or"
+                            + " ESN choice in PathSec's CHILD_SA proposals)");
+                }
+                if (!esp.contains(p.transform())) {
+                    esp.add(p.transform());
+                }
+            } catch (IllegalArgumentException e) {
+                throw ControlFailure.invalid("config.espProposals[" + i + "]", e.getMessage());
+            }
+        }
+        if (esp.isEmpty()) {
+            esp.add(EspTransform.AES_GCM_16_256);
+        }
+        List<String> remoteTs = texts(config, "remoteTs");
+        for (int i = 0; i < remoteTs.size(); i++) {
+            try {
+                AddressRange.parse(remoteTs.get(i));
+            } catch (IllegalArgumentException e) {
+                throw ControlFailure.invalid("config.remoteTs[" + i + "]", e.getMessage());
+            }
+        }
+        String tun = optionalText(config, "tun");
+        if (tun == null) {
+            tun = "psike%d";
+        } else if (!tun.matches("[A-Za-z0-9_.%-]{1,15}") || tun.chars().filter(c -> c == '%').count() > 1) {
+            throw ControlFailure.invalid("config.tun", "a Linux interface name (1-15 letters, digits, '_', '.',"
+                    + " '-', at most one %d), got \"" + tun + "\"");
+        }
+        int mtu = (int) number(config, "mtu", 1400, 576, 9000);
+        IkeSessionTimers timers = timers(config);
+        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId, psk,
+                suites, esp, remoteTs, tun, mtu, timers);
+        java.util.Arrays.fill(psk, (byte) 0);
+        return new ValidatedProfile(spec, publicConfig, secrets, warnings);
+    }
+
+    private static IkeSessionTimers timers(JsonObject config) throws ControlFailure {
+        IkeSessionTimers d = IkeSessionTimers.DEFAULT;
+        Duration ike = Duration.ofSeconds(number(config, "ikeRekeySeconds", d.ikeRekeyTime().toSeconds(), 0, 86400 * 7));
+        Duration child = Duration.ofSeconds(number(config, "childRekeySeconds", d.childRekeyTime().toSeconds(), 0,
+                86400 * 7));
+        Duration dpd = Duration.ofSeconds(number(config, "dpdDelaySeconds", d.dpdDelay().toSeconds(), 0, 3600));
+        // strongSwan's jitter: a tenth of the shortest rekey time that is on.
+        Duration shortest = d.ikeRekeyTime();
+        for (Duration x : List.of(ike, child)) {
+            if (!x.isZero() && x.compareTo(shortest) < 0) {
+                shortest = x;
+            }
+        }
+        try {
+            return d.withRekey(ike, child, shortest.dividedBy(10))
+                    .withDpd(dpd, d.retransmitInitial(), d.retransmitSends());
+        } catch (IllegalArgumentException e) {
+            throw ControlFailure.invalid("config.ikeRekeySeconds", e.getMessage());
+        }
+    }
+
+    /** The PSK's octets: strongSwan's {@code 0x} hex and {@code 0s} base64 forms, else UTF-8 text. */
+    static byte[] psk(String text) throws ControlFailure {
+        try {
+            if (text.startsWith("0x")) {
+                return HexFormat.of().parseHex(text.substring(2));
+            }
+            if (text.startsWith("0s")) {
+                return Base64.getDecoder().decode(text.substring(2));
+            }
+        } catch (IllegalArgumentException e) {
+            // The value is secret: name the form, never the content.
+            throw ControlFailure.invalid("config.psk", "starts with " + text.substring(0, 2) + " but is not valid "
+                    + (text.startsWith("0x") ? "hex" : "base64"));
+        }
+        if (text.isEmpty()) {
+            throw ControlFailure.invalid("config.psk", "must not be empty");
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static IkeIdentity identity(String field, String text) throws ControlFailure {
+        try {
+            return new IkeIdentity(text);
+        } catch (IllegalArgumentException e) {
+            throw ControlFailure.invalid(field, e.getMessage());
+        }
+    }
+
+    private static InetAddress address(String field, String text) throws ControlFailure {
+        try {
+            return AddressRange.parseAddress(text);
+        } catch (IllegalArgumentException e) {
+            throw ControlFailure.invalid(field, "not an IP address: " + e.getMessage());
+        }
+    }
+
+    private static String requiredText(JsonObject config, String key, String what) throws ControlFailure {
+        String text = optionalText(config, key);
+        if (text == null || text.isBlank()) {
+            throw ControlFailure.invalid("config." + key, "missing; " + what);
+        }
+        return text;
+    }
+
+    private static String optionalText(JsonObject config, String key) throws ControlFailure {
+        JsonElement e = config.get(key);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw ControlFailure.invalid("config." + key, "must be a string");
+        }
+        return e.getAsString().trim();
+    }
+
+    private static List<String> texts(JsonObject config, String key) throws ControlFailure {
+        JsonElement e = config.get(key);
+        if (e == null || e.isJsonNull()) {
+            return List.of();
+        }
+        if (!e.isJsonArray()) {
+            throw ControlFailure.invalid("config." + key, "must be an array of strings");
+        }
+        JsonArray a = e.getAsJsonArray();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            JsonElement x = a.get(i);
+            if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
+                throw ControlFailure.invalid("config." + key + "[" + i + "]", "must be a string");
+            }
+            out.add(x.getAsString().trim());
+        }
+        return out;
+    }
+
+    private static long number(JsonObject config, String key, long fallback, long min, long max)
+            throws ControlFailure {
+        JsonElement e = config.get(key);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        JsonPrimitive p = e.isJsonPrimitive() ? e.getAsJsonPrimitive() : null;
+        if (p == null || !p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble())) {
+            throw ControlFailure.invalid("config." + key, "must be a whole number");
+        }
+        long v = p.getAsLong();
+        if (v < min || v > max) {
+            throw ControlFailure.invalid("config." + key, "must be " + min + "-" + max + ", got " + v);
+        }
+        return v;
+    }
+
+    @Override
+    public List<String> secretPaths(JsonObject publicConfig) {
+        return publicConfig.has("psk") ? List.of("psk") : List.of();
+    }
+}
