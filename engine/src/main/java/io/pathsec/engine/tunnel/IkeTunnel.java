@@ -398,6 +398,14 @@ public final class IkeTunnel implements AutoCloseable {
         return policy.sad().all();
     }
 
+    /**
+     * The PMTU state of each live outbound SA; a rekeyed CHILD_SA on the same path keeps its
+     * predecessor's state, a new one starts its own.
+     */
+    public List<io.pathsec.engine.pmtu.PmtuState> pmtuStates() {
+        return dataPath.pmtuStates();
+    }
+
     /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */
     @Override
     public void close() {
