@@ -129,6 +129,11 @@ final class EventsCommand implements Callable<Integer> {
                     + (sa.inboundSpi() != null ? " in " + sa.inboundSpi() : "")
                     + (sa.outboundSpi() != null ? " out " + sa.outboundSpi() : "") + " " + sa.transform()
                     + (sa.replacedSpi() != null ? " (replaces " + sa.replacedSpi() + ")" : "");
+        } else if (e instanceof io.pathsec.engine.control.api.PmtuSampled p) {
+            what = "SA " + p.spi() + " PLPMTU " + p.plpmtu() + " (inner MTU " + p.previousEffectiveMtu() + " -> "
+                    + p.effectiveMtu() + ") from " + p.source();
+        } else if (e instanceof io.pathsec.engine.control.api.PmtuBlackHole b) {
+            what = "SA " + b.spi() + ": " + b.message();
         } else {
             what = ControlCodec.gson().toJson(e);
         }

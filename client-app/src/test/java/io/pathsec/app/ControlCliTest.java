@@ -46,6 +46,10 @@ class ControlCliTest {
     private final List<String> allOutput = new ArrayList<>();
 
     /** Tunnels without a kernel: growing counters, one SA per configured SA. */
+    /** PMTU states the in-memory tunnels report, by profile; none unless a test puts some. */
+    private static final Map<String, List<io.pathsec.engine.pmtu.PmtuState>> PMTU =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final TunnelStarter IN_MEMORY = profile -> {
         StaticKeyProfile p = (StaticKeyProfile) profile;
         AtomicLong reads = new AtomicLong();
@@ -66,6 +70,11 @@ class ControlCliTest {
                 return p.config().sas().stream().map(sa -> new SaInfo(String.format("0x%08x", sa.spi()),
                         sa.direction().name().toLowerCase(), sa.transform(), "tunnel", "198.18.7.1:4500",
                         "198.18.7.2:4500", true, true, 1024, 0, 0, Map.of(), "2026-01-01T00:00:00Z")).toList();
+            }
+
+            @Override
+            public List<io.pathsec.engine.pmtu.PmtuState> pmtuStates() {
+                return PMTU.getOrDefault(p.name(), List.of());
             }
 
             @Override
@@ -97,6 +106,7 @@ class ControlCliTest {
 
     @BeforeEach
     void start() throws IOException {
+        PMTU.clear();
         dir = Files.createTempDirectory("pathsec-cli-");
         socket = dir.resolve("run/control.sock");
         daemon = ControlDaemon.start(DaemonOptions.standard(socket, dir.resolve("state"), "cli-test")
@@ -294,6 +304,29 @@ class ControlCliTest {
         JsonObject v = JsonParser.parseString(json.out().strip()).getAsJsonObject();
         assertEquals("connected", v.get("state").getAsString());
         assertEquals(PmtuCommand.NO_DATA, v.get("note").getAsString());
+    }
+
+    @Test
+    void pmtuShowsThePmtuStateWhenTheTunnelHasSome() {
+        io.pathsec.engine.pmtu.PmtuState state = new io.pathsec.engine.pmtu.PmtuState("office-out 0x00001000",
+                io.pathsec.engine.pmtu.PmtuSettings.defaults(), false,
+                new io.pathsec.engine.pmtu.EffectiveMtu(false, true, true, n -> 40), java.time.Clock.systemUTC());
+        state.blackHole(1438);
+        PMTU.put("office", List.of(state));
+        pathsec("profiles", "add", dir.resolve("office.json").toString());
+        pathsec("connect", "office");
+        Run view = pathsec("pmtu", "office", "--count", "1");
+        assertEquals(0, view.exit(), view.err());
+        assertTrue(view.out().contains("PLPMTU 1200") && view.out().contains("1438-byte packets vanished")
+                && !view.out().contains(PmtuCommand.NO_DATA), view.out());
+        Run json = pathsec("pmtu", "office", "--count", "1", "--json");
+        JsonObject v = JsonParser.parseString(json.out().strip()).getAsJsonObject();
+        JsonObject sa = v.getAsJsonArray("pmtu").get(0).getAsJsonObject();
+        assertEquals("0x00001000", sa.get("spi").getAsString());
+        assertEquals(1200, sa.get("plpmtu").getAsInt());
+        assertEquals(state.effectiveMtu(), sa.get("effectiveMtu").getAsInt());
+        assertTrue(sa.getAsJsonArray("history").size() >= 2, sa.toString());
+        assertFalse(v.has("note") && !v.get("note").isJsonNull(), v.toString());
     }
 
     @Test

@@ -27,6 +27,7 @@ import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.control.api.ProfileSettingsResult;
 import io.pathsec.engine.control.api.ProfileSummary;
 import io.pathsec.engine.control.api.PutProfileResult;
+import io.pathsec.engine.control.api.PmtuReport;
 import io.pathsec.engine.control.api.SaList;
 import io.pathsec.engine.control.api.Status;
 import io.pathsec.engine.control.api.TunnelInfo;
@@ -65,6 +66,7 @@ final class ControlRequests {
             case DISCONNECT -> disconnect(name(params), peer);
             case STATUS -> status();
             case SA -> sa(name(params));
+            case PMTU -> pmtu(name(params));
             case PROFILES_IMPORT -> importProfile(params, peer);
             case DIAG -> diag(params, peer);
             case DIAG_CAPTURE -> capture(params, peer);
@@ -165,6 +167,17 @@ final class ControlRequests {
                     + " only while it is (pathsec connect " + name + ")");
         }
         return new SaList(name, t.securityAssociations());
+    }
+
+    private PmtuReport pmtu(String name) throws ControlFailure {
+        stored(name);
+        RunningTunnel t = tunnels.running(name);
+        if (t == null) {
+            throw new ControlFailure(ErrorCode.NOT_FOUND, "profile " + name + " is not connected; its path MTU"
+                    + " state exists only while it is (pathsec connect " + name + ")");
+        }
+        tunnels.watchPmtu(name, t);
+        return PmtuEvents.report(name, t);
     }
 
     private ProfileSettingsResult settings(JsonObject params, PeerIdentity peer) throws ControlFailure {

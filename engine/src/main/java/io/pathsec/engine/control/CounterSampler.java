@@ -29,6 +29,7 @@ final class CounterSampler implements Runnable {
         Map<String, RunningTunnel> up = tunnels.running();
         previous.keySet().retainAll(up.keySet());
         for (Map.Entry<String, RunningTunnel> e : up.entrySet()) {
+            tunnels.watchPmtu(e.getKey(), e.getValue());
             Counters now = e.getValue().counters();
             long t = System.nanoTime();
             Sample before = previous.put(e.getKey(), new Sample(t, now));

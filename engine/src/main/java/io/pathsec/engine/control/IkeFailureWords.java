@@ -27,6 +27,7 @@ final class IkeFailureWords {
             case INTERNAL_ADDRESS_FAILURE -> "no virtual address assigned";
             case PEER_DELETED -> "closed by the gateway";
             case PROTOCOL_ERROR -> "protocol error";
+            case TRANSPORT_MODE_REFUSED -> "transport mode refused";
         };
     }
 }

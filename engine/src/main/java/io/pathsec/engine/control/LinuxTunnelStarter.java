@@ -6,6 +6,7 @@ import io.pathsec.engine.control.api.SaChange;
 import io.pathsec.engine.control.api.SaChanged;
 import io.pathsec.engine.control.api.SaInfo;
 import io.pathsec.engine.control.api.TunnelProgress;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.tunnel.IkeTunnel;
@@ -67,6 +68,11 @@ public final class LinuxTunnelStarter implements TunnelStarter {
         }
 
         @Override
+        public List<PmtuState> pmtuStates() {
+            return tunnel.pmtuStates();
+        }
+
+        @Override
         public void close() {
             tunnel.close();
         }
@@ -92,6 +98,11 @@ public final class LinuxTunnelStarter implements TunnelStarter {
         @Override
         public List<SecurityAssociation> keyedSecurityAssociations() {
             return tunnel.securityAssociations();
+        }
+
+        @Override
+        public List<PmtuState> pmtuStates() {
+            return tunnel.pmtuStates();
         }
 
         @Override

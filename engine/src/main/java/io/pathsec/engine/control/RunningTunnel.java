@@ -2,6 +2,7 @@ package io.pathsec.engine.control;
 
 import io.pathsec.engine.control.api.Counters;
 import io.pathsec.engine.control.api.SaInfo;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.SecurityAssociation;
 
 import java.util.List;
@@ -20,6 +21,14 @@ public interface RunningTunnel extends AutoCloseable {
      * asked for; nothing else may call it.
      */
     default List<SecurityAssociation> keyedSecurityAssociations() {
+        return List.of();
+    }
+
+    /**
+     * The path MTU state of each live outbound SA, read again on each call (a rekey may add one);
+     * empty when the data path keeps none.
+     */
+    default List<PmtuState> pmtuStates() {
         return List.of();
     }
 

@@ -26,12 +26,19 @@ final class TunnelRegistry implements AutoCloseable {
 
     private final TunnelStarter starter;
     private final EventHub events;
+    private final PmtuEvents pmtu;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     TunnelRegistry(TunnelStarter starter, EventHub events) {
         this.starter = starter;
         this.events = events;
+        this.pmtu = new PmtuEvents(events);
+    }
+
+    /** Publishes the PMTU changes of the tunnel's outbound SAs not watched yet (a rekey adds SAs). */
+    void watchPmtu(String name, RunningTunnel tunnel) {
+        pmtu.watch(name, tunnel);
     }
 
     /**
@@ -80,6 +87,7 @@ final class TunnelRegistry implements AutoCloseable {
                 throw new ControlFailure(ErrorCode.TUNNEL_FAILED, "tunnel " + profile.name() + " failed: " + why);
             }
             s.upSince = System.currentTimeMillis();
+            pmtu.watch(profile.name(), s.tunnel);
             transition(s, TunnelState.CONNECTED, null);
             return info(s);
         }

@@ -2,34 +2,66 @@ package io.pathsec.engine.datapath;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.pathsec.engine.pmtu.ClassicPmtud;
+import io.pathsec.engine.pmtu.IcmpPmtuValidator;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
+import io.pathsec.engine.pmtu.InnerMtuEnforcer;
+import io.pathsec.engine.pmtu.OuterIcmpReceiver;
+import io.pathsec.engine.pmtu.OuterIcmpStats;
+import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.tun.SocketMark;
 import io.pathsec.engine.tun.TunDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running data path of one tunnel: the TUN reader thread (outbound), the UDP socket's
- * event loop (inbound), the crypto workers they share, and one ordered lane per direction.
+ * event loop (inbound), the crypto workers they share, and one ordered lane per direction;
+ * beside them, path MTU discovery (DESIGN.md "Path MTU"): the outer socket in probe mode, the
+ * outer ICMP receiver, and the raise timer of every outbound SA.
  */
 public final class DataPath implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
+    /** How often the PMTU raise timers are looked at; a raise is late by up to this. */
+    private static final long PMTU_TICK_MILLIS = 250;
+
     private final TunnelCounters counters;
     private final CryptoWorkers workers;
     private final InboundPath inbound;
     private final EspTransport socket;
     private final OutboundPath outbound;
     private final Thread reader;
+    private final TunnelPolicy policy;
+    private final ClassicPmtud classicPmtud;
+    private final OuterIcmpReceiver icmpReceiver;
+    private final ScheduledExecutorService pmtuTimer;
+    private final InnerMtuEnforcer mtuEnforcer;
 
     private DataPath(TunnelCounters counters, CryptoWorkers workers, InboundPath inbound,
-                     EspTransport socket, OutboundPath outbound, Thread reader) {
+                     EspTransport socket, OutboundPath outbound, Thread reader, TunnelPolicy policy,
+                     ClassicPmtud classicPmtud, OuterIcmpReceiver icmpReceiver, ScheduledExecutorService pmtuTimer,
+                     InnerMtuEnforcer mtuEnforcer) {
         this.counters = counters;
         this.workers = workers;
         this.inbound = inbound;
         this.socket = socket;
         this.outbound = outbound;
         this.reader = reader;
+        this.policy = policy;
+        this.classicPmtud = classicPmtud;
+        this.icmpReceiver = icmpReceiver;
+        this.pmtuTimer = pmtuTimer;
+        this.mtuEnforcer = mtuEnforcer;
     }
 
     /**
@@ -50,12 +82,14 @@ public final class DataPath implements AutoCloseable {
     public static DataPath start(TunDevice tun, TunnelPolicy policy, InetSocketAddress listen, int workerCount,
                                  int outerSocketMark, UdpEncapsulationSocket.IkeReceiver ikeReceiver)
             throws IOException {
-        return start(tun, policy, workerCount, udpOpener(listen, outerSocketMark, ikeReceiver));
+        return start(tun, policy, workerCount, udpOpener(listen, outerSocketMark, ikeReceiver),
+                new InnerIcmpSource(List.of()), true);
     }
 
     /**
      * The UDP 4500 socket as a transport opener, so that a caller may wrap it (a diagnostics
-     * capture) before {@link #start(TunDevice, TunnelPolicy, int, EspTransport.Opener)}.
+     * capture) before {@link #start(TunDevice, TunnelPolicy, int, EspTransport.Opener)}. The
+     * socket is put in PMTU probe mode ({@link OuterSocketPmtuMode}): the engine sizes packets.
      */
     public static EspTransport.Opener udpOpener(InetSocketAddress listen, int outerSocketMark,
                                                 UdpEncapsulationSocket.IkeReceiver ikeReceiver) {
@@ -69,13 +103,30 @@ public final class DataPath implements AutoCloseable {
                 socket.close();
                 throw e;
             }
+            try {
+                OuterSocketPmtuMode.setProbeMode(socket.fd());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.warn("outer socket not in PMTU probe mode, the kernel's route MTU applies: {}", e.toString());
+            }
             return socket;
         };
     }
 
-    /** Starts both directions over any transport (an in-memory pair in tests). */
+    /** Starts both directions over any transport (an in-memory pair in tests); no outer ICMP. */
     public static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport)
             throws IOException {
+        return start(tun, policy, workerCount, transport, new InnerIcmpSource(List.of()), false);
+    }
+
+    /**
+     * Starts both directions and path MTU discovery.
+     *
+     * @param icmpSource where the ICMP errors to inner senders come from (RFC 4301 §8.2.1)
+     * @param outerIcmp whether to receive outer ICMP (classic PMTUD, raw sockets): true for a
+     *                  real outer path, false for in-memory transports
+     */
+    public static DataPath start(TunDevice tun, TunnelPolicy policy, int workerCount, EspTransport.Opener transport,
+                                 InnerIcmpSource icmpSource, boolean outerIcmp) throws IOException {
         ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
         TunnelCounters counters = new TunnelCounters();
         CryptoWorkers workers = new CryptoWorkers(tun.name(), workerCount, TunnelLimits.WORKER_QUEUE);
@@ -89,16 +140,61 @@ public final class DataPath implements AutoCloseable {
             workers.close();
             throw e;
         }
+        ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(policy,
+                policy.pmtuSettings().icmpSequenceWindow()));
+        OuterIcmpReceiver receiver = null;
+        if (outerIcmp) {
+            try {
+                receiver = OuterIcmpReceiver.start(classic, tun.name());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.warn("no classic PMTUD (outer ICMP cannot be received): {}", e.toString());
+            }
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, tun.name() + "-pmtu-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> tickRaiseTimers(policy), PMTU_TICK_MILLIS, PMTU_TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+        InnerMtuEnforcer enforcer = new InnerMtuEnforcer(tun, icmpSource);
         OutboundPath outbound = new OutboundPath(tun, policy, socket, allocator, workers,
-                TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters);
+                TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters, enforcer);
         Thread reader = new Thread(outbound, tun.name() + "-tun-reader");
         reader.setDaemon(true);
         reader.start();
-        return new DataPath(counters, workers, inbound, socket, outbound, reader);
+        return new DataPath(counters, workers, inbound, socket, outbound, reader, policy, classic, receiver, timer,
+                enforcer);
+    }
+
+    /** RFC 8899 §5.1.1: each outbound SA's PMTU_RAISE_TIMER. */
+    private static void tickRaiseTimers(TunnelPolicy policy) {
+        try {
+            for (SaRuntime sa : policy.outboundSas()) {
+                PmtuState pmtu = sa.pmtu();
+                int before = pmtu.plpmtu();
+                if (pmtu.tick()) {
+                    LOG.info("SA {}: raise timer expired, PLPMTU {} -> {}, effective inner MTU {}",
+                            pmtu.saName(), before, pmtu.plpmtu(), pmtu.effectiveMtu());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("PMTU timer failed", e); // the next tick tries again
+        }
     }
 
     public TunnelStats stats() {
         return counters.snapshot();
+    }
+
+    /** The PMTU state of each outbound SA. */
+    public List<PmtuState> pmtuStates() {
+        return policy.outboundSas().stream().map(SaRuntime::pmtu).toList();
+    }
+
+    /** Outer ICMP packet-too-big messages accepted and rejected (forged or unvalidated). */
+    public OuterIcmpStats outerIcmpStats() {
+        return classicPmtud.stats();
     }
 
     /** NAT keepalives received (RFC 3948 §2.3). */
@@ -126,5 +222,10 @@ public final class DataPath implements AutoCloseable {
         socket.close();
         inbound.stop();
         workers.close();
+        pmtuTimer.shutdownNow();
+        if (icmpReceiver != null) {
+            icmpReceiver.close();
+        }
+        mtuEnforcer.close();
     }
 }

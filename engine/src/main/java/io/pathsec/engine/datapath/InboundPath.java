@@ -6,6 +6,9 @@ import io.netty.channel.socket.DatagramPacket;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspException;
 import io.pathsec.engine.packet.FlowKey;
+import io.pathsec.engine.packet.TcpMssClamp;
+import io.pathsec.engine.pmtu.InnerMtuEnforcer;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.policy.IpsecMode;
 import io.pathsec.engine.transport.EspTransport;
@@ -26,7 +29,9 @@ import java.net.InetSocketAddress;
  *       of the window or already seen are dropped before any crypto is spent on them.</li>
  *   <li>{@link InboundJob#process}: decrypt and verify the ICV on a worker, then mark the
  *       number as seen, drop dummy packets (next header 59, RFC 4303 §2.6), and check the
- *       inner packet against the SA's selectors (RFC 4301 §5.2 step 4: no spoofing).</li>
+ *       inner packet against the SA's selectors (RFC 4301 §5.2 step 4: no spoofing); clamp
+ *       the MSS of SYNs to the effective MTU of our outbound direction, so that this side's
+ *       senders answer with segments the SA can carry.</li>
  *   <li>{@link #deliver}: write to the TUN in order.</li>
  * </ol>
  */
@@ -40,6 +45,7 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
     private final TunnelCounters counters;
     private final Lane<InboundJob> lane;
     private final FlowKey[] flows;
+    private final TcpMssClamp[] mssClamps;
 
     InboundPath(TunDevice tun, TunnelPolicy policy, ByteBufAllocator allocator, CryptoWorkers workers,
                 int inFlight, TunnelCounters counters) {
@@ -48,8 +54,10 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         this.allocator = allocator;
         this.counters = counters;
         this.flows = new FlowKey[Math.max(1, workers.size())];
+        this.mssClamps = new TcpMssClamp[flows.length];
         for (int i = 0; i < flows.length; i++) {
             flows[i] = new FlowKey();
+            mssClamps[i] = new TcpMssClamp();
         }
         this.lane = workers.size() == 0 ? new InlineLane<>(() -> new InboundJob(this), this)
                 : new OrderedLane<>("inbound", workers, inFlight, () -> new InboundJob(this), this);
@@ -136,6 +144,10 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         if (!flow.parse(job.buf) || !sa.sa().allowsInbound(flow)) {
             return DropReason.SELECTOR_MISMATCH;
         }
+        PmtuState pmtu = sa.pmtu();
+        if (pmtu != null && flow.protocol() == FlowKey.PROTO_TCP) {
+            InnerMtuEnforcer.clampMss(mssClamps[worker], job.buf, pmtu.effectiveMtu());
+        }
         return null;
     }
 
@@ -151,6 +163,10 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         try {
             tun.write(job.buf);
             job.sa.sa().countPacket(length);
+            PmtuState pmtu = job.sa.pmtu();
+            if (pmtu != null) {
+                pmtu.countInbound(); // the peer is heard: the black-hole detector asks
+            }
             counters.received(length);
         } catch (IOException e) {
             LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());

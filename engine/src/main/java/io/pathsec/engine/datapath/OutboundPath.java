@@ -5,6 +5,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspException;
 import io.pathsec.engine.packet.FlowKey;
+import io.pathsec.engine.pmtu.BlackHoleDetector;
+import io.pathsec.engine.pmtu.BlackHoleEvent;
+import io.pathsec.engine.pmtu.InnerMtuEnforcer;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.tun.TunDevice;
 import io.pathsec.engine.transport.EspTransport;
@@ -12,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Outbound: protected side to tunnel, in five steps, each a method below in this order.
@@ -19,7 +25,10 @@ import java.io.IOException;
  *   <li>{@link #run}: read a packet from the TUN into a pooled buffer with headroom, so ESP
  *       headers can be written in front of it without a copy.</li>
  *   <li>{@link #classify}: look up the SPD (RFC 4301 §5.1); PROTECT goes on, DISCARD and
- *       packets without policy are dropped and counted.</li>
+ *       packets without policy are dropped and counted. Then {@link #fitPathMtu}: the SA's
+ *       effective MTU (RFC 4301 §8.2.1) — too big with DF: ICMP to the source and drop; DF
+ *       clear: fragment; full-size TCP retransmissions feed the black-hole detector; SYNs have
+ *       their MSS clamped.</li>
  *   <li>{@link #number}: take the SA's next sequence number, here on the single reader
  *       thread, so numbers are assigned in the order packets are sent (RFC 4303 §3.3.3).</li>
  *   <li>{@link OutboundJob#process}: encrypt in place on a crypto worker.</li>
@@ -37,11 +46,17 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final Lane<OutboundJob> lane;
     private final TunnelCounters counters;
     private final FlowKey flow = new FlowKey();
+    private final InnerMtuEnforcer mtuEnforcer;
+    private final BlackHoleDetector blackHoles;
+    private final List<ByteBuf> fragments = new ArrayList<>();
     private volatile boolean running = true;
 
     OutboundPath(TunDevice tun, TunnelPolicy policy, EspTransport socket,
-                 ByteBufAllocator allocator, CryptoWorkers workers, int inFlight, TunnelCounters counters) {
+                 ByteBufAllocator allocator, CryptoWorkers workers, int inFlight, TunnelCounters counters,
+                 InnerMtuEnforcer mtuEnforcer) {
         this.tun = tun;
+        this.mtuEnforcer = mtuEnforcer;
+        this.blackHoles = new BlackHoleDetector(policy.pmtuSettings());
         this.policy = policy;
         this.socket = socket;
         this.allocator = allocator;
@@ -107,7 +122,81 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             counters.dropOutbound(DropReason.POLICY_DISCARD);
             return false;
         }
+        return fitPathMtu(packet, sa);
+    }
+
+    /**
+     * Step 2, continued: the SA's effective MTU. Reads a volatile int and a few header octets;
+     * allocates only when a packet must be fragmented.
+     */
+    private boolean fitPathMtu(ByteBuf packet, SaRuntime sa) throws InterruptedException {
+        PmtuState pmtu = sa.pmtu();
+        int mtu = pmtu.effectiveMtu();
+        switch (mtuEnforcer.decide(packet, mtu)) {
+            case TOO_BIG:
+                return tooBig(packet, sa, mtu);
+            case FRAGMENT:
+                return fragmentAndNumber(packet, sa, mtu);
+            default:
+                break;
+        }
+        BlackHoleEvent blackHole = blackHoles.observe(packet, pmtu);
+        if (blackHole != null) {
+            LOG.warn("PMTU black hole on SA {}: {}-byte inner packets vanish with no ICMP; PLPMTU {} -> {}",
+                    blackHole.sa(), blackHole.vanishedSize(), blackHole.previousPlpmtu(), blackHole.newPlpmtu());
+            // This very retransmission gets the Packet Too Big, so its sender shrinks at once.
+            mtu = pmtu.effectiveMtu();
+            if (mtuEnforcer.decide(packet, mtu) == InnerMtuEnforcer.Decision.TOO_BIG) {
+                return tooBig(packet, sa, mtu);
+            }
+        }
+        mtuEnforcer.clampMss(packet, mtu);
         return number(packet, sa);
+    }
+
+    /** RFC 4301 §8.2.1: answer with ICMP carrying the effective MTU, then drop. */
+    private boolean tooBig(ByteBuf packet, SaRuntime sa, int mtu) {
+        mtuEnforcer.answerTooBig(packet, mtu);
+        sa.sa().countDrop(DropReason.TOO_BIG);
+        counters.dropOutbound(DropReason.TOO_BIG);
+        return false;
+    }
+
+    /**
+     * IPv4 without DF: fragments before encryption, each in its own pooled buffer with ESP
+     * headroom. The original stays with the caller, which releases it.
+     */
+    private boolean fragmentAndNumber(ByteBuf packet, SaRuntime sa, int mtu) throws InterruptedException {
+        fragments.clear();
+        if (mtuEnforcer.fragment(packet, mtu, allocator, fragments) == 0) {
+            counters.dropOutbound(DropReason.MALFORMED);
+            return false;
+        }
+        // The same size as the reader's buffers: room for TFC padding as well.
+        int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
+        int i = 0;
+        try {
+            for (; i < fragments.size(); i++) {
+                ByteBuf fragment = fragments.get(i);
+                ByteBuf buf = allocator.directBuffer(bufferSize);
+                buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
+                buf.writeBytes(fragment);
+                fragment.release();
+                fragments.set(i, null);
+                if (!number(buf, sa)) {
+                    buf.release();
+                }
+            }
+        } finally {
+            for (; i < fragments.size(); i++) {
+                ByteBuf rest = fragments.get(i);
+                if (rest != null) {
+                    rest.release();
+                }
+            }
+            fragments.clear();
+        }
+        return false;
     }
 
     /** Step 3: the sequence number, then the hand-off to the workers. */

@@ -2,6 +2,8 @@ package io.pathsec.engine.datapath;
 
 import io.netty.util.collection.IntObjectHashMap;
 import io.pathsec.engine.packet.FlowKey;
+import io.pathsec.engine.pmtu.PmtuSaView;
+import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.PolicyAction;
 import io.pathsec.engine.policy.Sad;
@@ -9,9 +11,11 @@ import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.policy.SpdEntry;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The data path's view of the SPD and SAD: which SA (with its per-worker ciphers) carries an
@@ -20,20 +24,35 @@ import java.util.Map;
  * <p>Lookups run for every packet, so the maps are immutable snapshots replaced as a whole
  * when SAs change (copy-on-write; changes are rare: SA setup, rekey, delete). The inbound map
  * is keyed by the primitive SPI, so a lookup allocates nothing.
+ *
+ * <p>It is also PMTU discovery's view of the SAD ({@link PmtuSaView.Directory}): outbound SAs
+ * by SPI, for validating the ESP packets quoted in outer ICMP. Each inbound SA is paired with
+ * the outbound SA towards the same peer, whose PMTU state clamps inbound SYNs and learns
+ * whether the peer is still heard; a rekeyed outbound SA keeps its predecessor's PMTU state.
  */
-public final class TunnelPolicy {
+public final class TunnelPolicy implements PmtuSaView.Directory {
     private final Spd spd;
     private final Sad sad;
     private final int workers;
     private final int tfcPadTo;
+    private final PmtuSettings pmtuSettings;
+    private final Clock clock;
     private volatile Map<String, SaRuntime> outbound = Map.of();
+    private volatile IntObjectHashMap<SaRuntime> outboundBySpi = new IntObjectHashMap<>();
     private volatile IntObjectHashMap<SaRuntime> inbound = new IntObjectHashMap<>();
 
     public TunnelPolicy(Spd spd, Sad sad, int workers, int tfcPadTo) {
+        this(spd, sad, workers, tfcPadTo, PmtuSettings.defaults(), Clock.systemUTC());
+    }
+
+    /** @param pmtuSettings path MTU settings for every outbound SA; {@code clock} drives their timers */
+    public TunnelPolicy(Spd spd, Sad sad, int workers, int tfcPadTo, PmtuSettings pmtuSettings, Clock clock) {
         this.spd = spd;
         this.sad = sad;
         this.workers = workers;
         this.tfcPadTo = tfcPadTo;
+        this.pmtuSettings = pmtuSettings;
+        this.clock = clock;
     }
 
     /** Installs SAs in the SAD and builds their runtime state. */
@@ -43,15 +62,42 @@ public final class TunnelPolicy {
         in.putAll(inbound);
         for (SecurityAssociation sa : sas) {
             sad.add(sa);
-            SaRuntime runtime = new SaRuntime(sa, workers, tfcPadTo);
+            SaRuntime runtime = newRuntime(sa, out.get(sa.name()));
             if (sa.direction() == Direction.INBOUND) {
                 in.put(sa.spi(), runtime);
             } else {
                 out.put(sa.name(), runtime);
             }
         }
-        outbound = Map.copyOf(out);
+        publishOutbound(out);
+        pairInbound(in.values(), out.values());
         inbound = in;
+    }
+
+    private SaRuntime newRuntime(SecurityAssociation sa, SaRuntime predecessor) {
+        boolean inherit = sa.direction() == Direction.OUTBOUND && predecessor != null && predecessor.samePathAs(sa);
+        return new SaRuntime(sa, workers, tfcPadTo, pmtuSettings, clock, inherit ? predecessor.pmtu() : null);
+    }
+
+    private void publishOutbound(Map<String, SaRuntime> out) {
+        IntObjectHashMap<SaRuntime> bySpi = new IntObjectHashMap<>(out.size());
+        for (SaRuntime o : out.values()) {
+            bySpi.put(o.sa().spi(), o);
+        }
+        outbound = Map.copyOf(out);
+        outboundBySpi = bySpi;
+    }
+
+    /** Each inbound SA gets the PMTU state of the outbound SA towards the same peer. */
+    private static void pairInbound(Iterable<SaRuntime> in, Iterable<SaRuntime> out) {
+        for (SaRuntime i : in) {
+            for (SaRuntime o : out) {
+                if (Objects.equals(i.sa().remoteEndpoint().getAddress(), o.sa().remoteEndpoint().getAddress())) {
+                    i.pairWith(o.pmtu());
+                    break;
+                }
+            }
+        }
     }
 
     /**
@@ -65,7 +111,9 @@ public final class TunnelPolicy {
         sad.add(sa);
         IntObjectHashMap<SaRuntime> in = new IntObjectHashMap<>(inbound.size() + 1);
         in.putAll(inbound);
-        in.put(sa.spi(), new SaRuntime(sa, workers, tfcPadTo));
+        SaRuntime runtime = newRuntime(sa, null);
+        pairInbound(List.of(runtime), outbound.values());
+        in.put(sa.spi(), runtime);
         inbound = in;
     }
 
@@ -76,8 +124,9 @@ public final class TunnelPolicy {
     public synchronized SecurityAssociation replaceOutbound(SecurityAssociation sa) {
         SecurityAssociation previous = sad.replaceOutbound(sa);
         Map<String, SaRuntime> out = new HashMap<>(outbound);
-        out.put(sa.name(), new SaRuntime(sa, workers, tfcPadTo));
-        outbound = Map.copyOf(out);
+        out.put(sa.name(), newRuntime(sa, outbound.get(sa.name())));
+        publishOutbound(out);
+        pairInbound(inbound.values(), out.values());
         return previous;
     }
 
@@ -102,7 +151,7 @@ public final class TunnelPolicy {
             if (current != null && current.sa() == sa) {
                 Map<String, SaRuntime> out = new HashMap<>(outbound);
                 out.remove(sa.name());
-                outbound = Map.copyOf(out);
+                publishOutbound(out);
             }
         }
         return true;
@@ -130,5 +179,20 @@ public final class TunnelPolicy {
 
     public Sad sad() {
         return sad;
+    }
+
+    /** The live outbound SAs, for PMTU timers and status. */
+    public List<SaRuntime> outboundSas() {
+        return List.copyOf(outbound.values());
+    }
+
+    /** PMTU discovery's view of the SAD: the live outbound SA with this SPI, or null. */
+    @Override
+    public SaRuntime outboundBySpi(int spi) {
+        return outboundBySpi.get(spi);
+    }
+
+    public PmtuSettings pmtuSettings() {
+        return pmtuSettings;
     }
 }

@@ -7,9 +7,12 @@ import java.util.List;
  * The command line that starts a Java main class of this installation in another process
  * (inside a lab namespace): the same Java binary and class path as the running JVM, plus the
  * JVM options in {@code PATHSEC_ENGINE_JAVA_OPTS} (for example a JFR recording to profile the
- * engines during a lab run).
+ * engines during a lab run), and this JVM's {@code pathsec.pmtu.*} system properties (so a test
+ * can give the lab engines, say, a short PMTU raise timer).
  */
 final class EngineLauncher {
+    private static final String PMTU_PROPERTIES = "pathsec.pmtu.";
+
     private EngineLauncher() {
     }
 
@@ -19,6 +22,13 @@ final class EngineLauncher {
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseParallelGC", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         cmd.addAll(List.of(args));
+        List<String> forwarded = new ArrayList<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(PMTU_PROPERTIES)) {
+                forwarded.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        cmd.addAll(1, forwarded);
         String extra = System.getenv("PATHSEC_ENGINE_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(1, List.of(extra.trim().split("\\s+")));

@@ -1,6 +1,7 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -17,11 +18,15 @@ import java.util.Objects;
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
  *                   and takes what the gateway narrows it to
  * @param timers     rekey times, DPD delay and retransmissions once established
+ * @param mode       TUNNEL: a road warrior asking for a virtual address; TRANSPORT or
+ *                   TRANSPORT_OR_TUNNEL: host-to-host between the two outer addresses (RFC 7296
+ *                   §1.3.1, E1 = G1 and E2 = G2), no virtual address
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs, IkeSessionTimers timers) {
+                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+    /** A road-warrior profile with the default timers. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                             byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
@@ -32,6 +37,7 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
 
     public IkeClientProfile {
         Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(gatewayAddress, "gatewayAddress");
@@ -40,6 +46,20 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
+    }
+
+    /** A road-warrior profile (tunnel mode, virtual address). */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs, IkeSessionTimers timers) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, timers, ChildSaModeRequest.TUNNEL);
+    }
+
+    /** Host-to-host: no virtual address, the selectors are the two hosts' own addresses. */
+    public boolean hostToHost() {
+        return mode != ChildSaModeRequest.TUNNEL;
     }
 
     @Override

@@ -96,7 +96,9 @@ public final class IkeTunnel implements AutoCloseable {
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
                 profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
-                profile.espTransforms(), true, remoteTs(profile.remoteTs()), profile.timers());
+                profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
+                        ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
+                        : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
     }
 
@@ -260,8 +262,11 @@ public final class IkeTunnel implements AutoCloseable {
             entries.add(SpdEntry.protect(profile.name() + "-" + i, i, selectors.get(i), profile.name()));
         }
         policy.policies(entries);
-        InetAddress vip = s.virtualAddress();
-        tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
+        // Host-to-host has no virtual address: packets leave the TUN with our outer address.
+        InetAddress vip = s.virtualAddress() != null ? s.virtualAddress() : profile.localAddress();
+        if (s.virtualAddress() != null) {
+            tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
+        }
         for (TrafficSelector remote : child.remoteTs()) {
             for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
                 byte[] gw = s.peer().getAddress().getAddress();
@@ -317,7 +322,7 @@ public final class IkeTunnel implements AutoCloseable {
     private SecurityAssociation sa(int spi, Direction direction, ChildSa child, byte[] key, InetSocketAddress local,
                                    InetSocketAddress peer, List<Selector> selectors) {
         return SecurityAssociation.builder().name(profile.name()).spi(spi).direction(direction)
-                .transform(child.esp().transform().ikeName()).key(key)
+                .transform(child.esp().transform().ikeName()).key(key).mode(child.mode())
                 .localEndpoint(local).remoteEndpoint(peer).udpEncapsulation(true)
                 .extendedSequenceNumbers(child.esp().extendedSequenceNumbers())
                 .replayWindow(direction == Direction.INBOUND ? REPLAY_WINDOW : 0)
@@ -325,7 +330,7 @@ public final class IkeTunnel implements AutoCloseable {
     }
 
     /** The smallest list of CIDR prefixes covering low..high (routes need prefixes, TS are ranges). */
-    static List<String> prefixes(InetAddress low, InetAddress high) {
+    public static List<String> prefixes(InetAddress low, InetAddress high) {
         int bits = low.getAddress().length * 8;
         BigInteger lo = new BigInteger(1, low.getAddress());
         BigInteger hi = new BigInteger(1, high.getAddress());
@@ -363,6 +368,11 @@ public final class IkeTunnel implements AutoCloseable {
         return closed;
     }
 
+    /** Whether the gateway announced PathSec's Vendor ID (known once IKE_SA_INIT is done). */
+    public boolean peerSpeaksPathSec() {
+        return initiator.peerSpeaksPathSec();
+    }
+
     public String deviceName() {
         return tun.name();
     }
@@ -386,6 +396,14 @@ public final class IkeTunnel implements AutoCloseable {
 
     public List<SecurityAssociation> securityAssociations() {
         return policy.sad().all();
+    }
+
+    /**
+     * The PMTU state of each live outbound SA; a rekeyed CHILD_SA on the same path keeps its
+     * predecessor's state, a new one starts its own.
+     */
+    public List<io.pathsec.engine.pmtu.PmtuState> pmtuStates() {
+        return dataPath.pmtuStates();
     }
 
     /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */

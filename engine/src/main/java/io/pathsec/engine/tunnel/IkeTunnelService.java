@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.message.DhGroup;
+import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
@@ -56,6 +57,8 @@ public final class IkeTunnelService {
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
+        /** tunnel (road warrior, default), transport, or transport-or-tunnel (host-to-host). */
+        String mode;
         Long ikeRekeySeconds;
         Long childRekeySeconds;
         Long rekeyJitterSeconds;
@@ -95,7 +98,20 @@ public final class IkeTunnelService {
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
-                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers());
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode());
+        }
+
+        private ChildSaModeRequest mode() {
+            if (mode == null) {
+                return ChildSaModeRequest.TUNNEL;
+            }
+            return switch (mode.trim().toLowerCase()) {
+                case "tunnel" -> ChildSaModeRequest.TUNNEL;
+                case "transport" -> ChildSaModeRequest.TRANSPORT;
+                case "transport-or-tunnel" -> ChildSaModeRequest.TRANSPORT_OR_TUNNEL;
+                default -> throw new IllegalArgumentException("mode must be tunnel, transport or transport-or-tunnel,"
+                        + " not '" + mode + "'");
+            };
         }
     }
 
@@ -152,6 +168,8 @@ public final class IkeTunnelService {
             s.peerIdentity = e.peerIdentity();
             s.ikeSuite = e.ikeSuite().toString();
             s.childSa = e.child().toString();
+            s.mode = e.child().mode().name();
+            s.speaksPathSec = tunnel.peerSpeaksPathSec();
             s.natTraversal = e.natTraversal();
             s.childSa = tunnel.currentChildSa().map(Object::toString).orElse(s.childSa);
             s.childRekeys = tunnel.childRekeys();

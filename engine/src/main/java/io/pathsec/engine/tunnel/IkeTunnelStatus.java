@@ -14,6 +14,10 @@ public final class IkeTunnelStatus {
     public String ikeSuite;
     public String childSa;
     public boolean natTraversal;
+    /** TUNNEL or TRANSPORT (RFC 7296 §1.3.1). */
+    public String mode;
+    /** The gateway sent PathSec's Vendor ID. */
+    public boolean speaksPathSec;
     /** A user-readable error when FAILED, and its {@code IkeSessionException.Reason}. */
     public String error;
     public String reason;

@@ -34,6 +34,12 @@ public final class RoutingSetup implements AutoCloseable {
     /** The routing table of policy-routed tunnels. */
     public static final int TABLE = 0x5053;
     private static final int RULE_PRIORITY = 5053;
+    /**
+     * IKE from UDP port 500 must bypass the tunnel (RFC 4301 §5.1, RFC 7296 §2.23), but that
+     * socket is a JDK channel without SO_MARK: a rule of its own, just before the mark rule,
+     * keeps it in the main table (a gateway answering a reconnecting host-to-host peer).
+     */
+    private static final int IKE_RULE_PRIORITY = 5052;
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
     private final String device;
@@ -84,6 +90,9 @@ public final class RoutingSetup implements AutoCloseable {
                 runQuietly(delete(family));
                 run(List.of("ip", family, "rule", "add", "not", "fwmark", Integer.toString(FWMARK),
                         "table", Integer.toString(TABLE), "priority", Integer.toString(RULE_PRIORITY)));
+                runQuietly(deleteIkeBypass(family));
+                run(List.of("ip", family, "rule", "add", "ipproto", "udp", "sport", "500", "table", "main",
+                        "priority", Integer.toString(IKE_RULE_PRIORITY)));
             }
             USERS.put(family, users + 1);
         }
@@ -93,14 +102,28 @@ public final class RoutingSetup implements AutoCloseable {
             if (users <= 1) {
                 USERS.remove(family);
                 runQuietly(delete(family));
+                runQuietly(deleteIkeBypass(family));
             } else {
                 USERS.put(family, users - 1);
             }
         }
 
+        private static List<String> deleteIkeBypass(String family) {
+            return List.of("ip", family, "rule", "del", "priority", Integer.toString(IKE_RULE_PRIORITY));
+        }
+
         private static List<String> delete(String family) {
             return List.of("ip", family, "rule", "del", "priority", Integer.toString(RULE_PRIORITY));
         }
+    }
+
+    /** Removes a route added by {@link #addRoute} or {@link #addPolicyRoute} (a client left); quiet if gone. */
+    public void removeRoute(String prefix, boolean policyRouted) {
+        List<String> cmd = new ArrayList<>(List.of("ip", family(prefix), "route", "del", prefix, "dev", device));
+        if (policyRouted) {
+            cmd.addAll(List.of("table", Integer.toString(TABLE)));
+        }
+        runQuietly(cmd);
     }
 
     private static String family(String prefix) {

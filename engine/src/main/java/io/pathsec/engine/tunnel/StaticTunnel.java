@@ -8,6 +8,10 @@ import io.pathsec.engine.diag.TappedEspTransport;
 import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
+import io.pathsec.engine.pmtu.OuterIcmpStats;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.Sad;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
@@ -18,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -25,9 +31,18 @@ import java.util.List;
  * A tunnel keyed by a {@link StaticConfig}: the TUN device, its addresses and routes, the SAD
  * and SPD, and the data path between the TUN and UDP port 4500. Closing it removes everything
  * it added.
+ *
+ * <p>Its one outbound SA owns the device, so the TUN MTU follows that SA's effective MTU
+ * (DESIGN.md "Path MTU"): the kernel then tells local and forwarding senders itself. It never
+ * goes below 1280, where Linux would take IPv6 off the device (RFC 8200 §5); below that the
+ * data path's own ICMP does the work. PMTU settings come from {@code pathsec.pmtu.*} system
+ * properties ({@link PmtuSettings#fromProperties}).
  */
 public final class StaticTunnel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StaticTunnel.class);
+    /** RFC 8200 §5: below this Linux removes IPv6 from the device. */
+    static final int MIN_TUN_MTU = 1280;
+    static final int MAX_TUN_MTU = 9000;
 
     private final StaticConfig config;
     private final LinuxTun tun;
@@ -59,14 +74,17 @@ public final class StaticTunnel implements AutoCloseable {
         DataPath dataPath = null;
         try {
             InetAddress source = configureDevice(tun, config);
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), config.workers(), config.tfcPadding());
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), config.workers(), config.tfcPadding(),
+                    PmtuSettings.fromProperties(System.getProperties()), Clock.systemUTC());
             List<SecurityAssociation> sas = config.securityAssociations(Clock.systemUTC());
             policy.install(sas);
             policy.policies(config.spdEntries());
+            followEffectiveMtu(tun, policy);
             // Marking is harmless when no policy route needs it, and always right in transport mode.
             EspTransport.Opener udp = DataPath.udpOpener(config.listen(), RoutingSetup.FWMARK, null);
             dataPath = DataPath.start(tun, policy, config.workers(),
-                    capture == null ? udp : TappedEspTransport.tap(udp, capture));
+                    capture == null ? udp : TappedEspTransport.tap(udp, capture),
+                    new InnerIcmpSource(config.tun().addresses().stream().map(IpPrefix::address).toList()), true);
             routeIntoTunnel(routing, config, source);
             LOG.info("tunnel {} up: {} {} -> {}, {} SAs, TUN {} mtu {}", config.name(),
                     config.mode().name().toLowerCase(), config.listen(), config.peer(), sas.size(),
@@ -82,6 +100,29 @@ public final class StaticTunnel implements AutoCloseable {
         }
     }
 
+    /** The TUN MTU follows the effective MTU of the SA that owns the device. */
+    private static void followEffectiveMtu(LinuxTun tun, TunnelPolicy policy) throws IOException {
+        for (var sa : policy.outboundSas()) {
+            PmtuState pmtu = sa.pmtu();
+            tun.setMtu(tunMtu(pmtu.effectiveMtu()));
+            pmtu.addListener((state, before, after) -> {
+                int mtu = tunMtu(after);
+                try {
+                    if (tun.mtu() != mtu) {
+                        tun.setMtu(mtu);
+                        LOG.info("TUN {} mtu {} (SA {} effective MTU {})", tun.name(), mtu, state.saName(), after);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("TUN {} mtu not set to {}: {}", tun.name(), mtu, e.getMessage());
+                }
+            });
+        }
+    }
+
+    static int tunMtu(int effectiveMtu) {
+        return Math.max(MIN_TUN_MTU, Math.min(MAX_TUN_MTU, effectiveMtu));
+    }
+
     /** Addresses and link state; returns the preferred source address for routes, or null. */
     private static InetAddress configureDevice(LinuxTun tun, StaticConfig config) throws IOException {
         InetAddress first = null;
@@ -95,7 +136,24 @@ public final class StaticTunnel implements AutoCloseable {
             }
         }
         ifc.up(tun.name());
+        acceptLocalSource(tun.name());
         return first;
+    }
+
+    /**
+     * The data path writes ICMP errors for inner senders into the TUN with one of this host's
+     * own addresses as the source (RFC 4301 §8.2.1; see InnerIcmpSource). Linux drops packets
+     * that arrive with a local source address as martians unless the receiving device has
+     * accept_local set (ip-sysctl.rst); this touches only our own device, in its namespace.
+     */
+    private static void acceptLocalSource(String device) {
+        Path sysctl = Path.of("/proc/sys/net/ipv4/conf", device, "accept_local");
+        try {
+            Files.writeString(sysctl, "1");
+        } catch (IOException e) {
+            LOG.warn("{} not set: ICMP Fragmentation Needed from the tunnel may be dropped as a martian: {}",
+                    sysctl, e.getMessage());
+        }
     }
 
     private static void routeIntoTunnel(RoutingSetup routing, StaticConfig config, InetAddress tunSource)
@@ -121,6 +179,19 @@ public final class StaticTunnel implements AutoCloseable {
 
     public TunnelStats stats() {
         return dataPath.stats();
+    }
+
+    /** The path MTU state of the outbound SA(s). */
+    public List<PmtuState> pmtuStates() {
+        return dataPath.pmtuStates();
+    }
+
+    public OuterIcmpStats outerIcmpStats() {
+        return dataPath.outerIcmpStats();
+    }
+
+    public int tunMtu() {
+        return tun.mtu();
     }
 
     public List<SecurityAssociation> securityAssociations() {

@@ -95,7 +95,7 @@ public final class StaticTunnelService {
     }
 
     /** Readers never see a half-written file. */
-    static void writeAtomically(Path file, String content) throws IOException {
+    public static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,6 +1,8 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.pmtu.OuterIcmpStats;
+import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.policy.SecurityAssociation;
 
@@ -10,10 +12,12 @@ import java.util.Map;
 
 /**
  * What a running tunnel reports each second (JSON via Gson): tunnel counters and, per SA, its
- * SPI, direction, traffic and drops. Keys are never part of it.
+ * SPI, direction, traffic and drops; per outbound SA its path MTU (PLPMTU, effective MTU, each
+ * source's last value and time, recent samples, black-hole events); the TUN MTU; and the outer
+ * ICMP messages accepted or rejected. Keys are never part of it.
  */
 public record TunnelStatus(String name, String device, long uptimeMillis, TunnelStats tunnel,
-                           List<SaStatus> sas) {
+                           List<SaStatus> sas, int tunMtu, List<PmtuStatus> pmtu, OuterIcmpStats outerIcmp) {
 
     public record SaStatus(String spi, String direction, String transform, String mode, long packets,
                            long bytes, Map<DropReason, Long> drops) {
@@ -33,7 +37,13 @@ public record TunnelStatus(String name, String device, long uptimeMillis, Tunnel
 
     public static TunnelStatus of(StaticTunnel tunnel, long uptimeMillis) {
         return new TunnelStatus(tunnel.name(), tunnel.deviceName(), uptimeMillis, tunnel.stats(),
-                tunnel.securityAssociations().stream().map(SaStatus::of).toList());
+                tunnel.securityAssociations().stream().map(SaStatus::of).toList(), tunnel.tunMtu(),
+                tunnel.pmtuStates().stream().map(PmtuStatus::of).toList(), tunnel.outerIcmpStats());
+    }
+
+    /** The first outbound SA's path MTU status (a static tunnel has exactly one), or null. */
+    public PmtuStatus outboundPmtu() {
+        return pmtu == null || pmtu.isEmpty() ? null : pmtu.get(0);
     }
 
     public long inboundDrops(DropReason reason) {

@@ -18,6 +18,8 @@ final class FakeTunnelStarter implements TunnelStarter {
     volatile String failWith;
     /** When set, start waits for it (at most 30 s): a tunnel that is slow to come up. */
     volatile java.util.concurrent.CountDownLatch hold;
+    /** The PMTU states a profile's tunnel reports, by profile name; none unless a test puts some. */
+    final Map<String, List<io.pathsec.engine.pmtu.PmtuState>> pmtu = new ConcurrentHashMap<>();
 
     @Override
     public RunningTunnel start(TunnelProfile profile) throws IOException {
@@ -54,6 +56,11 @@ final class FakeTunnelStarter implements TunnelStarter {
                         sa.direction().name().toLowerCase(), sa.transform(), "tunnel", "192.0.2.1:4500",
                         "192.0.2.2:4500", true, sa.esn(), sa.replayWindow(), 0, 0, Map.of(), "2026-01-01T00:00:00Z"))
                         .toList();
+            }
+
+            @Override
+            public List<io.pathsec.engine.pmtu.PmtuState> pmtuStates() {
+                return pmtu.getOrDefault(profile.name(), List.of());
             }
 
             @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A strongSwan 5.9 charon (userspace kernel-libipsec ESP) running as an IKEv2 road-warrior
- * gateway in a given network namespace, for interoperability tests. As {@code peers/strongswan.sh}
+ * gateway or client in a given network namespace, for interoperability tests. As {@code peers/strongswan.sh}
  * does, it gets its own mount namespace with a private /run (charon.pid), a per-instance
  * strongswan.conf and a vici socket in its directory, so several can run side by side.
  *
@@ -49,6 +49,15 @@ public final class StrongSwanPeer implements AutoCloseable {
         }
     }
 
+    /** The client's settings, mirroring strongswan.sh's client config ({@code home}: asks for a virtual IP). */
+    public record Client(String gatewayAddress, String clientId, String gatewayId, String psk, String ikeProposals,
+                         String espProposals, String remoteTs) {
+        public static Client defaults(String gatewayAddress, String gatewayId, String psk, String remoteTs) {
+            return new Client(gatewayAddress, "client.sw.test", gatewayId, psk, "aes256gcm16-prfsha256-x25519",
+                    "aes256gcm16", remoteTs);
+        }
+    }
+
     private final Path dir;
     private final Process process;
 
@@ -59,9 +68,26 @@ public final class StrongSwanPeer implements AutoCloseable {
 
     /** Writes the configuration into {@code dir}, starts charon in {@code netns} and loads it. */
     public static StrongSwanPeer startGateway(String netns, Path dir, Gateway gw) throws IOException {
+        return start(netns, dir, swanctlConf(gw));
+    }
+
+    /**
+     * Writes a client configuration (connection and child {@code home}, {@code vips = 0.0.0.0})
+     * into {@code dir} and starts charon in {@code netns}; {@link #initiate()} connects.
+     */
+    public static StrongSwanPeer startClient(String netns, Path dir, Client client) throws IOException {
+        return start(netns, dir, swanctlConf(client));
+    }
+
+    /** {@code swanctl --initiate --child home}: returns when the CHILD_SA is up, throws when it failed. */
+    public String initiate() throws IOException {
+        return swanctl("--initiate", "--child", "home", "--timeout", "20");
+    }
+
+    private static StrongSwanPeer start(String netns, Path dir, String swanctlConf) throws IOException {
         Files.createDirectories(dir.resolve("run"));
         Files.writeString(dir.resolve("strongswan.conf"), strongswanConf(dir), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("swanctl.conf"), swanctlConf(gw), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("swanctl.conf"), swanctlConf, StandardCharsets.UTF_8);
         Files.deleteIfExists(dir.resolve("charon.vici"));
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", netns, "unshare", "-m", "--propagation", "private",
                 "sh", "-c", "mount --bind '" + dir.resolve("run") + "' /run && exec " + CHARON)
@@ -227,6 +253,42 @@ public final class StrongSwanPeer implements AutoCloseable {
                 }
                 """.formatted(gw.localAddress(), gw.ikeProposals(), gw.ikeRekeyTime(), gw.dpdDelay(), gw.gatewayId(),
                 gw.localTs(), gw.espProposals(), gw.childRekeyTime(), gw.pool(), gw.psk());
+    }
+
+    private static String swanctlConf(Client c) {
+        return """
+                connections {
+                  home {
+                    version = 2
+                    remote_addrs = %s
+                    vips = 0.0.0.0
+                    proposals = %s
+                    dpd_delay = 0s
+                    local {
+                      auth = psk
+                      id = %s
+                    }
+                    remote {
+                      auth = psk
+                      id = %s
+                    }
+                    children {
+                      home {
+                        remote_ts = %s
+                        esp_proposals = %s
+                        mode = tunnel
+                        start_action = none
+                      }
+                    }
+                  }
+                }
+                secrets {
+                  ike-any {
+                    secret = "%s"
+                  }
+                }
+                """.formatted(c.gatewayAddress(), c.ikeProposals(), c.clientId(), c.gatewayId(), c.remoteTs(),
+                c.espProposals(), c.psk());
     }
 
     private static String tail(Path file) {

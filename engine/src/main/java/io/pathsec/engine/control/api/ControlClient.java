@@ -134,6 +134,10 @@ public final class ControlClient implements AutoCloseable {
         return call(Method.SA, new ProfileName(name), SaList.class);
     }
 
+    public PmtuReport pmtu(String name) throws IOException, ControlException {
+        return call(Method.PMTU, new ProfileName(name), PmtuReport.class);
+    }
+
     /** Imports a strongSwan Android {@code .sswan} profile given as text. */
     public ImportProfileResult importProfile(ImportProfile request) throws IOException, ControlException {
         return call(Method.PROFILES_IMPORT, request, ImportProfileResult.class);

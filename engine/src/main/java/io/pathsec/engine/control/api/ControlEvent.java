@@ -7,7 +7,8 @@ package io.pathsec.engine.control.api;
  * here and constants in {@link EventType}; the envelope does not change.
  */
 public sealed interface ControlEvent
-        permits TunnelStateChanged, TunnelCounters, LogLine, EventsDropped, TunnelProgress, SaChanged {
+        permits TunnelStateChanged, TunnelCounters, LogLine, EventsDropped, TunnelProgress, SaChanged,
+        PmtuSampled, PmtuBlackHole {
 
     EventType type();
 

@@ -11,6 +11,10 @@ public enum EventType {
     TUNNEL_PROGRESS("tunnel.progress", TunnelProgress.class),
     /** A CHILD_SA came up, was rekeyed or went down; the IKE SA was rekeyed. */
     SA_CHANGED("sa.changed", SaChanged.class),
+    /** An outbound SA's path MTU changed (ICMP, black hole, probe, raise timer). */
+    PMTU_SAMPLE("pmtu.sample", PmtuSampled.class),
+    /** Packets vanished above a size with no ICMP: the SA fell to the base PLPMTU. */
+    PMTU_BLACKHOLE("pmtu.blackhole", PmtuBlackHole.class),
     /** Sent each second per connected tunnel. */
     TUNNEL_COUNTERS("tunnel.counters", TunnelCounters.class),
     /** The daemon's log at INFO and above. */

@@ -18,6 +18,8 @@ public enum Method {
     STATUS("status"),
     /** The security associations of one connected tunnel, without keys. */
     SA("sa"),
+    /** The path MTU state of each outbound SA of one connected tunnel, with its history. */
+    PMTU("pmtu"),
     /** Converts a profile of another program (a strongSwan Android {@code .sswan} file) and stores it. */
     PROFILES_IMPORT("profiles.import"),
     SETTINGS_GET("settings.get"),

@@ -4,6 +4,7 @@ import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.crypto.IkeKeyMaterial;
 import io.pathsec.engine.ike.crypto.Prf;
 import io.pathsec.engine.ike.message.TrafficSelector;
+import io.pathsec.engine.policy.IpsecMode;
 
 import java.util.Arrays;
 import java.util.List;
@@ -15,14 +16,27 @@ import java.util.List;
  *
  * @param inboundSpi  the SPI we chose; the peer sends with it
  * @param outboundSpi the SPI the peer chose; we send with it
+ * @param mode        tunnel, or transport when both sides agreed with USE_TRANSPORT_MODE (RFC 7296 §1.3.1)
  */
 public record ChildSa(int inboundSpi, int outboundSpi, EspProposal.Chosen esp, byte[] inboundKey, byte[] outboundKey,
-                      List<TrafficSelector> localTs, List<TrafficSelector> remoteTs) {
+                      List<TrafficSelector> localTs, List<TrafficSelector> remoteTs, IpsecMode mode) {
     public ChildSa {
         inboundKey = inboundKey.clone();
         outboundKey = outboundKey.clone();
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
+        java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /** A tunnel-mode CHILD_SA, the default of RFC 7296 §1.3.1. */
+    public ChildSa(int inboundSpi, int outboundSpi, EspProposal.Chosen esp, byte[] inboundKey, byte[] outboundKey,
+                   List<TrafficSelector> localTs, List<TrafficSelector> remoteTs) {
+        this(inboundSpi, outboundSpi, esp, inboundKey, outboundKey, localTs, remoteTs, IpsecMode.TUNNEL);
+    }
+
+    /** The same SA in {@code newMode}. */
+    ChildSa withMode(IpsecMode newMode) {
+        return new ChildSa(inboundSpi, outboundSpi, esp, inboundKey, outboundKey, localTs, remoteTs, newMode);
     }
 
     /**
@@ -66,8 +80,8 @@ public record ChildSa(int inboundSpi, int outboundSpi, EspProposal.Chosen esp, b
 
     @Override
     public String toString() {
-        return String.format("CHILD_SA in 0x%08x out 0x%08x %s%s %s === %s", inboundSpi, outboundSpi,
-                esp.transform().ikeName(), esp.extendedSequenceNumbers() ? "-esn" : "",
+        return String.format("CHILD_SA in 0x%08x out 0x%08x %s%s %s %s === %s", inboundSpi, outboundSpi,
+                esp.transform().ikeName(), esp.extendedSequenceNumbers() ? "-esn" : "", mode.name().toLowerCase(),
                 TrafficSelectors.describe(localTs), TrafficSelectors.describe(remoteTs));
     }
 }

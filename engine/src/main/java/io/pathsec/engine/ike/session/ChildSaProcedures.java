@@ -266,7 +266,7 @@ final class ChildSaProcedures {
         }
         int peerSpi = ByteBuffer.wrap(saPayload.get().proposals().get(0).spi()).getInt();
         ChildSa fresh = ChildSa.derive(sa.keys.prf, sa.keys.skD, shared, ni, nr.get().nonce(), true, spi, peerSpi,
-                chosen.get(), old.sa.localTs(), old.sa.remoteTs());
+                chosen.get(), old.sa.localTs(), old.sa.remoteTs()).withMode(old.sa.mode()); // a rekey keeps the mode
         Child mine = new Child(fresh, true, old, ni, nr.get().nonce());
         children.add(mine);
         listener.childSaInboundReady(fresh);
@@ -381,7 +381,8 @@ final class ChildSaProcedures {
         byte[] nr = nonce();
         int ourSpi = newSpi();
         ChildSa fresh = ChildSa.derive(sa.keys.prf, sa.keys.skD, shared, ni.get().nonce(), nr, false, ourSpi,
-                selected.get().peerSpi(), selected.get().chosen(), old.sa.localTs(), old.sa.remoteTs());
+                selected.get().peerSpi(), selected.get().chosen(), old.sa.localTs(), old.sa.remoteTs())
+                .withMode(old.sa.mode()); // a rekey keeps the mode
         Child theirs = new Child(fresh, false, old, ni.get().nonce(), nr);
         children.add(theirs);
         // Make before break (§2.8): the peer may send with the new SA as soon as it has our answer.

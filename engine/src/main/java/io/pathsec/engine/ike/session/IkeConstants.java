@@ -24,6 +24,15 @@ final class IkeConstants {
     /** How long a delete we send waits for its answer before the SA is dropped anyway (§1.4.1). */
     static final int DELETE_SENDS = 2;
 
+    /**
+     * Half-open IKE SAs (IKE_SA_INIT answered, no IKE_AUTH yet) a gateway keeps before it asks
+     * every new initiator for a cookie (§2.6), and how long one may stay half-open.
+     */
+    static final int COOKIE_THRESHOLD = 32;
+    static final Duration HALF_OPEN_TIMEOUT = Duration.ofSeconds(30);
+    /** Beyond this many half-open SAs new IKE_SA_INIT requests without a valid cookie are dropped. */
+    static final int MAX_HALF_OPEN = 4096;
+
     private IkeConstants() {
     }
 }

@@ -27,6 +27,7 @@ import io.pathsec.engine.ike.message.InvalidSyntaxException;
 import io.pathsec.engine.ike.message.NotifyType;
 import io.pathsec.engine.ike.message.TrafficSelector;
 import io.pathsec.engine.ike.session.IkeSessionException.Reason;
+import io.pathsec.engine.policy.IpsecMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,7 @@ public final class IkeInitiator {
     private int inboundSpi;
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
+    private boolean peerSpeaksPathSec;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa established;
 
@@ -123,6 +125,11 @@ public final class IkeInitiator {
         return spiI;
     }
 
+    /** Whether the gateway sent PathSec's Vendor ID in its IKE_SA_INIT answer ({@link PathSecVendorId}). */
+    public boolean peerSpeaksPathSec() {
+        return peerSpeaksPathSec;
+    }
+
     /** Sends the first IKE_SA_INIT request with our most preferred DH group. */
     public void start() {
         if (!(state instanceof Idle)) {
@@ -147,6 +154,7 @@ public final class IkeInitiator {
                 NatDetection.hash(spiI, 0, config.local().getAddress(), config.local().getPort())));
         payloads.add(IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
                 NatDetection.hash(spiI, 0, config.gateway().getAddress(), config.gateway().getPort())));
+        payloads.add(PathSecVendorId.payload());
         IkeHeader header = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, true, false, false, 0, 0);
         byte[] request = new IkeMessage(header, payloads).toBytes();
         if (initRetransmission != null) {
@@ -252,6 +260,7 @@ public final class IkeInitiator {
             return;
         }
         initRetransmission.cancel();
+        peerSpeaksPathSec = PathSecVendorId.presentIn(response);
         realMessage1 = init.request();
         realMessage2 = datagram.clone();
         nr = nonce.get().nonce();
@@ -315,6 +324,9 @@ public final class IkeInitiator {
             payloads.add(config.remoteIdentity().payload(false));
         }
         payloads.add(new IkeAuthPayload(AuthMethod.SHARED_KEY_MIC.value(), auth));
+        if (config.mode().wantsTransport()) {
+            payloads.add(IkeNotifyPayload.of(NotifyType.USE_TRANSPORT_MODE)); // §1.3.1
+        }
         if (config.requestVirtualIp()) {
             payloads.add(new IkeConfigPayload(ConfigType.CFG_REQUEST, List.of(
                     ConfigAttribute.request(ConfigAttributeType.INTERNAL_IP4_ADDRESS),
@@ -417,10 +429,22 @@ public final class IkeInitiator {
             deleteAndFail(sa, Reason.TS_UNACCEPTABLE, "the gateway's traffic selectors are missing or wider than proposed");
             return;
         }
+        // §1.3.1: the answer repeats USE_TRANSPORT_MODE when the gateway agreed; without it the
+        // CHILD_SA is in tunnel mode, which we must delete unless the profile allows it.
+        boolean transportMode = config.mode().wantsTransport()
+                && notify(response, NotifyType.USE_TRANSPORT_MODE).isPresent();
+        if (config.mode() == ChildSaModeRequest.TRANSPORT && !transportMode) {
+            deleteAndFail(sa, Reason.TRANSPORT_MODE_REFUSED, "the gateway refused transport mode, and this profile"
+                    + " does not allow falling back to tunnel mode");
+            return;
+        }
+        if (config.mode() == ChildSaModeRequest.TRANSPORT_OR_TUNNEL && !transportMode) {
+            LOG.info("the gateway refused transport mode; using tunnel mode as the profile allows");
+        }
         int outboundSpi = java.nio.ByteBuffer.wrap(response.first(IkeSaPayload.class).orElseThrow()
                 .proposals().get(0).spi()).getInt();
         ChildSa child = ChildSa.derive(sa.keys.prf, sa.keys.skD, ni, nr, true, inboundSpi, outboundSpi, esp.get(),
-                tsi.get().selectors(), tsr.get().selectors());
+                tsi.get().selectors(), tsr.get().selectors()).withMode(transportMode ? IpsecMode.TRANSPORT : IpsecMode.TUNNEL);
         sa.addChild(child);
         IkeSessionListener.Established info = new IkeSessionListener.Established(IkeIdentity.describe(idr.get()),
                 sa.keys.suite, new InetSocketAddress(config.local().getAddress(),

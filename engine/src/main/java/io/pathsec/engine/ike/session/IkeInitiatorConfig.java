@@ -17,20 +17,15 @@ import java.util.Objects;
  * @param requestVirtualIp send CP(CFG_REQUEST) for INTERNAL_IP4_ADDRESS and DNS (§2.19)
  * @param remoteTs         TSr to propose; the gateway may narrow it (§2.9)
  * @param timers           rekeying, liveness and retransmission once established (§2.1, §2.4, §2.8)
+ * @param mode             tunnel or transport mode (§1.3.1), and whether tunnel mode is an acceptable answer
  */
 public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
                                  IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
                                  List<EspTransform> espTransforms, boolean requestVirtualIp,
-                                 List<TrafficSelector> remoteTs, IkeSessionTimers timers) {
-    public IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
-                              IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
-                              List<EspTransform> espTransforms, boolean requestVirtualIp, List<TrafficSelector> remoteTs) {
-        this(local, gateway, localIdentity, remoteIdentity, psk, ikeSuites, espTransforms, requestVirtualIp, remoteTs,
-                IkeSessionTimers.DEFAULT);
-    }
-
+                                 List<TrafficSelector> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
     public IkeInitiatorConfig {
         Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(localIdentity, "localIdentity");
@@ -45,6 +40,24 @@ public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gate
         if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
             throw new IllegalArgumentException("at least one IKE and one ESP proposal are needed");
         }
+    }
+
+    /** A tunnel-mode configuration with the default timers. */
+    public IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
+                              IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                              List<EspTransform> espTransforms, boolean requestVirtualIp,
+                              List<TrafficSelector> remoteTs) {
+        this(local, gateway, localIdentity, remoteIdentity, psk, ikeSuites, espTransforms, requestVirtualIp, remoteTs,
+                IkeSessionTimers.DEFAULT, ChildSaModeRequest.TUNNEL);
+    }
+
+    /** A tunnel-mode configuration. */
+    public IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
+                              IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                              List<EspTransform> espTransforms, boolean requestVirtualIp,
+                              List<TrafficSelector> remoteTs, IkeSessionTimers timers) {
+        this(local, gateway, localIdentity, remoteIdentity, psk, ikeSuites, espTransforms, requestVirtualIp, remoteTs,
+                timers, ChildSaModeRequest.TUNNEL);
     }
 
     @Override

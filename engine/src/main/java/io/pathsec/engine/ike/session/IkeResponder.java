@@ -26,6 +26,7 @@ import io.pathsec.engine.ike.message.InvalidSyntaxException;
 import io.pathsec.engine.ike.message.NotifyType;
 import io.pathsec.engine.ike.message.TrafficSelector;
 import io.pathsec.engine.ike.session.IkeSessionException.Reason;
+import io.pathsec.engine.policy.IpsecMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,7 @@ public final class IkeResponder {
     private byte[] ni;
     private byte[] nr;
     private String leasedTo;
+    private boolean peerSpeaksPathSec;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa establishedSa;
 
@@ -90,6 +92,36 @@ public final class IkeResponder {
 
     public State state() {
         return state;
+    }
+
+    /** The client's IKE SA SPI, once an IKE_SA_INIT was accepted; else 0. */
+    public long initiatorSpi() {
+        return spiI;
+    }
+
+    /** Our IKE SA SPI, once IKE_SA_INIT was answered with one; else 0. */
+    public long responderSpi() {
+        IkeSa sa = currentSa();
+        return sa == null ? 0 : sa.spiR;
+    }
+
+    /**
+     * Our SPI of the current IKE SA: SPIr at first, SPIi after an IKE rekey we initiated (the
+     * rekey's initiator is the new SA's initiator, RFC 7296 §2.18); else 0.
+     */
+    public long localSpi() {
+        IkeSa sa = currentSa();
+        return sa == null ? 0 : sa.weAreInitiator ? sa.spiI : sa.spiR;
+    }
+
+    /** IKE_SA_INIT answered, IKE_AUTH not yet (the "half-open" SAs of RFC 7296 §2.6). */
+    public boolean halfOpen() {
+        return state instanceof CreateIkeRemoteIkeAuth;
+    }
+
+    /** Whether the client sent PathSec's Vendor ID in IKE_SA_INIT ({@link PathSecVendorId}). */
+    public boolean peerSpeaksPathSec() {
+        return peerSpeaksPathSec;
     }
 
     /** One datagram from the client. Never throws; bad input is dropped (§2.21). */
@@ -156,6 +188,7 @@ public final class IkeResponder {
         ni = nonce.get().nonce();
         nr = new byte[IkeConstants.NONCE_LENGTH];
         random.nextBytes(nr);
+        peerSpeaksPathSec = PathSecVendorId.presentIn(request);
         List<IkePayload> payloads = List.of(
                 new IkeSaPayload(List.of(chosen.get().toProposal(sa.get().proposals().stream()
                         .filter(p -> p.protocolId() == io.pathsec.engine.ike.message.ProtocolId.IKE)
@@ -165,7 +198,8 @@ public final class IkeResponder {
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP,
                         NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort())),
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
-                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort())));
+                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort())),
+                PathSecVendorId.payload());
         initRequest = datagram.clone();
         initResponse = answerInit(header, payloads, spiR, from, natT);
         IkeSaKeys keys = IkeSaKeys.derive(chosen.get(), ni, nr, shared, spiI, spiR, false, random);
@@ -214,14 +248,20 @@ public final class IkeResponder {
                 .filter(c -> c.configType() == ConfigType.CFG_REQUEST);
         if (cp.isPresent() && cp.get().attributes().stream()
                 .anyMatch(a -> a.type() == ConfigAttributeType.INTERNAL_IP4_ADDRESS.value())) {
-            vip = config.pool().lease(peerId).orElse(null);
+            vip = config.pool() == null ? null : config.pool().lease(peerId).orElse(null);
             if (vip == null) {
                 answer.add(IkeNotifyPayload.of(NotifyType.INTERNAL_ADDRESS_FAILURE));
                 return established(sa, peerId, answer, null, null);
             }
             leasedTo = peerId;
-            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, List.of(
-                    ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip))));
+            List<ConfigAttribute> reply = new ArrayList<>();
+            reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip));
+            for (InetAddress server : config.dns()) {
+                if (server.getAddress().length == 4) {
+                    reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_DNS, server));
+                }
+            }
+            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, reply));
         }
         Optional<EspProposal.Selected> esp = request.first(IkeSaPayload.class)
                 .flatMap(p -> EspProposal.select(config.espTransforms(), p));
@@ -247,13 +287,43 @@ public final class IkeResponder {
         do {
             ourSpi = random.nextInt();
         } while (Integer.compareUnsigned(ourSpi, 256) < 0);
+        IpsecMode mode = grantTransportMode(request, narrowedTsi, narrowedTsr, from) ? IpsecMode.TRANSPORT
+                : IpsecMode.TUNNEL;
         ChildSa child = ChildSa.derive(sa.keys.prf, sa.keys.skD, ni, nr, false, ourSpi, esp.get().peerSpi(),
-                esp.get().chosen(), narrowedTsr, narrowedTsi);
+                esp.get().chosen(), narrowedTsr, narrowedTsi).withMode(mode);
         sa.addChild(child);
+        if (mode == IpsecMode.TRANSPORT) {
+            answer.add(IkeNotifyPayload.of(NotifyType.USE_TRANSPORT_MODE)); // §1.3.1: the answer repeats it
+        }
         answer.add(esp.get().answer(ourSpi));
         answer.add(new IkeTsPayload(true, narrowedTsi));
         answer.add(new IkeTsPayload(false, narrowedTsr));
         return established(sa, peerId, answer, child, vip);
+    }
+
+    /**
+     * §1.3.1: transport mode when the client asks for it, our configuration allows it, and the
+     * traffic selectors are exactly the two IKE endpoints (host-to-host); else tunnel mode, which
+     * the client must accept or delete.
+     */
+    private boolean grantTransportMode(IkeMessage request, List<TrafficSelector> tsi, List<TrafficSelector> tsr,
+                                       InetSocketAddress from) {
+        boolean requested = request.all(IkeNotifyPayload.class).stream()
+                .anyMatch(n -> n.notifyType() == NotifyType.USE_TRANSPORT_MODE.value());
+        if (!requested) {
+            return false;
+        }
+        if (!config.allowTransportMode()) {
+            LOG.info("{} asks for transport mode; this gateway allows tunnel mode only", from);
+            return false;
+        }
+        boolean hostToHost = tsi.equals(List.of(TrafficSelectors.single(from.getAddress())))
+                && tsr.equals(List.of(TrafficSelectors.single(config.local().getAddress())));
+        if (!hostToHost) {
+            LOG.info("{} asks for transport mode, but the selectors {} === {} are not the two hosts; tunnel mode",
+                    from, TrafficSelectors.describe(tsi), TrafficSelectors.describe(tsr));
+        }
+        return hostToHost;
     }
 
     private List<IkePayload> established(IkeSa sa, String peerId, List<IkePayload> answer, ChildSa child,
@@ -327,11 +397,34 @@ public final class IkeResponder {
                 }
                 if (leasedTo != null) {
                     config.pool().release(leasedTo);
+                    leasedTo = null;
                 }
                 state = new Closed(new IkeSessionException(Reason.PEER_DELETED, "the client deleted the IKE SA"));
                 listener.closed(((Closed) state).cause());
             }
         };
+    }
+
+    /**
+     * Ends the session from the gateway's side: an established IKE SA is deleted (§1.4.1, the
+     * answer is not waited for), a half-open one is forgotten. Reports {@code closed(null)}.
+     */
+    public void close() {
+        if (state instanceof Closed) {
+            return;
+        }
+        IkeSa sa = currentSa();
+        if (establishedSa != null) {
+            establishedSa.delete(); // its answer still reaches it: receive() routes to it (§1.4.1)
+        } else if (sa != null) {
+            sa.close();
+        }
+        if (leasedTo != null) {
+            config.pool().release(leasedTo);
+            leasedTo = null;
+        }
+        state = new Closed(null);
+        listener.closed(null);
     }
 
     private IkeSa currentSa() {

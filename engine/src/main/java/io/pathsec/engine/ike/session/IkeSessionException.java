@@ -23,7 +23,9 @@ public final class IkeSessionException extends Exception {
         /** An established peer stopped answering: liveness checks or other requests went unanswered (§2.4). */
         PEER_UNREACHABLE,
         /** The peer sent something RFC 7296 does not allow at this point. */
-        PROTOCOL_ERROR
+        PROTOCOL_ERROR,
+        /** Transport mode was required and the peer answered in tunnel mode (RFC 7296 §1.3.1). */
+        TRANSPORT_MODE_REFUSED
     }
 
     private final Reason reason;

@@ -1,0 +1,236 @@
+package io.pathsec.engine.gateway;
+
+import io.pathsec.engine.datapath.DataPath;
+import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.datapath.TunnelStats;
+import io.pathsec.engine.ike.message.TrafficSelector;
+import io.pathsec.engine.ike.session.AddressPool;
+import io.pathsec.engine.ike.session.ChildSa;
+import io.pathsec.engine.ike.session.ExecutorIkeScheduler;
+import io.pathsec.engine.ike.session.IkeResponder;
+import io.pathsec.engine.ike.session.IkeResponderConfig;
+import io.pathsec.engine.ike.session.IkeResponderTable;
+import io.pathsec.engine.ike.session.IkeSessionException;
+import io.pathsec.engine.ike.session.IkeSessionListener;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
+import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.policy.Sad;
+import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.policy.Spd;
+import io.pathsec.engine.tun.LinuxInterfaceConfig;
+import io.pathsec.engine.tun.LinuxTun;
+import io.pathsec.engine.tunnel.RoutingSetup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A road-warrior gateway keyed by IKEv2: UDP 500 and the data path's UDP 4500 feed an
+ * {@link IkeResponderTable} (one responder per client, found by SPI); all clients share one TUN
+ * device, into which the virtual-address pool is routed. When a client's IKE SA and CHILD_SA are
+ * up its SAs and SPD entries enter the data path ({@link GatewayClients}); they leave when the
+ * client deletes its SA, its session ends, or the gateway closes (which deletes every IKE SA).
+ */
+public final class IkeGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeGateway.class);
+    private static final int WORKERS = 2;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    private static final Duration HALF_OPEN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final IkeGatewayProfile profile;
+    private final LinuxTun tun;
+    private final RoutingSetup routing;
+    private final TunnelPolicy policy;
+    private final DataPath dataPath;
+    private final UdpIkeTransport transport;
+    private final ExecutorIkeScheduler scheduler;
+    private final AddressPool pool;
+    private final GatewayClients clients;
+    private final IkeResponderTable sessions;
+
+    private IkeGateway(IkeGatewayProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
+                       DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
+        this.profile = profile;
+        this.tun = tun;
+        this.routing = routing;
+        this.policy = policy;
+        this.dataPath = dataPath;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        AddressRange poolRange = profile.pool() == null ? null : AddressRange.parse(profile.pool());
+        this.pool = poolRange == null ? null : new AddressPool(poolRange);
+        this.clients = new GatewayClients(profile.name(), policy, routing,
+                new InetSocketAddress(profile.listenAddress(), 4500), poolRange);
+        List<TrafficSelector> localTs = new ArrayList<>();
+        for (String subnet : profile.protectedSubnets()) {
+            AddressRange r = AddressRange.parse(subnet);
+            localTs.add(TrafficSelector.range(r.low(), r.high()));
+        }
+        IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
+                profile.localIdentity(), profile.psk(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
+                profile.timers(), profile.allowTransportMode(), profile.dns());
+        this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
+                profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
+    }
+
+    /**
+     * Creates the TUN, routes the pool into it, binds UDP 500 and 4500 and starts answering.
+     * On a local failure nothing is left behind.
+     */
+    public static IkeGateway start(IkeGatewayProfile profile) throws IOException {
+        LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
+        RoutingSetup routing = new RoutingSetup(tun.name());
+        ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
+        UdpIkeTransport transport = null;
+        DataPath dataPath = null;
+        try {
+            LinuxInterfaceConfig ifc = tun.config();
+            ifc.quietIpv6(tun.name());
+            ifc.up(tun.name());
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            transport = UdpIkeTransport.bind(new InetSocketAddress(profile.listenAddress(), 500), scheduler);
+            // Marked like a client's socket: host-to-host peers are policy-routed into the TUN.
+            dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.listenAddress(), 4500), WORKERS,
+                    RoutingSetup.FWMARK, transport);
+            if (profile.pool() != null) {
+                routing.addRoute(profile.pool(), null);
+            }
+            IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler);
+            transport.start(gw.sessions::receive, dataPath);
+            LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
+                    profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
+            return gw;
+        } catch (IOException | RuntimeException e) {
+            if (dataPath != null) {
+                dataPath.close();
+            }
+            if (transport != null) {
+                transport.close();
+            }
+            scheduler.close();
+            routing.close();
+            tun.close();
+            throw e;
+        }
+    }
+
+    private final class Events implements IkeResponderTable.Events {
+        @Override
+        public void established(IkeResponder session, IkeSessionListener.Established info) {
+            if (info.child() == null) {
+                return; // IKE SA without a CHILD_SA (refused selectors or proposals): nothing to install
+            }
+            try {
+                for (IkeResponder old : clients.add(session, info)) {
+                    LOG.info("{} reconnected; deleting its previous IKE SA", info.peerIdentity());
+                    old.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot install the CHILD_SA of {}: {}", info.peerIdentity(), e.getMessage());
+                clients.remove(session);
+                session.close();
+            }
+        }
+
+        @Override
+        public void childSaInboundReady(IkeResponder session, ChildSa child) {
+            clients.inboundReady(session, child);
+        }
+
+        @Override
+        public void childSaOutboundActive(IkeResponder session, ChildSa child, ChildSa replaced) {
+            clients.outboundActive(session, child);
+        }
+
+        @Override
+        public void childSaDeleted(IkeResponder session, ChildSa child) {
+            clients.childSaDeleted(session, child);
+        }
+
+        @Override
+        public void closed(IkeResponder session, IkeSessionException cause) {
+            clients.remove(session);
+            if (cause != null) {
+                LOG.info("session ended: {}", cause.getMessage());
+            }
+        }
+    }
+
+    public IkeGatewayProfile profile() {
+        return profile;
+    }
+
+    public String deviceName() {
+        return tun.name();
+    }
+
+    public TunnelStats stats() {
+        return dataPath.stats();
+    }
+
+    /** The connected clients (those with a CHILD_SA in the data path). */
+    public List<Client> clients() {
+        List<Client> out = new ArrayList<>();
+        for (GatewayClient c : clients.clients()) {
+            out.add(new Client(c.info().peerIdentity(), c.info().peer(), c.info().virtualAddress() == null ? null
+                    : c.info().virtualAddress().getHostAddress(), c.info().child().toString(),
+                    c.info().child().mode().name(), c.session().peerSpeaksPathSec(), c.sas()));
+        }
+        return out;
+    }
+
+    /** A connected client as status views show it. */
+    public record Client(String identity, InetSocketAddress peer, String virtualIp, String childSa, String mode,
+                         boolean speaksPathSec, List<SecurityAssociation> sas) {
+    }
+
+    /** IKE SAs with our SPI, half-open ones included. */
+    public int ikeSaCount() {
+        return sessions.sessions().size();
+    }
+
+    /** Half-open IKE SAs and cookies sent (RFC 7296 §2.6), read on the session thread. */
+    public long[] cookieCounters() {
+        CompletableFuture<long[]> f = new CompletableFuture<>();
+        scheduler.execute(() -> f.complete(new long[] {sessions.halfOpenCount(), sessions.cookiesSent()}));
+        try {
+            return f.get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return new long[] {-1, -1};
+        }
+    }
+
+    public List<SecurityAssociation> securityAssociations() {
+        return policy.sad().all();
+    }
+
+    /** Deletes every IKE SA (their answers are not awaited long), then removes device, rules and sockets. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> deleted = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            sessions.close();
+            deleted.complete(null);
+        });
+        try {
+            deleted.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.debug("closing the sessions: {}", e.toString());
+        }
+        scheduler.close();
+        transport.close();
+        dataPath.close();
+        routing.close();
+        tun.close();
+        LOG.info("gateway {} down", profile.name());
+    }
+}

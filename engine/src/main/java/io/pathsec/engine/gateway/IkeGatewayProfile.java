@@ -1,0 +1,76 @@
+package io.pathsec.engine.gateway;
+
+import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
+import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.policy.AddressRange;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A gateway profile: where it listens (UDP 500 and 4500), who it is, the PSK every client must
+ * prove, what it offers, the virtual-address pool, the protected subnets it offers as TSr, DNS
+ * servers for clients, whether host-to-host transport mode is granted, and when cookies start.
+ *
+ * @param pool             prefix of virtual addresses (e.g. 10.201.0.0/24), or null for a gateway
+ *                         that serves only host-to-host peers
+ * @param protectedSubnets prefixes behind the gateway (TSr); the gateway's own address for
+ *                         host-to-host
+ * @param cookieThreshold  half-open IKE SAs beyond which initiators must return a cookie
+ *                         (RFC 7296 §2.6); 0 asks every initiator
+ * @param timers           rekeying, liveness checks (a silent client is removed, §2.4) and
+ *                         retransmission of the gateway's own requests
+ */
+public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
+                                IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                                List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
+                                List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
+                                IkeSessionTimers timers) {
+    public IkeGatewayProfile {
+        Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(tunName, "tunName");
+        Objects.requireNonNull(listenAddress, "listenAddress");
+        Objects.requireNonNull(localIdentity, "localIdentity");
+        psk = Objects.requireNonNull(psk, "psk").clone();
+        ikeSuites = List.copyOf(ikeSuites);
+        espTransforms = List.copyOf(espTransforms);
+        protectedSubnets = List.copyOf(protectedSubnets);
+        dns = List.copyOf(dns);
+        if (psk.length == 0) {
+            throw new IllegalArgumentException("the pre-shared key must not be empty");
+        }
+        if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
+            throw new IllegalArgumentException("at least one IKE and one ESP proposal are needed");
+        }
+        if (protectedSubnets.isEmpty()) {
+            throw new IllegalArgumentException("a gateway needs at least one protected subnet (its TSr)");
+        }
+        for (String subnet : protectedSubnets) {
+            parse("protected subnet", subnet);
+        }
+        if (pool != null) {
+            parse("pool", pool);
+        }
+        if (cookieThreshold < 0) {
+            throw new IllegalArgumentException("cookieThreshold must be 0 or more, not " + cookieThreshold);
+        }
+    }
+
+    private static void parse(String what, String prefix) {
+        try {
+            AddressRange.parse(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " '" + prefix + "' is not an address prefix: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IkeGatewayProfile[" + name + " " + listenAddress.getHostAddress() + ", " + localIdentity + ", pool "
+                + pool + ", protects " + protectedSubnets + ", psk hidden]";
+    }
+}

@@ -1,0 +1,180 @@
+package io.pathsec.engine.gateway;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.message.DhGroup;
+import io.pathsec.engine.ike.session.IkeIdentity;
+import io.pathsec.engine.ike.session.IkeSessionTimers;
+import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.tunnel.StaticTunnelService;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one IKEv2 gateway in the foreground until SIGTERM, writing an {@link IkeGatewayStatus} to
+ * a file every second (what the lab and the integration tests watch).
+ *
+ * <pre>
+ *   java … io.pathsec.engine.gateway.IkeGatewayService PROFILE.json STATUS.json
+ * </pre>
+ * The profile is JSON: {@code name, tun, mtu, listen, localId, psk, pool (optional prefix),
+ * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
+ * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
+ * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
+ * (optional; strongSwan's defaults, 0 turns a timer off)}.
+ */
+public final class IkeGatewayService {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    /** The profile file as written. */
+    static final class ProfileFile {
+        String name = "gw";
+        String tun = "psgw%d";
+        int mtu = 1400;
+        String listen;
+        String localId;
+        String psk;
+        String pool;
+        List<String> protectedSubnets;
+        List<String> dns;
+        List<String> dhGroups;
+        List<String> esp;
+        boolean allowTransportMode;
+        int cookieThreshold = 32;
+        Long ikeRekeySeconds;
+        Long childRekeySeconds;
+        Long dpdDelaySeconds;
+        Long retransmitInitialMillis;
+        Integer retransmitSends;
+
+        IkeSessionTimers timers() {
+            IkeSessionTimers d = IkeSessionTimers.DEFAULT;
+            Duration ike = ikeRekeySeconds == null ? d.ikeRekeyTime() : Duration.ofSeconds(ikeRekeySeconds);
+            Duration child = childRekeySeconds == null ? d.childRekeyTime() : Duration.ofSeconds(childRekeySeconds);
+            Duration shortest = d.ikeRekeyTime();
+            for (Duration x : List.of(ike, child)) {
+                if (!x.isZero() && x.compareTo(shortest) < 0) {
+                    shortest = x;
+                }
+            }
+            // Jitter (§2.8.1 asks for it against simultaneous rekeys): a tenth of the shortest time.
+            return d.withRekey(ike, child, shortest.dividedBy(10)).withDpd(
+                    dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
+                    retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+        }
+
+        IkeGatewayProfile toProfile() {
+            if (listen == null || localId == null || psk == null || protectedSubnets == null) {
+                throw new IllegalArgumentException("a gateway profile needs listen, localId, psk and protectedSubnets");
+            }
+            List<DhGroup> groups = new ArrayList<>();
+            for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
+                try {
+                    groups.add(DhGroup.valueOf(g.trim().toUpperCase()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown Diffie-Hellman group '" + g + "'", e);
+                }
+            }
+            IkeSuite suite = groups.isEmpty() ? IkeSuite.DEFAULT : new IkeSuite(IkeSuite.DEFAULT.encryption(),
+                    IkeSuite.DEFAULT.keyLengthBits(), IkeSuite.DEFAULT.integrity(), IkeSuite.DEFAULT.prf(), groups);
+            List<EspTransform> transforms = esp == null || esp.isEmpty() ? List.of(EspTransform.AES_GCM_16_256)
+                    : esp.stream().map(EspTransform::fromName).toList();
+            List<InetAddress> servers = new ArrayList<>();
+            for (String d : dns == null ? List.<String>of() : dns) {
+                servers.add(AddressRange.parseAddress(d));
+            }
+            return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
+                    psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
+                    allowTransportMode, cookieThreshold, timers());
+        }
+    }
+
+    private IkeGatewayService() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: IkeGatewayService PROFILE.json STATUS.json");
+            System.exit(2);
+        }
+        IkeGatewayProfile profile;
+        try {
+            profile = parse(Files.readString(Path.of(args[0])));
+        } catch (IOException | JsonParseException | IllegalArgumentException e) {
+            System.err.println("bad gateway profile " + args[0] + ": " + e.getMessage());
+            System.exit(78);
+            return;
+        }
+        run(profile, Path.of(args[1]));
+    }
+
+    /** Parses and validates a profile; errors name the field in words. */
+    static IkeGatewayProfile parse(String json) {
+        ProfileFile file = GSON.fromJson(json, ProfileFile.class);
+        if (file == null) {
+            throw new IllegalArgumentException("the profile is empty");
+        }
+        return file.toProfile();
+    }
+
+    static void run(IkeGatewayProfile profile, Path statusFile) throws IOException, InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(8, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pathsec-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (IkeGateway gateway = IkeGateway.start(profile)) {
+            do {
+                StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "LISTENING")));
+            } while (!stop.await(1, TimeUnit.SECONDS));
+            StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "STOPPED")));
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    static IkeGatewayStatus status(IkeGateway gateway, String state) {
+        IkeGatewayStatus s = new IkeGatewayStatus();
+        s.state = state;
+        s.device = gateway.deviceName();
+        s.listen = gateway.profile().listenAddress().getHostAddress();
+        s.ikeSas = gateway.ikeSaCount();
+        long[] cookies = gateway.cookieCounters();
+        s.halfOpen = cookies[0];
+        s.cookiesSent = cookies[1];
+        for (IkeGateway.Client c : gateway.clients()) {
+            IkeGatewayStatus.ClientStatus cs = new IkeGatewayStatus.ClientStatus();
+            cs.identity = c.identity();
+            cs.peer = c.peer().toString();
+            cs.virtualIp = c.virtualIp();
+            cs.childSa = c.childSa();
+            cs.mode = c.mode();
+            cs.speaksPathSec = c.speaksPathSec();
+            for (SecurityAssociation sa : c.sas()) {
+                cs.securityAssociations.add(sa + " packets " + sa.packets());
+            }
+            s.clients.add(cs);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,105 @@
+package io.pathsec.engine.pmtu;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Detects a PMTU black hole from the inside, without probes (DESIGN.md "Path MTU", source 4):
+ * when large ESP packets vanish on the path and no ICMP comes back, the inner TCP senders
+ * retransmit the same full-size segment again and again. Seeing one segment (same flow, same
+ * sequence number, size near the SA's effective MTU) {@code retransmissions} times within the
+ * window, with no valid ICMP for the SA meanwhile, is taken as the black hole — or already the
+ * second time, when nothing at all has arrived from the peer since the first (the sender's
+ * retransmission timer fired into silence: with random loss, duplicate ACKs or ACKs for the
+ * rest of the flight would have come back). Then the SA falls to
+ * BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very packet with Packet Too
+ * Big so the sender shrinks without waiting for its next timeout.
+ *
+ * <p>Runs on the outbound reader thread only. A small direct-mapped table of recent full-size
+ * segments, no allocation per packet; a collision only forgets a candidate.
+ */
+public final class BlackHoleDetector {
+    private static final int SLOTS = 256;
+    /** Segments this close to the effective MTU count as full-size (timestamps, SACK vary the headers). */
+    static final int NEAR_FULL_SIZE = 64;
+    private static final int TCP = 6;
+
+    private final int retransmissions;
+    private final long windowMillis;
+    private final long[] keys = new long[SLOTS];
+    private final int[] counts = new int[SLOTS];
+    private final long[] firstSeen = new long[SLOTS];
+    private final long[] inboundAtFirst = new long[SLOTS];
+
+    public BlackHoleDetector(PmtuSettings settings) {
+        this.retransmissions = settings.blackHoleRetransmissions();
+        this.windowMillis = settings.blackHoleWindow().toMillis();
+    }
+
+    /**
+     * Looks at one outbound inner packet (readable bytes) that fits the SA's effective MTU and
+     * is about to be sent.
+     *
+     * @return the event when this packet completed a detection (the PLPMTU is now the base), else null
+     */
+    public BlackHoleEvent observe(ByteBuf packet, PmtuState state) {
+        int start = packet.readerIndex();
+        int length = packet.readableBytes();
+        if (length < state.effectiveMtu() - NEAR_FULL_SIZE || length <= state.effectiveMtuAt(state.base())) {
+            return null;
+        }
+        int version = packet.getUnsignedByte(start) >> 4;
+        int l4;
+        long addresses;
+        if (version == 4 && length >= 40) {
+            if (packet.getUnsignedByte(start + 9) != TCP || (packet.getUnsignedShort(start + 6) & 0x3fff) != 0) {
+                return null;
+            }
+            l4 = start + (packet.getUnsignedByte(start) & 0x0f) * 4;
+            addresses = packet.getLong(start + 12);
+        } else if (version == 6 && length >= 60) {
+            if (packet.getUnsignedByte(start + 6) != TCP) {
+                return null;
+            }
+            l4 = start + 40;
+            addresses = packet.getLong(start + 8) ^ packet.getLong(start + 16) * 31
+                    ^ packet.getLong(start + 24) * 961 ^ packet.getLong(start + 32) * 29791;
+        } else {
+            return null;
+        }
+        int end = start + length;
+        if (l4 + 20 > end) {
+            return null;
+        }
+        int dataOffset = (packet.getUnsignedByte(l4 + 12) >> 4) * 4;
+        if (end - l4 - dataOffset <= 0) {
+            return null; // no data: an ACK, not a retransmission
+        }
+        long ports = packet.getUnsignedInt(l4);
+        long sequence = packet.getUnsignedInt(l4 + 4);
+        long key = mix(addresses ^ (ports << 32 | sequence) ^ (ports * 0x9E3779B97F4A7C15L));
+        int slot = (int) (key ^ (key >>> 32)) & (SLOTS - 1);
+        long now = state.clock().millis();
+        if (keys[slot] == key && now - firstSeen[slot] <= windowMillis) {
+            counts[slot]++;
+        } else {
+            keys[slot] = key;
+            counts[slot] = 1;
+            firstSeen[slot] = now;
+            inboundAtFirst[slot] = state.inboundPackets();
+            return null;
+        }
+        boolean silentPeer = state.inboundPackets() == inboundAtFirst[slot];
+        if ((counts[slot] < retransmissions && !silentPeer) || state.icmpSeenWithinMillis(windowMillis)) {
+            return null;
+        }
+        java.util.Arrays.fill(counts, 0);
+        return state.blackHole(length);
+    }
+
+    private static long mix(long z) {
+        // SplitMix64's finaliser: spreads the bits so that the slot index is well distributed.
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,65 @@
+package io.pathsec.engine.pmtu;
+
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Classic PMTUD for the outer path (RFC 1191, RFC 8201): each outer ICMP message that reports a
+ * packet too big is validated ({@link IcmpPmtuValidator}), and only a validated one lowers its
+ * SA's PLPMTU. Every message is counted by outcome, so forged ICMP shows up in the status.
+ */
+public final class ClassicPmtud {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassicPmtud.class);
+
+    private final IcmpPmtuValidator validator;
+    private final LongAdder accepted = new LongAdder();
+    private final Map<IcmpRejection, LongAdder> rejected = new EnumMap<>(IcmpRejection.class);
+
+    public ClassicPmtud(IcmpPmtuValidator validator) {
+        this.validator = validator;
+        for (IcmpRejection r : IcmpRejection.values()) {
+            rejected.put(r, new LongAdder());
+        }
+    }
+
+    /**
+     * Handles one ICMP message (readable bytes from its type octet). Messages of other types
+     * are ignored without counting.
+     *
+     * @return the verdict, or null when the message is not a PMTU message
+     */
+    public IcmpVerdict handle(ByteBuf icmp, boolean ipv6) {
+        if (!IcmpPmtuValidator.isPacketTooBig(icmp, ipv6)) {
+            return null;
+        }
+        IcmpVerdict verdict = validator.validate(icmp, ipv6);
+        if (!verdict.isAccepted()) {
+            rejected.get(verdict.rejection()).increment();
+            LOG.debug("outer ICMP packet-too-big rejected: {}", verdict.rejection());
+            return verdict;
+        }
+        accepted.increment();
+        PmtuState state = verdict.sa().pmtu();
+        int before = state.plpmtu();
+        if (state.reportTooBig(PmtuSource.CLASSIC_ICMP, verdict.mtu())) {
+            LOG.info("SA {}: outer ICMP reports MTU {}, PLPMTU {} -> {}, effective inner MTU {}",
+                    state.saName(), verdict.mtu(), before, state.plpmtu(), state.effectiveMtu());
+        }
+        return verdict;
+    }
+
+    public OuterIcmpStats stats() {
+        Map<IcmpRejection, Long> r = new EnumMap<>(IcmpRejection.class);
+        rejected.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                r.put(k, v.sum());
+            }
+        });
+        return new OuterIcmpStats(accepted.sum(), r);
+    }
+}

@@ -1,0 +1,29 @@
+package io.pathsec.engine.pmtu;
+
+/**
+ * Why an outer ICMP Fragmentation Needed / Packet Too Big was not used (RFC 4301 §6.1.1:
+ * unauthenticated ICMP is checked before it changes anything; RFC 8201 §4, RFC 5927 §4). Each
+ * is counted; none changes any state.
+ */
+public enum IcmpRejection {
+    /** Too short, or a bad ICMPv4 checksum. */
+    MALFORMED,
+    /** The quoted packet stops before the SPI and sequence number. */
+    TRUNCATED_QUOTE,
+    /** The quoted packet is not ESP or ESP-in-UDP. */
+    NOT_ESP,
+    /** No live outbound SA has the quoted SPI. */
+    UNKNOWN_SPI,
+    /** The quoted source or destination address is not the SA's. */
+    WRONG_ADDRESS,
+    /** The quoted UDP ports are not the SA's. */
+    WRONG_PORT,
+    /** The quoted sequence number is not one we sent recently. */
+    STALE_SEQUENCE,
+    /** No next-hop MTU in the message (a pre-RFC 1191 router). */
+    NO_MTU,
+    /** The reported MTU is below the configured floor (e.g. the 68 of a forgery). */
+    BELOW_FLOOR,
+    /** The reported MTU is not smaller than the quoted packet: it cannot have been too big. */
+    IMPLAUSIBLE_MTU
+}
