@@ -3,10 +3,13 @@ package io.pathsec.ui.pmtu;
 /**
  * One path-MTU observation for the chart.
  *
- * @param sa the SA it belongs to (its SPI), or "tunnel" when the event names none
- * @param mtu bytes
- * @param source what produced it: classic, dplpmtud, tcp-mss, black-hole… as the daemon says
- * @param blackHole true for a black-hole detection, drawn as a banner as well as a point
+ * @param sa the outbound SA's SPI
+ * @param mtu the PLPMTU in bytes: the largest outer packet the path is believed to carry
+ * @param effectiveMtu what fits through the SA inside (PLPMTU minus the ESP overhead)
+ * @param source what produced it, as the daemon names it (CLASSIC_ICMP, DPLPMTUD, TCP_MSS, BLACK_HOLE…)
+ * @param blackHole true for a black-hole detection, which also raises the banner
+ * @param message the daemon's sentence for a black hole, else null
  */
-public record PmtuSample(String profile, long at, String sa, int mtu, String source, boolean blackHole) {
+public record PmtuSample(String profile, long at, String sa, int mtu, int effectiveMtu, String source,
+                         boolean blackHole, String message) {
 }

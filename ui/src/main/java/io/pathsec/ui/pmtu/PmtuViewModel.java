@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Path MTU view of the selected profile: samples per SA over time and the latest value per
- * source. Until the engine publishes PMTU events this stays empty and says so.
+ * The Path MTU view of the selected profile: samples per SA over time, the latest value, and a
+ * banner after a black hole. Until the tunnel reports a sample it stays empty and says so.
  */
 public final class PmtuViewModel {
     /** Samples kept per profile; PMTU changes rarely, so this covers a long session. */
@@ -90,15 +90,16 @@ public final class PmtuViewModel {
             return;
         }
         PmtuSample last = samples.get(samples.size() - 1);
-        latest.set("Path MTU " + last.mtu() + " bytes (" + last.source() + ", " + time(last.at()) + ", SA " + last.sa() + ")");
+        latest.set("Path MTU " + last.mtu() + " bytes, " + last.effectiveMtu() + " inside the tunnel (" + last.source()
+                + ", " + time(last.at()) + ", SA " + last.sa() + ")");
         PmtuSample hole = null;
         for (PmtuSample s : samples) {
             if (s.blackHole()) {
                 hole = s;
             }
         }
-        banner.set(hole == null ? null : "Black hole detected at " + time(hole.at()) + ": large packets vanished "
-                + "without any ICMP error; now using " + hole.mtu() + " bytes.");
+        banner.set(hole == null ? null : "Black hole detected at " + time(hole.at()) + ": " + (hole.message() != null
+                ? hole.message() : "large packets vanished without any ICMP error; now using " + hole.mtu() + " bytes."));
     }
 
     private static String time(long at) {

@@ -1,8 +1,8 @@
 package io.pathsec.ui.pmtu;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.pathsec.engine.control.api.LogLine;
+import io.pathsec.engine.control.api.PmtuBlackHole;
+import io.pathsec.engine.control.api.PmtuSampled;
 import io.pathsec.ui.state.TunnelStateStore;
 import org.junit.jupiter.api.Test;
 
@@ -15,10 +15,6 @@ class PmtuViewModelTest {
     private final TunnelStateStore store = new TunnelStateStore();
     private final PmtuViewModel model = new PmtuViewModel(store);
 
-    private static JsonObject json(String s) {
-        return JsonParser.parseString(s).getAsJsonObject();
-    }
-
     @Test
     void withoutSamplesTheViewSaysSo() {
         store.selectedProfileProperty().set("office");
@@ -28,27 +24,29 @@ class PmtuViewModelTest {
     }
 
     @Test
-    void genericPmtuEventsAreRead() {
-        PmtuSample s = PmtuEvents.sample("pmtu.sample", json(
-                "{\"profile\":\"office\",\"at\":5,\"spi\":\"0x00001000\",\"plpmtu\":1400,\"source\":\"dplpmtud\"}"))
-                .orElseThrow();
-        assertEquals(new PmtuSample("office", 5, "0x00001000", 1400, "dplpmtud", false), s);
-        assertEquals(1352, PmtuEvents.sample("pmtu.black-hole", json("{\"profile\":\"office\",\"mtu\":1352}"))
-                .orElseThrow().mtu());
-        assertTrue(PmtuEvents.sample("pmtu.sample", json("{\"profile\":\"office\"}")).isEmpty(), "no number, no point");
-        assertTrue(PmtuEvents.sample("tunnel.state", json("{\"mtu\":1}")).isEmpty());
+    void theDaemonsEventsBecomePoints() {
+        assertEquals(new PmtuSample("office", 5, "0x00001000", 1400, 1338, "DPLPMTUD", false, null),
+                PmtuEvents.sample(new PmtuSampled("office", 5, "0x00001000", "g1-out", "DPLPMTUD", 1400, 1338, 1438))
+                        .orElseThrow());
+        PmtuSample hole = PmtuEvents.sample(new PmtuBlackHole("office", 6, "0x00001000", "g1-out", 1438, 1500, 1280,
+                1218, "packets of 1438 bytes vanish; now using PLPMTU 1280")).orElseThrow();
+        assertEquals(1280, hole.mtu());
+        assertTrue(hole.blackHole());
+        assertTrue(PmtuEvents.sample(new LogLine(null, 1, "INFO", "x", "y")).isEmpty());
     }
 
     @Test
     void samplesOfTheSelectedProfileAreChartedAndABlackHoleRaisesTheBanner() {
         store.selectedProfileProperty().set("office");
-        model.add(new PmtuSample("office", 1000, "0x1000", 1500, "classic", false));
-        model.add(new PmtuSample("lab", 1000, "0x3000", 1280, "classic", false));
+        model.accept(new PmtuSampled("office", 1000, "0x1000", "g1-out", "CLASSIC_ICMP", 1500, 1438, 1438));
+        model.accept(new PmtuSampled("lab", 1000, "0x3000", "lab-out", "CLASSIC_ICMP", 1280, 1218, 1438));
         assertEquals(1, model.samples().size());
         assertNull(model.bannerProperty().get());
-        model.add(new PmtuSample("office", 2000, "0x1000", 1352, "black-hole", true));
-        assertTrue(model.latestProperty().get().startsWith("Path MTU 1352 bytes (black-hole"));
-        assertTrue(model.bannerProperty().get().contains("now using 1352 bytes"));
+        model.accept(new PmtuBlackHole("office", 2000, "0x1000", "g1-out", 1438, 1500, 1280, 1218,
+                "packets of 1438 bytes vanish between 192.0.2.1 and 192.0.2.2; no ICMP received"));
+        assertTrue(model.latestProperty().get().startsWith("Path MTU 1280 bytes, 1218 inside the tunnel (BLACK_HOLE"),
+                model.latestProperty().get());
+        assertTrue(model.bannerProperty().get().contains("packets of 1438 bytes vanish"));
         store.selectedProfileProperty().set("lab");
         assertEquals(1280, model.samples().get(0).mtu());
         assertNull(model.bannerProperty().get());

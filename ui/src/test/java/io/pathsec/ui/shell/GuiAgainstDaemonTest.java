@@ -221,12 +221,22 @@ class GuiAgainstDaemonTest {
     }
 
     @Test
-    void thePmtuViewWaitsForDataAndStoresItsSettings() throws Exception {
+    void thePmtuViewShowsSamplesABlackHoleAndStoresItsSettings() throws Exception {
         robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT3);
         eventually("the empty state", () -> fx.isShown("#pmtuEmpty"));
         assertFalse(fx.isShown("#pmtuChart"));
         assertFalse(fx.isShown("#blackHoleBanner"));
         eventually("the stored floor", () -> fx.text("#pmtuFloorField").equals("1280"));
+
+        // Samples and a black hole arrive through the daemon's event stream.
+        long now = System.currentTimeMillis();
+        d.daemon.events().publish(new io.pathsec.engine.control.api.PmtuSampled("lab", now, "0x00001000", "lab-out",
+                "CLASSIC_ICMP", 1500, 1438, 1438));
+        d.daemon.events().publish(new io.pathsec.engine.control.api.PmtuBlackHole("lab", now + 1000, "0x00001000",
+                "lab-out", 1438, 1500, 1400, 1338, "packets of 1438 bytes vanish between G1 and G2; no ICMP received"));
+        eventually("the chart", () -> fx.isShown("#pmtuChart") && !fx.isShown("#pmtuEmpty"));
+        eventually("the banner", () -> fx.text("#blackHoleBanner").contains("vanish between G1 and G2"));
+        assertTrue(fx.text("#pmtuLatest").startsWith("Path MTU 1400 bytes"), fx.text("#pmtuLatest"));
         robot.clickOn("#pmtu-method-tcp-mss");
         fx.setText("#pmtuFloorField", "1350");
         robot.clickOn("#pmtuApply");

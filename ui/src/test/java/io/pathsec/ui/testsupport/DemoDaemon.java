@@ -73,6 +73,27 @@ public final class DemoDaemon {
             String[] l = demoLine(i);
             daemon.publishLog(new LogLine(l[0], System.currentTimeMillis(), l[1], l[2], l[3]));
         }, 500, 900, TimeUnit.MILLISECONDS);
+        // A path-MTU story for office, once the window listens: ICMP says 1500, a black hole at
+        // 1438 drops it to the base, then DPLPMTUD probes climb back (RFC 8899 §5.2).
+        int[][] story = {{1500, 0}, {1500, 0}, {1280, 1}, {1280, 0}, {1344, 0}, {1376, 0}, {1392, 0}, {1400, 0}};
+        String[] sources = {"CLASSIC_ICMP", "DPLPMTUD", "BLACK_HOLE", "DPLPMTUD", "DPLPMTUD", "DPLPMTUD", "DPLPMTUD",
+                "TCP_MSS"};
+        int overhead = 62; // ESP-in-UDP with AES-GCM, BUILD-NOTES: 1400 outer carries 1338 inner
+        for (int i = 0; i < story.length; i++) {
+            int step = i;
+            timer.schedule(() -> {
+                int plpmtu = story[step][0];
+                long at = System.currentTimeMillis();
+                if (story[step][1] == 1) {
+                    daemon.events().publish(new io.pathsec.engine.control.api.PmtuBlackHole("office", at, "0x00001000",
+                            "office-out", 1438, 1500, plpmtu, plpmtu - overhead, "packets of 1438 bytes vanish "
+                            + "between 198.51.100.1 and 198.51.100.130; no ICMP received; now using PLPMTU "
+                            + plpmtu + " (inner MTU " + (plpmtu - overhead) + ")"));
+                }
+                daemon.events().publish(new io.pathsec.engine.control.api.PmtuSampled("office", at, "0x00001000",
+                        "office-out", sources[step], plpmtu, plpmtu - overhead, plpmtu - overhead));
+            }, 6 + 3L * i, TimeUnit.SECONDS);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             timer.shutdownNow();
             daemon.close();
