@@ -171,9 +171,6 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
                 default -> requests.handle(method, params, peer);
             };
             send(ControlCodec.result(id, result));
-            if (method == Method.SUBSCRIBE) {
-                events.add(this); // after the answer, so no event overtakes it
-            }
         } catch (ControlFailure f) {
             reply(id, f.error());
         } catch (RuntimeException e) {
@@ -202,6 +199,10 @@ final class ControlConnection extends ChannelInboundHandlerAdapter implements Ev
         }
         subscribedProfile = s.profile();
         subscribedTypes = types;
+        // Registered before the answer leaves: an event published meanwhile must not be lost.
+        // It may then reach the client just ahead of the answer, which clients expect (the
+        // ControlClient sets its listener before it sends the request).
+        events.add(this);
         return new SubscribeResult(types.stream().map(EventType::wireName).toList(), queueBytes);
     }
 
