@@ -80,6 +80,13 @@ public final class DashboardViewModel {
 
     /** Takes every event (on the FX thread); keeps per-profile throughput history. */
     public void accept(ControlEvent event) {
+        if (event instanceof io.pathsec.engine.control.api.SaChanged changed) {
+            // A rekey or a new CHILD_SA: the table shows SPIs, so it must not wait for the next poll.
+            if (changed.profile().equals(store.selectedProfileProperty().get())) {
+                refreshSas();
+            }
+            return;
+        }
         if (!(event instanceof TunnelCounters c)) {
             return;
         }

@@ -55,6 +55,20 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void aRekeyRefreshesTheSaTableAtOnce() {
+        store.reset(new Status(List.of(
+                new TunnelInfo("office", ProfileKind.STATIC_KEY, TunnelState.CONNECTED, "psx0", 0, null, null))));
+        store.selectedProfileProperty().set("office");
+        long before = daemon.calls.stream().filter("sa office"::equals).count();
+        model.accept(new io.pathsec.engine.control.api.SaChanged("office", 1,
+                io.pathsec.engine.control.api.SaChange.REKEYED, "0x00003000", "0x00004000", "aes256gcm16", "0x00001000"));
+        assertEquals(before + 1, daemon.calls.stream().filter("sa office"::equals).count());
+        model.accept(new io.pathsec.engine.control.api.SaChanged("lab", 2,
+                io.pathsec.engine.control.api.SaChange.UP, "0x5", "0x6", "aes256gcm16", null));
+        assertEquals(before + 1, daemon.calls.stream().filter("sa office"::equals).count(), "not another profile's");
+    }
+
+    @Test
     void unitsReadLikePeopleWriteThem() {
         assertEquals("1.5 MB", Units.bytes(1_500_000));
         assertEquals("999 B", Units.bytes(999));
