@@ -36,9 +36,14 @@ for _ in $(seq 1 100); do   # up to 20 s for the socket
 done
 [[ -S "$socket" ]] || { echo "the demo daemon did not start" >&2; cat "$work/daemon.log"; exit 1; }
 
-mkdir -p "$out"
 # Software rendering: Xvfb has no GL. A fresh prefs root: the window must not reuse a size.
+# Pictures land in a scratch folder first, so a failed run never leaves a mix of old and new.
 xvfb-run -a -s "-screen 0 1280x800x24" \
     java -Dprism.order=sw -Djava.util.prefs.userRoot="$work/prefs" -cp "$app_cp" \
-    io.pathsec.app.PathSec gui --socket "$socket" --screenshot-dir "$out"
+    io.pathsec.app.PathSec gui --socket "$socket" --screenshot-dir "$work/shots"
+for view in profiles dashboard pmtu icmp log; do
+    [[ -s "$work/shots/$view.png" ]] || { echo "no screenshot of the $view view" >&2; exit 1; }
+done
+mkdir -p "$out"
+cp "$work"/shots/*.png "$out"/
 ls -l "$out"/*.png

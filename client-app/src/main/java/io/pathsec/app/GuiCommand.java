@@ -14,8 +14,9 @@ import java.util.concurrent.Callable;
  * is what lets the JavaFX runtime start from the class path.
  */
 @Command(name = "gui", mixinStandardHelpOptions = true,
-        description = {"Open the PathSec window: profiles, connect/disconnect, the live dashboard, Path MTU,",
-                "ICMP handling and the daemon's log. Talks to the daemon over its control socket."})
+        description = {"Open the PathSec window: profiles, connect/disconnect, the live",
+                "dashboard, Path MTU, ICMP handling and the daemon's log. It talks to",
+                "the daemon over its control socket and needs no privileges."})
 final class GuiCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", defaultValue = "/run/pathsec/control.sock",
             description = "the daemon's control socket (default: ${DEFAULT-VALUE})")
