@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -261,6 +262,8 @@ class LinuxTunTest {
      */
     private static void awaitInPoll(AtomicReference<String> readerTask) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        // Checked every 0.1 ms: the deadline, not the count, bounds the wait (a spin-only loop
+        // ran out of iterations on a loaded machine before the reader thread had even started).
         for (int i = 0; i < 100_000 && System.nanoTime() < deadline; i++) {
             String task = readerTask.get();
             if (task != null) {
@@ -269,7 +272,7 @@ class LinuxTunTest {
                     return;
                 }
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(100_000);
         }
         fail("reader never reached poll(2)");
     }
