@@ -78,7 +78,7 @@ public final class MainWindowController {
             }
         });
         statusLine.textProperty().bind(Bindings.when(store.daemonProblemProperty().isNull())
-                .then("Connected to the PathSec service.  Ctrl+1…5 switch views.")
+                .then("Connected to the PathSec service.  Ctrl+1…5 switch views, F1 tells the version.")
                 .otherwise(store.daemonProblemProperty()));
         store.daemonProblemProperty().addListener((o, was, now) ->
                 statusLine.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("problem"), now != null));

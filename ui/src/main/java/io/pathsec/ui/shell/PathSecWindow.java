@@ -11,6 +11,8 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
@@ -49,6 +51,8 @@ public final class PathSecWindow {
         PathSecWindow w = new PathSecWindow(stage, options, bounds);
         stage.setTitle("PathSec " + options.version());
         stage.setScene(w.scene);
+        w.scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F1),
+                () -> AboutBox.show(stage, options.version()));
         if (options.screenshotDir() == null) {
             bounds.restore(stage);
         } else {
