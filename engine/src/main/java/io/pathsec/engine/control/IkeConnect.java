@@ -47,7 +47,7 @@ final class IkeConnect {
                 context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)));
         try {
             tunnel.established().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            return new LinuxTunnelStarter.RunningIkeTunnel(tunnel);
+            return new LinuxTunnelStarter.RunningEngineTunnel(tunnel);
         } catch (ExecutionException e) {
             tunnel.close();
             Throwable cause = e.getCause();

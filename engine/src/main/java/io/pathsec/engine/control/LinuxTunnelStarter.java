@@ -9,8 +9,8 @@ import io.pathsec.engine.control.api.TunnelProgress;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
-import io.pathsec.engine.tunnel.IkeTunnel;
 import io.pathsec.engine.tunnel.StaticTunnel;
+import io.pathsec.engine.tunnel.Tunnel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,44 +42,11 @@ public final class LinuxTunnelStarter implements TunnelStarter {
             context.events().accept(new SaChanged(s.name(), System.currentTimeMillis(), SaChange.UP,
                     in ? SaViews.spi(sa.spi()) : null, in ? null : SaViews.spi(sa.spi()), sa.transform(), null));
         }
-        return new RunningStaticTunnel(tunnel);
+        return new RunningEngineTunnel(tunnel);
     }
 
-    /** {@link StaticTunnel} seen through the control API's types. */
-    private record RunningStaticTunnel(StaticTunnel tunnel) implements RunningTunnel {
-        @Override
-        public String device() {
-            return tunnel.deviceName();
-        }
-
-        @Override
-        public Counters counters() {
-            return SaViews.counters(tunnel.stats());
-        }
-
-        @Override
-        public List<SaInfo> securityAssociations() {
-            return SaViews.infos(tunnel.securityAssociations());
-        }
-
-        @Override
-        public List<SecurityAssociation> keyedSecurityAssociations() {
-            return tunnel.securityAssociations();
-        }
-
-        @Override
-        public List<PmtuState> pmtuStates() {
-            return tunnel.pmtuStates();
-        }
-
-        @Override
-        public void close() {
-            tunnel.close();
-        }
-    }
-
-    /** {@link IkeTunnel} seen through the control API's types. */
-    record RunningIkeTunnel(IkeTunnel tunnel) implements RunningTunnel {
+    /** A running engine tunnel (static keys or IKEv2) seen through the control API's types. */
+    record RunningEngineTunnel(Tunnel tunnel) implements RunningTunnel {
         @Override
         public String device() {
             return tunnel.deviceName();

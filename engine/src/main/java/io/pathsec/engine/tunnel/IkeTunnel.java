@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * CHILD_SA's two SAs and SPD entries, puts the virtual address on the TUN and routes the
  * negotiated TSr into it. Closing it deletes the IKE SA and removes everything it added.
  */
-public final class IkeTunnel implements AutoCloseable {
+public final class IkeTunnel implements Tunnel {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnel.class);
     private static final int WORKERS = 2;
     private static final int REPLAY_WINDOW = 1024;
@@ -373,10 +373,12 @@ public final class IkeTunnel implements AutoCloseable {
         return initiator.peerSpeaksPathSec();
     }
 
+    @Override
     public String deviceName() {
         return tun.name();
     }
 
+    @Override
     public TunnelStats stats() {
         return dataPath.stats();
     }
@@ -394,6 +396,7 @@ public final class IkeTunnel implements AutoCloseable {
         return ikeRekeys.get();
     }
 
+    @Override
     public List<SecurityAssociation> securityAssociations() {
         return policy.sad().all();
     }
@@ -402,6 +405,7 @@ public final class IkeTunnel implements AutoCloseable {
      * The PMTU state of each live outbound SA; a rekeyed CHILD_SA on the same path keeps its
      * predecessor's state, a new one starts its own.
      */
+    @Override
     public List<io.pathsec.engine.pmtu.PmtuState> pmtuStates() {
         return dataPath.pmtuStates();
     }

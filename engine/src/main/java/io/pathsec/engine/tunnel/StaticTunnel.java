@@ -38,7 +38,7 @@ import java.util.List;
  * data path's own ICMP does the work. PMTU settings come from {@code pathsec.pmtu.*} system
  * properties ({@link PmtuSettings#fromProperties}).
  */
-public final class StaticTunnel implements AutoCloseable {
+public final class StaticTunnel implements Tunnel {
     private static final Logger LOG = LoggerFactory.getLogger(StaticTunnel.class);
     /** RFC 8200 §5: below this Linux removes IPv6 from the device. */
     static final int MIN_TUN_MTU = 1280;
@@ -173,15 +173,18 @@ public final class StaticTunnel implements AutoCloseable {
         return config.name();
     }
 
+    @Override
     public String deviceName() {
         return tun.name();
     }
 
+    @Override
     public TunnelStats stats() {
         return dataPath.stats();
     }
 
     /** The path MTU state of the outbound SA(s). */
+    @Override
     public List<PmtuState> pmtuStates() {
         return dataPath.pmtuStates();
     }
@@ -194,6 +197,7 @@ public final class StaticTunnel implements AutoCloseable {
         return tun.mtu();
     }
 
+    @Override
     public List<SecurityAssociation> securityAssociations() {
         return policy.sad().all();
     }
