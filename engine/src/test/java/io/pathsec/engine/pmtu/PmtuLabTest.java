@@ -115,7 +115,10 @@ class PmtuLabTest {
             assertTrue(g1.outboundPmtu().outerIpv6());
             assertEquals(1400, g1.outboundPmtu().lastBySource().get(PmtuSource.CLASSIC_ICMP).value(),
                     "learnt from R1's ICMPv6 Packet Too Big");
-            assertEquals(0, g1.outerIcmp().rejectedTotal(), g1.outerIcmp().toString());
+            // The raw ICMPv6 socket sees every error in G1's namespace: R1 also answers other
+            // too-big IPv6 packets (NOT_ESP, correctly ignored). None about our ESP may be refused.
+            assertEquals(0, g1.outerIcmp().rejectedTotal() - g1.outerIcmp().rejected(IcmpRejection.NOT_ESP),
+                    g1.outerIcmp().toString());
         }
     }
 
