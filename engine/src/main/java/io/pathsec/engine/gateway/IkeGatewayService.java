@@ -10,6 +10,7 @@ import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.tunnel.ShutdownSignal;
 import io.pathsec.engine.tunnel.StaticTunnelService;
 
 import java.io.IOException;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one IKEv2 gateway in the foreground until SIGTERM, writing an {@link IkeGatewayStatus} to
@@ -132,24 +131,12 @@ public final class IkeGatewayService {
     }
 
     static void run(IkeGatewayProfile profile, Path statusFile) throws IOException, InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(8, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pathsec-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (IkeGateway gateway = IkeGateway.start(profile)) {
+        try (ShutdownSignal signal = ShutdownSignal.install(8);
+             IkeGateway gateway = IkeGateway.start(profile)) {
             do {
                 StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "LISTENING")));
-            } while (!stop.await(1, TimeUnit.SECONDS));
+            } while (!signal.awaitStop(1000));
             StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "STOPPED")));
-        } finally {
-            stopped.countDown();
         }
     }
 

@@ -23,9 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one IKEv2 road-warrior tunnel in the foreground until SIGTERM, writing an {@link IkeTunnelStatus}
@@ -135,24 +133,12 @@ public final class IkeTunnelService {
     }
 
     static void run(IkeClientProfile profile, Path statusFile) throws IOException, InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(8, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pathsec-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (IkeTunnel tunnel = IkeTunnel.startClient(profile)) {
+        try (ShutdownSignal signal = ShutdownSignal.install(8);
+             IkeTunnel tunnel = IkeTunnel.startClient(profile)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
-            } while (!stop.await(1, TimeUnit.SECONDS) && !tunnel.closedFuture().isDone());
+            } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
             writeAtomically(statusFile, GSON.toJson(status(tunnel)));
-        } finally {
-            stopped.countDown();
         }
     }
 

@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one static-key tunnel in the foreground until it is stopped (SIGTERM, Ctrl-C, or the
@@ -62,19 +60,9 @@ public final class StaticTunnelService {
         LoadedConfig loaded = StaticConfigLoader.load(configFile);
         loaded.warnings().forEach(w -> LOG.warn("{}", w));
         StaticConfig config = loaded.config();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pathsec-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         long start = System.currentTimeMillis();
-        try (StaticTunnel tunnel = StaticTunnel.start(config)) {
+        try (ShutdownSignal signal = ShutdownSignal.install(5);
+             StaticTunnel tunnel = StaticTunnel.start(config)) {
             out.println("ready " + tunnel.deviceName());
             out.flush();
             long deadline = duration.isZero() ? Long.MAX_VALUE : start + duration.toMillis();
@@ -82,15 +70,8 @@ public final class StaticTunnelService {
                 if (statsFile != null) {
                     writeAtomically(statsFile, GSON.toJson(TunnelStatus.of(tunnel, System.currentTimeMillis() - start)));
                 }
-            } while (!stop.await(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())),
-                    TimeUnit.MILLISECONDS) && System.currentTimeMillis() < deadline);
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: that is how we got here
-            }
+            } while (!signal.awaitStop(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())))
+                    && System.currentTimeMillis() < deadline);
         }
     }
 
