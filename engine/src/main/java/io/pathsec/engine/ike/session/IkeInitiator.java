@@ -98,6 +98,8 @@ public final class IkeInitiator {
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
     private boolean peerSpeaksPathSec;
+    /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
+    private IkeSa authenticatedSa;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa established;
 
@@ -128,6 +130,14 @@ public final class IkeInitiator {
     /** Whether the gateway sent PathSec's Vendor ID in its IKE_SA_INIT answer ({@link PathSecVendorId}). */
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
+    }
+
+    /**
+     * Key material for a PathSec extension ({@link IkeSaExtensionKey}), bound to the IKE SA that
+     * IKE_AUTH authenticated; empty before that. Scheduler thread only.
+     */
+    public java.util.Optional<IkeSaExtensionKey> extensionKey(byte[] label, int length) {
+        return java.util.Optional.ofNullable(authenticatedSa).map(sa -> IkeSaExtensionKey.of(sa, ni, nr, label, length));
     }
 
     /** Sends the first IKE_SA_INIT request with our most preferred DH group. */
@@ -450,6 +460,7 @@ public final class IkeInitiator {
                 sa.keys.suite, new InetSocketAddress(config.local().getAddress(),
                         sa.natTraversal() ? IkeConstants.NAT_T_PORT : config.local().getPort()),
                 sa.peer(), sa.natTraversal(), child, virtualAddress, dns);
+        authenticatedSa = sa;
         state = new Established(sa, info);
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
