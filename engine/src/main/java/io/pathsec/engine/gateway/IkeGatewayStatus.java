@@ -13,6 +13,8 @@ public final class IkeGatewayStatus {
     public long halfOpen;
     public long cookiesSent;
     public List<ClientStatus> clients = new ArrayList<>();
+    /** The TCP-MSS method: exchanges completed, connections refused by reason. */
+    public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMss;
 
     /** One connected client. */
     public static final class ClientStatus {
@@ -24,5 +26,7 @@ public final class IkeGatewayStatus {
         public String mode;
         public boolean speaksPathSec;
         public List<String> securityAssociations = new ArrayList<>();
+        /** The path MTU of each SA towards this client. */
+        public List<io.pathsec.engine.pmtu.PmtuStatus> pmtu = new ArrayList<>();
     }
 }
