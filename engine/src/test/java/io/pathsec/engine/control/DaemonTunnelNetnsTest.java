@@ -54,7 +54,7 @@ class DaemonTunnelNetnsTest {
         run("ip", "-n", ns, "link", "set", "lo", "up");
         // An outer link for the ESP packets to leave by (nobody answers on it: counting is enough).
         run("ip", "-n", ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1");
-        run("ip", "-n", ns, "addr", "add", "198.18.7.1/24", "dev", "d0");
+        run("ip", "-n", ns, "addr", "add", "198.51.100.71/24", "dev", "d0");
         run("ip", "-n", ns, "link", "set", "d0", "up");
         run("ip", "-n", ns, "link", "set", "d1", "up");
     }
@@ -95,14 +95,14 @@ class DaemonTunnelNetnsTest {
         try (ControlClient c = ControlClient.connect(socket)) {
             // The route covers the peer: a policy route and rule, like a full tunnel.
             c.putProfile(Profile.of("lab", ProfileKind.STATIC_KEY, TestProfiles.staticKey("lab", TUN,
-                    "198.18.7.1", "198.18.7.2", "10.77.0.1/32", "198.18.7.0/24")), false);
+                    "198.51.100.71", "198.51.100.72", "10.77.0.1/32", "198.51.100.0/24")), false);
             TunnelInfo up = c.connectTunnel("lab");
             assertEquals(TunnelState.CONNECTED, up.state());
             assertEquals(TUN, up.device());
             assertTrue(deviceExists(), "the TUN device is up");
             assertTrue(rules().contains(RULE), "the policy rule is in place: " + rules());
 
-            run("ip", "netns", "exec", ns, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-q", "-I", "10.77.0.1", "198.18.7.2"); // no answer: nobody at .2
+            run("ip", "netns", "exec", ns, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-q", "-I", "10.77.0.1", "198.51.100.72"); // no answer: nobody at .2
             ControlDaemonTest.assertEventually(() -> sent(c) >= 3, "three pings went out as ESP");
             SaList sas = c.securityAssociations("lab");
             assertEquals(List.of("0x00001000", "0x00002000"), sas.sas().stream().map(s -> s.spi()).toList());
@@ -154,7 +154,7 @@ class DaemonTunnelNetnsTest {
         Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd))).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        if (p.exitValue() != 0 && !cmd[cmd.length - 1].equals("198.18.7.2")) {
+        if (p.exitValue() != 0 && !cmd[cmd.length - 1].equals("198.51.100.72")) {
             throw new IOException(String.join(" ", cmd) + " failed: " + out);
         }
         return out;
