@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.AuthMethod;
 import io.pathsec.engine.ike.message.ConfigAttribute;
 import io.pathsec.engine.ike.message.ConfigAttributeType;
@@ -98,6 +99,7 @@ public final class IkeInitiator {
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
     private boolean peerSpeaksPathSec;
+    private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa established;
 
@@ -130,6 +132,17 @@ public final class IkeInitiator {
         return peerSpeaksPathSec;
     }
 
+    /** How to fragment large messages (RFC 7383); call before {@link #start()}. Supported by default. */
+    public void useFragmentation(IkeFragmentPolicy policy) {
+        this.fragmentPolicy = policy;
+    }
+
+    /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
+    public boolean fragmentationNegotiated() {
+        IkeSa sa = established != null ? established.currentSa() : currentSa();
+        return sa != null && sa.fragmentation.enabled();
+    }
+
     /** Sends the first IKE_SA_INIT request with our most preferred DH group. */
     public void start() {
         if (!(state instanceof Idle)) {
@@ -154,6 +167,9 @@ public final class IkeInitiator {
                 NatDetection.hash(spiI, 0, config.local().getAddress(), config.local().getPort())));
         payloads.add(IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
                 NatDetection.hash(spiI, 0, config.gateway().getAddress(), config.gateway().getPort())));
+        if (fragmentPolicy.supported()) {
+            payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
+        }
         payloads.add(PathSecVendorId.payload());
         IkeHeader header = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, true, false, false, 0, 0);
         byte[] request = new IkeMessage(header, payloads).toBytes();
@@ -276,6 +292,9 @@ public final class IkeInitiator {
         LOG.info("IKE_SA_INIT done: SPIr {}, {}, NAT {}, continuing on port {}", spiHex(spiR), chosen.get(),
                 natSeen ? "detected" : "not detected", peer.getPort());
         IkeSa sa = new IkeSa(spiI, spiR, true, keys, scheduler, transport, owner(), peer, natT, 1, 0);
+        if (fragmentPolicy.supported() && IkeSaFragmentation.announcedIn(response)) {
+            sa.fragmentation.enable(fragmentPolicy);
+        }
         state = new CreateIkeLocalIkeAuth(sa);
         listener.setupExchangeSent(IkeSessionListener.SetupExchange.IKE_AUTH, "IKE_AUTH to "
                 + peer.getAddress().getHostAddress() + ":" + peer.getPort() + " ("

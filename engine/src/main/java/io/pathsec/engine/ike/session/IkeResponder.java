@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.AuthMethod;
 import io.pathsec.engine.ike.message.ConfigAttribute;
 import io.pathsec.engine.ike.message.ConfigAttributeType;
@@ -78,6 +79,7 @@ public final class IkeResponder {
     private byte[] nr;
     private String leasedTo;
     private boolean peerSpeaksPathSec;
+    private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa establishedSa;
 
@@ -122,6 +124,17 @@ public final class IkeResponder {
     /** Whether the client sent PathSec's Vendor ID in IKE_SA_INIT ({@link PathSecVendorId}). */
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
+    }
+
+    /** How to fragment large messages (RFC 7383); before the first datagram. Supported by default. */
+    public void useFragmentation(IkeFragmentPolicy policy) {
+        this.fragmentPolicy = policy;
+    }
+
+    /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
+    public boolean fragmentationNegotiated() {
+        IkeSa sa = establishedSa != null ? establishedSa.currentSa() : currentSa();
+        return sa != null && sa.fragmentation.enabled();
     }
 
     /** One datagram from the client. Never throws; bad input is dropped (§2.21). */
@@ -189,7 +202,8 @@ public final class IkeResponder {
         nr = new byte[IkeConstants.NONCE_LENGTH];
         random.nextBytes(nr);
         peerSpeaksPathSec = PathSecVendorId.presentIn(request);
-        List<IkePayload> payloads = List.of(
+        boolean fragmentation = fragmentPolicy.supported() && IkeSaFragmentation.announcedIn(request);
+        List<IkePayload> payloads = new ArrayList<>(List.of(
                 new IkeSaPayload(List.of(chosen.get().toProposal(sa.get().proposals().stream()
                         .filter(p -> p.protocolId() == io.pathsec.engine.ike.message.ProtocolId.IKE)
                         .findFirst().orElseThrow().number()))),
@@ -198,13 +212,19 @@ public final class IkeResponder {
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP,
                         NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort())),
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
-                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort())),
-                PathSecVendorId.payload());
+                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort()))));
+        if (fragmentation) {
+            payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
+        }
+        payloads.add(PathSecVendorId.payload());
         initRequest = datagram.clone();
         initResponse = answerInit(header, payloads, spiR, from, natT);
         IkeSaKeys keys = IkeSaKeys.derive(chosen.get(), ni, nr, shared, spiI, spiR, false, random);
         Arrays.fill(shared, (byte) 0);
         IkeSa ikeSa = new IkeSa(spiI, spiR, false, keys, scheduler, transport, owner(), from, natT, 0, 1);
+        if (fragmentation) {
+            ikeSa.fragmentation.enable(fragmentPolicy);
+        }
         state = new CreateIkeRemoteIkeAuth(ikeSa);
         LOG.info("IKE_SA_INIT from {}: {} (SPIr {})", from, chosen.get(), IkeInitiator.spiHex(spiR));
     }
