@@ -80,6 +80,7 @@ public final class IkeGateway implements AutoCloseable {
                 profile.timers(), profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
+        sessions.useFragmentation(profile.fragmentation());
     }
 
     /**

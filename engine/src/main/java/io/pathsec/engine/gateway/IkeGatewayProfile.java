@@ -1,6 +1,7 @@
 package io.pathsec.engine.gateway;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -23,13 +24,25 @@ import java.util.Objects;
  *                         (RFC 7296 §2.6); 0 asks every initiator
  * @param timers           rekeying, liveness checks (a silent client is removed, §2.4) and
  *                         retransmission of the gateway's own requests
+ * @param fragmentation    IKE fragmentation (RFC 7383): whether to accept it, and the fragment size
  */
 public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
                                 IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
                                 List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
                                 List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
-                                IkeSessionTimers timers) {
+                                IkeSessionTimers timers, IkeFragmentPolicy fragmentation) {
+    /** With IKE fragmentation supported and sized from the path. */
+    public IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
+                             IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                             List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
+                             List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
+                             IkeSessionTimers timers) {
+        this(name, tunName, tunMtu, listenAddress, localIdentity, psk, ikeSuites, espTransforms, pool,
+                protectedSubnets, dns, allowTransportMode, cookieThreshold, timers, IkeFragmentPolicy.DEFAULT);
+    }
+
     public IkeGatewayProfile {
+        Objects.requireNonNull(fragmentation, "fragmentation");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(tunName, "tunName");

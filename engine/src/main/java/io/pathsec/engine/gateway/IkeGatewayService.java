@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
@@ -58,6 +59,10 @@ public final class IkeGatewayService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** RFC 7383: false stops accepting IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -98,7 +103,8 @@ public final class IkeGatewayService {
             }
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
                     psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
-                    allowTransportMode, cookieThreshold, timers());
+                    allowTransportMode, cookieThreshold, timers(),
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize));
         }
     }
 

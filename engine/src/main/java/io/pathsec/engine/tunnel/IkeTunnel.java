@@ -100,6 +100,7 @@ public final class IkeTunnel implements Tunnel {
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
+        initiator.useFragmentation(profile.fragmentation());
     }
 
     /**

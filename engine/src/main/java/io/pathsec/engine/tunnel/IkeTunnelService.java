@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
@@ -63,6 +64,10 @@ public final class IkeTunnelService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** RFC 7383: false stops announcing IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -96,7 +101,8 @@ public final class IkeTunnelService {
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
-                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode());
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
+                    fragmentation(ikeFragmentation, ikeFragmentSize));
         }
 
         private ChildSaModeRequest mode() {
@@ -111,6 +117,18 @@ public final class IkeTunnelService {
                         + " not '" + mode + "'");
             };
         }
+    }
+
+    /** The IKE fragmentation a profile file asks for (RFC 7383); errors name the field. */
+    public static IkeFragmentPolicy fragmentation(Boolean enabled, Integer size) {
+        int bytes = size == null ? 0 : size;
+        if (bytes != 0 && (bytes < IkeFragmentPolicy.MIN_SIZE || bytes > IkeFragmentPolicy.MAX_SIZE)) {
+            throw new IllegalArgumentException("ikeFragmentSize " + bytes + " outside " + IkeFragmentPolicy.MIN_SIZE
+                    + ".." + IkeFragmentPolicy.MAX_SIZE + " (0 for the path MTU)");
+        }
+        IkeFragmentPolicy p = IkeFragmentPolicy.withSize(bytes);
+        return enabled == null || enabled ? p
+                : new IkeFragmentPolicy(false, p.fragmentSize(), p.maxFragments(), p.reassemblyTimeout());
     }
 
     private IkeTunnelService() {
