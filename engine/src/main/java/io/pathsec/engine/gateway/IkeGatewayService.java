@@ -63,6 +63,8 @@ public final class IkeGatewayService {
         Boolean ikeFragmentation;
         /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
         Integer ikeFragmentSize;
+        /** IPv6 prefix of virtual addresses beside {@code pool} (INTERNAL_IP6_ADDRESS), optional. */
+        String pool6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -104,7 +106,7 @@ public final class IkeGatewayService {
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
                     psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
                     allowTransportMode, cookieThreshold, timers(),
-                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize));
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
         }
     }
 
@@ -160,6 +162,7 @@ public final class IkeGatewayService {
             cs.identity = c.identity();
             cs.peer = c.peer().toString();
             cs.virtualIp = c.virtualIp();
+            cs.virtualIp6 = c.virtualIp6();
             cs.childSa = c.childSa();
             cs.mode = c.mode();
             cs.speaksPathSec = c.speaksPathSec();

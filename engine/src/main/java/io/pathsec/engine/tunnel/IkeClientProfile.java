@@ -23,12 +23,14 @@ import java.util.Objects;
  *                   TRANSPORT_OR_TUNNEL: host-to-host between the two outer addresses (RFC 7296
  *                   §1.3.1, E1 = G1 and E2 = G2), no virtual address
  * @param fragmentation IKE fragmentation (RFC 7383): whether to announce it, and the fragment size
+ * @param requestIpv6 a road warrior also asks for an IPv6 virtual address (INTERNAL_IP6_ADDRESS)
+ *                   and proposes IPv6 selectors
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
                                List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode,
-                               IkeFragmentPolicy fragmentation) {
+                               IkeFragmentPolicy fragmentation, boolean requestIpv6) {
     /** A road-warrior profile with the default timers. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
@@ -44,7 +46,7 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
                             byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
                             List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
         this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
-                espTransforms, remoteTs, timers, mode, IkeFragmentPolicy.DEFAULT);
+                espTransforms, remoteTs, timers, mode, IkeFragmentPolicy.DEFAULT, false);
     }
 
     public IkeClientProfile {

@@ -68,6 +68,8 @@ public final class IkeTunnelService {
         Boolean ikeFragmentation;
         /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
         Integer ikeFragmentSize;
+        /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
+        Boolean ipv6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -102,7 +104,7 @@ public final class IkeTunnelService {
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
                     List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
-                    fragmentation(ikeFragmentation, ikeFragmentSize));
+                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
         }
 
         private ChildSaModeRequest mode() {
@@ -168,6 +170,7 @@ public final class IkeTunnelService {
             IkeSessionListener.Established e = tunnel.established().join();
             s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "ESTABLISHED";
             s.virtualIp = e.virtualAddress() == null ? null : e.virtualAddress().getHostAddress();
+            s.virtualIp6 = e.virtualAddress6() == null ? null : AddressRange.format(e.virtualAddress6());
             s.peer = e.peer().toString();
             s.peerIdentity = e.peerIdentity();
             s.ikeSuite = e.ikeSuite().toString();

@@ -6,8 +6,6 @@ import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.AuthMethod;
-import io.pathsec.engine.ike.message.ConfigAttribute;
-import io.pathsec.engine.ike.message.ConfigAttributeType;
 import io.pathsec.engine.ike.message.ConfigType;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
@@ -78,6 +76,7 @@ public final class IkeResponder {
     private byte[] ni;
     private byte[] nr;
     private String leasedTo;
+    private InetAddress vip6;
     private boolean peerSpeaksPathSec;
     private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
@@ -266,22 +265,17 @@ public final class IkeResponder {
         InetAddress vip = null;
         Optional<IkeConfigPayload> cp = request.first(IkeConfigPayload.class)
                 .filter(c -> c.configType() == ConfigType.CFG_REQUEST);
-        if (cp.isPresent() && cp.get().attributes().stream()
-                .anyMatch(a -> a.type() == ConfigAttributeType.INTERNAL_IP4_ADDRESS.value())) {
-            vip = config.pool() == null ? null : config.pool().lease(peerId).orElse(null);
-            if (vip == null) {
+        if (cp.isPresent() && ConfigurationReply.asksForAddress(cp.get())) {
+            ConfigurationReply.Answer assigned = ConfigurationReply.answer(cp.get(), config.pool(), peerId, config.dns(),
+                    config.localTs());
+            if (assigned.payload() == null) {
                 answer.add(IkeNotifyPayload.of(NotifyType.INTERNAL_ADDRESS_FAILURE));
                 return established(sa, peerId, answer, null, null);
             }
             leasedTo = peerId;
-            List<ConfigAttribute> reply = new ArrayList<>();
-            reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip));
-            for (InetAddress server : config.dns()) {
-                if (server.getAddress().length == 4) {
-                    reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_DNS, server));
-                }
-            }
-            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, reply));
+            vip = assigned.ipv4();
+            vip6 = assigned.ipv6();
+            answer.add(assigned.payload());
         }
         Optional<EspProposal.Selected> esp = request.first(IkeSaPayload.class)
                 .flatMap(p -> EspProposal.select(config.espTransforms(), p));
@@ -293,12 +287,12 @@ public final class IkeResponder {
         }
         // Narrowing (§2.9): the client side becomes its virtual address (or what it asked for),
         // our side the protected networks that fall within its TSr.
-        List<TrafficSelector> narrowedTsi = vip != null ? List.of(TrafficSelectors.single(vip))
+        List<TrafficSelector> narrowedTsi = vip != null || vip6 != null ? virtualSelectors(vip, vip6, tsi)
                 : tsi.map(IkeTsPayload::selectors).orElse(List.of());
         List<TrafficSelector> narrowedTsr = tsr.isEmpty() ? List.of() : config.localTs().stream()
                 .filter(ours -> tsr.get().selectors().stream().anyMatch(theirs -> TrafficSelectors.within(ours, theirs)))
                 .toList();
-        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || (vip != null && tsi.isPresent()
+        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || ((vip != null || vip6 != null) && tsi.isPresent()
                 && !TrafficSelectors.allWithin(narrowedTsi, tsi.get().selectors()))) {
             answer.add(IkeNotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
             return established(sa, peerId, answer, null, vip);
@@ -319,6 +313,24 @@ public final class IkeResponder {
         answer.add(new IkeTsPayload(true, narrowedTsi));
         answer.add(new IkeTsPayload(false, narrowedTsr));
         return established(sa, peerId, answer, child, vip);
+    }
+
+    /**
+     * §2.9: the client's side narrowed to its virtual addresses; an address whose family the
+     * client's TSi does not cover is left out, so that TSi still only narrows.
+     */
+    private static List<TrafficSelector> virtualSelectors(InetAddress vip, InetAddress vip6, Optional<IkeTsPayload> tsi) {
+        List<TrafficSelector> out = new ArrayList<>();
+        for (InetAddress a : new InetAddress[] {vip, vip6}) {
+            if (a == null) {
+                continue;
+            }
+            TrafficSelector single = TrafficSelectors.single(a);
+            if (tsi.isEmpty() || tsi.get().selectors().stream().anyMatch(t -> TrafficSelectors.within(single, t))) {
+                out.add(single);
+            }
+        }
+        return out;
     }
 
     /**
@@ -349,7 +361,7 @@ public final class IkeResponder {
     private List<IkePayload> established(IkeSa sa, String peerId, List<IkePayload> answer, ChildSa child,
                                          InetAddress vip) {
         IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
-                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of());
+                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of(), vip6, List.of());
         state = new Established(sa, info);
         establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
