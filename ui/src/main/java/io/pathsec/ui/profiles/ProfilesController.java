@@ -42,6 +42,8 @@ public final class ProfilesController {
     @FXML
     private Button duplicateButton;
     @FXML
+    private Button importButton;
+    @FXML
     private Label formTitle;
     @FXML
     private ChoiceBox<ProfileKindChoice> kindChoice;
@@ -96,6 +98,7 @@ public final class ProfilesController {
         editButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
         deleteButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
         duplicateButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
+        importButton.disableProperty().bind(model.busyProperty());
         // Shortcuts while this view is shown: Ctrl+N a new profile, Ctrl+S save the form.
         profileList.sceneProperty().addListener((o, was, now) -> {
             var keys = java.util.Map.<javafx.scene.input.KeyCombination, Runnable>of(
@@ -227,6 +230,32 @@ public final class ProfilesController {
         confirm.setHeaderText("Delete " + p.name() + "?");
         confirm.initOwner(profileList.getScene().getWindow());
         confirm.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> model.delete(p.name()));
+    }
+
+    /** Asks for the file, then for the key the file cannot carry; the view-model does the import. */
+    @FXML
+    private void importSswan() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Import a strongSwan profile");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("strongSwan profile", "*.sswan"));
+        java.io.File file = chooser.showOpenDialog(profileList.getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        javafx.scene.control.Dialog<String> ask = new javafx.scene.control.Dialog<>();
+        ask.initOwner(profileList.getScene().getWindow());
+        ask.setTitle("Pre-shared key");
+        ask.setHeaderText("The pre-shared key for " + file.getName());
+        javafx.scene.control.PasswordField key = new javafx.scene.control.PasswordField();
+        key.setId("importPskField");
+        key.setPromptText("at least 16 characters");
+        Label why = new Label(".sswan files carry no key; the PathSec service stores it apart, readable by it only.");
+        why.setWrapText(true);
+        ask.getDialogPane().setContent(new javafx.scene.layout.VBox(8, why, key));
+        ask.getDialogPane().getButtonTypes().setAll(ButtonType.CANCEL, ButtonType.OK);
+        ask.setResultConverter(b -> b == ButtonType.OK ? key.getText() : null);
+        javafx.application.Platform.runLater(key::requestFocus);
+        ask.showAndWait().ifPresent(psk -> model.importSswan(file.toPath(), psk));
     }
 
     @FXML
