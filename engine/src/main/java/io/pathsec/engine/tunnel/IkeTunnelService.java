@@ -40,7 +40,7 @@ import java.util.concurrent.ExecutionException;
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
- * choose the seed proposal's measurement (docs/pmtu.md).
+ * choose the seed proposal's measurement (docs/tcp-mss.md).
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);

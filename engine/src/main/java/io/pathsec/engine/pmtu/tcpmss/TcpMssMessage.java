@@ -3,7 +3,7 @@ package io.pathsec.engine.pmtu.tcpmss;
 import java.nio.ByteBuffer;
 
 /**
- * The three messages of a TCP-MSS exchange (docs/pmtu.md "TCP-MSS method" has the layout).
+ * The three messages of a TCP-MSS exchange (docs/tcp-mss.md has the layout).
  * Every message starts with the same 8-octet header and ends with a 32-octet transcript MAC
  * ({@link TcpMssTranscript}); each type has one fixed length, so a reader knows how many octets
  * to wait for and anything else is malformed. Integers are in network byte order.
