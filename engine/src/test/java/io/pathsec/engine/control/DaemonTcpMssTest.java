@@ -30,12 +30,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
+import static io.pathsec.engine.control.DaemonIkeStrongSwanTest.awaitTrue;
+import static io.pathsec.engine.control.DaemonIkeStrongSwanTest.readQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The daemon with the {@code tcp-mss} method on, in G1, connecting an {@code ikev2-psk} profile to
@@ -81,8 +80,9 @@ class DaemonTcpMssTest {
         Process daemon = lab.start(LabNode.G1, List.of(java, "-cp", System.getProperty("java.class.path"),
                 ControlDaemonService.class.getName(), socket.toString(), dir.resolve("state").toString()), daemonLog);
         try {
-            awaitTrue(() -> read(gwStatus).contains("LISTENING"), Duration.ofSeconds(30), () -> read(dir.resolve("gw.log")));
-            awaitTrue(() -> read(daemonLog).contains("ready "), Duration.ofSeconds(30), () -> read(daemonLog));
+            awaitTrue(() -> readQuietly(gwStatus).contains("LISTENING"), Duration.ofSeconds(30),
+                    () -> readQuietly(dir.resolve("gw.log")));
+            awaitTrue(() -> readQuietly(daemonLog).contains("ready "), Duration.ofSeconds(30), () -> readQuietly(daemonLog));
             List<ControlEvent> events = new CopyOnWriteArrayList<>();
             try (ControlClient watcher = ControlClient.connect(socket); ControlClient c = ControlClient.connect(socket)) {
                 watcher.subscribe(List.of(EventType.PMTU_SAMPLE), PROFILE, events::add);
@@ -95,10 +95,10 @@ class DaemonTcpMssTest {
                         PmtuMethod.BLACK_HOLE_DETECTION), null);
                 c.putProfile(new Profile(PROFILE, ProfileKind.IKEV2_PSK, config, settings, List.of()), false);
                 TunnelInfo up = c.connectTunnel(PROFILE);
-                assertEquals(TunnelState.CONNECTED, up.state(), () -> up + read(daemonLog));
+                assertEquals(TunnelState.CONNECTED, up.state(), () -> up + readQuietly(daemonLog));
 
                 awaitTrue(() -> events.stream().anyMatch(e -> e instanceof PmtuSampled p && "TCP_MSS".equals(p.source())),
-                        Duration.ofSeconds(15), () -> "events " + events + "\n" + read(daemonLog));
+                        Duration.ofSeconds(15), () -> "events " + events + "\n" + readQuietly(daemonLog));
                 PmtuSampled sample = (PmtuSampled) events.stream()
                         .filter(e -> e instanceof PmtuSampled p && "TCP_MSS".equals(p.source())).findFirst().orElseThrow();
                 assertEquals(1340, sample.plpmtu(), sample::toString);
@@ -120,26 +120,6 @@ class DaemonTcpMssTest {
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** Polls a condition another process brings about, bounded by {@code limit}. */
-    private static void awaitTrue(BooleanSupplier condition, Duration limit, Supplier<String> why)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(why.get());
-            }
-            Thread.sleep(50); // polling, bounded by the deadline
         }
     }
 }

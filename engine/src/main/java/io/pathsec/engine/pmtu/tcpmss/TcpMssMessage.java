@@ -125,6 +125,13 @@ sealed interface TcpMssMessage {
         }
     }
 
+    /** A fresh challenge: makes each transcript unique, so no message verifies in another one. */
+    static byte[] newChallenge(java.security.SecureRandom random) {
+        byte[] challenge = new byte[CHALLENGE_LENGTH];
+        random.nextBytes(challenge);
+        return challenge;
+    }
+
     private static ByteBuffer header(Type type) {
         return ByteBuffer.allocate(type.length - TcpMssTranscript.MAC_LENGTH)
                 .putInt(MAGIC).put((byte) VERSION).put((byte) type.value).putShort((short) type.length);
