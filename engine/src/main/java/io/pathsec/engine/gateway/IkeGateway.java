@@ -76,9 +76,16 @@ public final class IkeGateway implements AutoCloseable {
         this.transport = transport;
         this.scheduler = scheduler;
         AddressRange poolRange = profile.pool() == null ? null : AddressRange.parse(profile.pool());
-        this.pool = poolRange == null ? null : new AddressPool(poolRange);
+        AddressRange pool6Range = profile.pool6() == null ? null : AddressRange.parse(profile.pool6());
+        this.pool = poolRange == null && pool6Range == null ? null : new AddressPool(poolRange, pool6Range);
+        List<AddressRange> pools = new ArrayList<>();
+        for (AddressRange r : new AddressRange[] {poolRange, pool6Range}) {
+            if (r != null) {
+                pools.add(r);
+            }
+        }
         this.clients = new GatewayClients(profile.name(), policy, routing,
-                new InetSocketAddress(profile.listenAddress(), 4500), poolRange);
+                new InetSocketAddress(profile.listenAddress(), 4500), pools);
         List<TrafficSelector> localTs = new ArrayList<>();
         for (String subnet : profile.protectedSubnets()) {
             AddressRange r = AddressRange.parse(subnet);
@@ -89,6 +96,7 @@ public final class IkeGateway implements AutoCloseable {
                 profile.timers(), profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
+        sessions.useFragmentation(profile.fragmentation());
     }
 
     /**
@@ -117,6 +125,9 @@ public final class IkeGateway implements AutoCloseable {
                     RoutingSetup.FWMARK, transport);
             if (profile.pool() != null) {
                 routing.addRoute(profile.pool(), null);
+            }
+            if (profile.pool6() != null) {
+                routing.addRoute(profile.pool6(), null);
             }
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
             transport.start(gw.sessions::receive, dataPath);
@@ -205,14 +216,15 @@ public final class IkeGateway implements AutoCloseable {
             out.add(new Client(c.info().peerIdentity(), c.info().peer(), c.info().virtualAddress() == null ? null
                     : c.info().virtualAddress().getHostAddress(), c.info().child().toString(),
                     c.info().child().mode().name(), c.session().peerSpeaksPathSec(), c.sas(),
-                    pmtuStatesOf(c.session())));
+                    pmtuStatesOf(c.session()),
+                    c.info().virtualAddress6() == null ? null : AddressRange.format(c.info().virtualAddress6())));
         }
         return out;
     }
 
     /** A connected client as status views show it; {@code pmtu}: the path MTU of each SA towards it. */
     public record Client(String identity, InetSocketAddress peer, String virtualIp, String childSa, String mode,
-                         boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu) {
+                         boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu, String virtualIp6) {
     }
 
     /** The PMTU states of the outbound SAs towards one client. */

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
@@ -65,6 +66,12 @@ public final class IkeGatewayService {
         /** The TCP-MSS method: answered unless false (the port opens only for PathSec peers); its port (4500). */
         Boolean tcpMss;
         Integer tcpMssPort;
+        /** RFC 7383: false stops accepting IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
+        /** IPv6 prefix of virtual addresses beside {@code pool} (INTERNAL_IP6_ADDRESS), optional. */
+        String pool6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -105,7 +112,8 @@ public final class IkeGatewayService {
             }
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
                     psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
-                    allowTransportMode, cookieThreshold, timers());
+                    allowTransportMode, cookieThreshold, timers(),
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
         }
     }
 
@@ -171,6 +179,7 @@ public final class IkeGatewayService {
             cs.identity = c.identity();
             cs.peer = c.peer().toString();
             cs.virtualIp = c.virtualIp();
+            cs.virtualIp6 = c.virtualIp6();
             cs.childSa = c.childSa();
             cs.mode = c.mode();
             cs.speaksPathSec = c.speaksPathSec();

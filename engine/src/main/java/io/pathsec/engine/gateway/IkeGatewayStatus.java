@@ -21,6 +21,8 @@ public final class IkeGatewayStatus {
         public String identity;
         public String peer;
         public String virtualIp;
+        /** INTERNAL_IP6_ADDRESS, when the gateway has an IPv6 pool and the client asked. */
+        public String virtualIp6;
         public String childSa;
         /** TUNNEL or TRANSPORT (RFC 7296 §1.3.1). */
         public String mode;

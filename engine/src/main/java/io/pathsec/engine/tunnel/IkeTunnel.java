@@ -110,6 +110,8 @@ public final class IkeTunnel implements Tunnel {
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
+        initiator.useFragmentation(profile.fragmentation());
+        initiator.requestVirtualIp6(profile.requestIpv6());
     }
 
     /**
@@ -288,13 +290,19 @@ public final class IkeTunnel implements Tunnel {
         if (s.virtualAddress() != null) {
             tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
         }
+        InetAddress vip6 = s.virtualAddress6();
+        if (vip6 != null) {
+            tun.config().addAddress(tun.name(), vip6, 128); // INTERNAL_IP6_ADDRESS (RFC 7296 §3.15.1)
+        }
         for (TrafficSelector remote : child.remoteTs()) {
+            // Packets to an IPv6 network leave from the IPv6 virtual address, when there is one.
+            InetAddress source = remote.startAddress().getAddress().length == 16 && vip6 != null ? vip6 : vip;
             for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
                 byte[] gw = s.peer().getAddress().getAddress();
                 if (AddressRange.parse(prefix).contains(gw, gw.length)) {
-                    routing.addPolicyRoute(prefix, vip); // keeps IKE and ESP to the gateway off the TUN
+                    routing.addPolicyRoute(prefix, source); // keeps IKE and ESP to the gateway off the TUN
                 } else {
-                    routing.addRoute(prefix, vip);
+                    routing.addRoute(prefix, source);
                 }
             }
         }

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
@@ -74,6 +75,12 @@ public final class IkeTunnelService {
         TcpMssSettings tcpMssSettings() {
             return TcpMssSettings.fromProfile(tcpMss, tcpMssPort, false);
         }
+        /** RFC 7383: false stops announcing IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
+        /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
+        Boolean ipv6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -107,7 +114,8 @@ public final class IkeTunnelService {
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
-                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode());
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
+                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
         }
 
         private ChildSaModeRequest mode() {
@@ -122,6 +130,18 @@ public final class IkeTunnelService {
                         + " not '" + mode + "'");
             };
         }
+    }
+
+    /** The IKE fragmentation a profile file asks for (RFC 7383); errors name the field. */
+    public static IkeFragmentPolicy fragmentation(Boolean enabled, Integer size) {
+        int bytes = size == null ? 0 : size;
+        if (bytes != 0 && (bytes < IkeFragmentPolicy.MIN_SIZE || bytes > IkeFragmentPolicy.MAX_SIZE)) {
+            throw new IllegalArgumentException("ikeFragmentSize " + bytes + " outside " + IkeFragmentPolicy.MIN_SIZE
+                    + ".." + IkeFragmentPolicy.MAX_SIZE + " (0 for the path MTU)");
+        }
+        IkeFragmentPolicy p = IkeFragmentPolicy.withSize(bytes);
+        return enabled == null || enabled ? p
+                : new IkeFragmentPolicy(false, p.fragmentSize(), p.maxFragments(), p.reassemblyTimeout());
     }
 
     private IkeTunnelService() {
@@ -165,6 +185,7 @@ public final class IkeTunnelService {
             IkeSessionListener.Established e = tunnel.established().join();
             s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "ESTABLISHED";
             s.virtualIp = e.virtualAddress() == null ? null : e.virtualAddress().getHostAddress();
+            s.virtualIp6 = e.virtualAddress6() == null ? null : AddressRange.format(e.virtualAddress6());
             s.peer = e.peer().toString();
             s.peerIdentity = e.peerIdentity();
             s.ikeSuite = e.ikeSuite().toString();

@@ -9,6 +9,8 @@ public final class IkeTunnelStatus {
     public String state;
     public String device;
     public String virtualIp;
+    /** INTERNAL_IP6_ADDRESS, when the profile asked for IPv6 and the gateway assigned one. */
+    public String virtualIp6;
     public String peer;
     public String peerIdentity;
     public String ikeSuite;

@@ -75,7 +75,7 @@ class IkeSessionStateMachineTest {
     }
 
     /** A SecureRandom with a fixed seed: same keys, SPIs and nonces on every run. */
-    private static SecureRandom seeded(long seed) {
+    static SecureRandom seeded(long seed) {
         Random r = new Random(seed);
         return new SecureRandom() {
             @Override
