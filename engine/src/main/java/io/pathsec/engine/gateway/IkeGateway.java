@@ -205,6 +205,11 @@ public final class IkeGateway implements AutoCloseable {
                          boolean speaksPathSec, List<SecurityAssociation> sas, String virtualIp6) {
     }
 
+    /** NAT-keepalives received from clients behind NATs (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
+    }
+
     /** IKE SAs with our SPI, half-open ones included. */
     public int ikeSaCount() {
         return sessions.sessions().size();
