@@ -15,6 +15,8 @@ public final class IkeGatewayStatus {
     /** NAT-keepalives received on port 4500 (RFC 3948 §2.3). */
     public long natKeepalives;
     public List<ClientStatus> clients = new ArrayList<>();
+    /** The TCP-MSS method: exchanges completed, connections refused by reason. */
+    public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMss;
 
     /** One connected client. */
     public static final class ClientStatus {
@@ -28,5 +30,7 @@ public final class IkeGatewayStatus {
         public String mode;
         public boolean speaksPathSec;
         public List<String> securityAssociations = new ArrayList<>();
+        /** The path MTU of each SA towards this client. */
+        public List<io.pathsec.engine.pmtu.PmtuStatus> pmtu = new ArrayList<>();
     }
 }

@@ -95,6 +95,8 @@ public final class IkeInitiator {
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
     private boolean peerSpeaksPathSec;
+    /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
+    private IkeSa authenticatedSa;
     private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     private boolean requestIpv6;
     /** Our own address was translated (§2.23): we keep the NAT mapping alive. */
@@ -130,6 +132,14 @@ public final class IkeInitiator {
     /** Whether the gateway sent PathSec's Vendor ID in its IKE_SA_INIT answer ({@link PathSecVendorId}). */
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
+    }
+
+    /**
+     * Key material for a PathSec extension ({@link IkeSaExtensionKey}), bound to the IKE SA that
+     * IKE_AUTH authenticated; empty before that. Scheduler thread only.
+     */
+    public java.util.Optional<IkeSaExtensionKey> extensionKey(byte[] label, int length) {
+        return java.util.Optional.ofNullable(authenticatedSa).map(sa -> IkeSaExtensionKey.of(sa, ni, nr, label, length));
     }
 
     /** How to fragment large messages (RFC 7383); call before {@link #start()}. Supported by default. */
@@ -479,6 +489,7 @@ public final class IkeInitiator {
                 sa.keys.suite, new InetSocketAddress(config.local().getAddress(),
                         sa.natTraversal() ? IkeConstants.NAT_T_PORT : config.local().getPort()),
                 sa.peer(), sa.natTraversal(), child, virtualAddress, assigned.dns(), assigned.ipv6(), assigned.subnets());
+        authenticatedSa = sa;
         state = new Established(sa, info);
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());

@@ -78,6 +78,8 @@ public final class IkeResponder {
     private String leasedTo;
     private InetAddress vip6;
     private boolean peerSpeaksPathSec;
+    /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
+    private IkeSa authenticatedSa;
     private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa establishedSa;
@@ -123,6 +125,14 @@ public final class IkeResponder {
     /** Whether the client sent PathSec's Vendor ID in IKE_SA_INIT ({@link PathSecVendorId}). */
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
+    }
+
+    /**
+     * Key material for a PathSec extension ({@link IkeSaExtensionKey}), bound to the IKE SA that
+     * IKE_AUTH authenticated; empty before that. Scheduler thread only.
+     */
+    public java.util.Optional<IkeSaExtensionKey> extensionKey(byte[] label, int length) {
+        return java.util.Optional.ofNullable(authenticatedSa).map(sa -> IkeSaExtensionKey.of(sa, ni, nr, label, length));
     }
 
     /** How to fragment large messages (RFC 7383); before the first datagram. Supported by default. */
@@ -362,6 +372,7 @@ public final class IkeResponder {
                                          InetAddress vip) {
         IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
                 config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of(), vip6, List.of());
+        authenticatedSa = sa;
         state = new Established(sa, info);
         establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
