@@ -81,6 +81,8 @@ public final class IkeTunnelService {
         Integer ikeFragmentSize;
         /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
         Boolean ipv6;
+        /** Behind a NAT, NAT-keepalive interval in seconds (RFC 3948 §4; default 20, 0 off). */
+        Long natKeepaliveSeconds;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -96,7 +98,9 @@ public final class IkeTunnelService {
             return d.withRekey(ike, child, jitter).withDpd(
                     dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
                     retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
-                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends)
+                    .withNatKeepalive(natKeepaliveSeconds == null ? d.natKeepalive()
+                            : Duration.ofSeconds(natKeepaliveSeconds));
         }
 
         IkeClientProfile toProfile() {
@@ -192,6 +196,7 @@ public final class IkeTunnelService {
             s.childSa = e.child().toString();
             s.mode = e.child().mode().name();
             s.speaksPathSec = tunnel.peerSpeaksPathSec();
+            s.behindNat = tunnel.behindNat();
             s.natTraversal = e.natTraversal();
             s.childSa = tunnel.currentChildSa().map(Object::toString).orElse(s.childSa);
             s.childRekeys = tunnel.childRekeys();
