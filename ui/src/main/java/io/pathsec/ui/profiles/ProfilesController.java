@@ -122,13 +122,29 @@ public final class ProfilesController {
         staticForm.managedProperty().bind(roadWarrior.not());
         roadWarriorForm.visibleProperty().bind(roadWarrior);
         roadWarriorForm.managedProperty().bind(roadWarrior);
+        var hostToHost = model.staticKey().hostToHostProperty();
+        // Host to host derives the policy from the endpoints and is always transport mode:
+        // its form hides the mode, the device's addresses and routes, and the policy rows.
+        java.util.Set<Integer> networkRows = java.util.Set.of(3, 11, 12);
+        for (javafx.scene.Node n : staticForm.getChildren()) {
+            Integer row = GridPane.getRowIndex(n);
+            Integer column = GridPane.getColumnIndex(n);
+            boolean modeCell = row != null && row == 0 && column != null && column >= 2;
+            if (modeCell || row != null && networkRows.contains(row)) {
+                n.visibleProperty().bind(hostToHost.not());
+                n.managedProperty().bind(hostToHost.not());
+            }
+        }
         kindHint.textProperty().bind(Bindings.when(roadWarrior)
                 .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; proposals and "
                         + "timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
+                .otherwise(Bindings.when(hostToHost).then("Two hosts protect the traffic between their own "
+                        + "addresses in transport mode (no inner networks, no virtual address). Both ends need the "
+                        + "same SPIs and keys, mirrored.")
                 .otherwise(Bindings.when(model.staticKey().keepsStoredKeysProperty())
                         .then("Manually keyed SAs. Leave a key empty to keep the one the PathSec service stores.")
                         .otherwise("Manually keyed SAs for the lab and bring-up: both ends need the same SPIs "
-                                + "and keys, mirrored.")));
+                                + "and keys, mirrored."))));
         formTitle.textProperty().bind(Bindings.when(model.editingProperty().isNull()).then("New profile")
                 .otherwise(Bindings.concat("Edit ", model.editingProperty())));
 

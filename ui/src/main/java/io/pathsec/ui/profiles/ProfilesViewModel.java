@@ -56,7 +56,10 @@ public final class ProfilesViewModel {
         this.daemon = daemon;
         this.work = work;
         this.store = store;
-        kind.addListener((o, was, now) -> formError.set(null));
+        kind.addListener((o, was, now) -> {
+            formError.set(null);
+            staticKey.hostToHostProperty().set(now == ProfileKindChoice.HOST_TO_HOST);
+        });
     }
 
     public ObservableList<ProfileSummary> profiles() {
@@ -138,7 +141,8 @@ public final class ProfilesViewModel {
                 kind.set(ProfileKindChoice.ROAD_WARRIOR);
                 roadWarrior.load(p.name(), p.config());
             } else {
-                kind.set(ProfileKindChoice.STATIC_KEY);
+                kind.set(StaticKeyForm.isHostToHost(p.config()) ? ProfileKindChoice.HOST_TO_HOST
+                        : ProfileKindChoice.STATIC_KEY);
                 staticKey.load(p.config());
             }
         }, e -> {
@@ -163,7 +167,8 @@ public final class ProfilesViewModel {
                 roadWarrior.keepsStoredPskProperty().set(false);
                 roadWarrior.psk.reset("");
             } else {
-                kind.set(ProfileKindChoice.STATIC_KEY);
+                kind.set(StaticKeyForm.isHostToHost(p.config()) ? ProfileKindChoice.HOST_TO_HOST
+                        : ProfileKindChoice.STATIC_KEY);
                 staticKey.loadAsCopy(p.config(), freeName(name + "-copy"));
             }
             notice.set("Copied " + name + ". Enter the keys again: stored keys never leave the PathSec service.");

@@ -161,6 +161,36 @@ class GuiDiagnosticsViewsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aHostToHostProfileIsMadeInItsOwnFormAndTheDaemonStoresTransportModeBetweenTheEndpoints() throws Exception {
+        robot.clickOn("#newButton");
+        Fx.run(() -> ((javafx.scene.control.ChoiceBox<io.pathsec.ui.profiles.ProfileKindChoice>) fx.shown("#kindChoice"))
+                .setValue(io.pathsec.ui.profiles.ProfileKindChoice.HOST_TO_HOST));
+        eventually("the host-to-host form: endpoints and keys, no networks",
+                () -> fx.isShown("#peerAddressField") && !fx.isShown("#localSelectorField")
+                        && !fx.isShown("#modeChoice") && !fx.isShown("#routesField"));
+        robot.clickOn("#nameField").write("peer-b");
+        fx.setText("#listenAddressField", "198.51.100.71");
+        fx.setText("#peerAddressField", "2001:db8::72");
+        assertTrue(fx.text("#peerAddressError").startsWith("Use the same address family"), fx.text("#peerAddressError"));
+        fx.setText("#peerAddressField", "198.51.100.72");
+        assertEquals("", fx.text("#peerAddressError"));
+        fx.setText("#outSpiField", "0x1000");
+        fx.setText("#inSpiField", "0x2000");
+        fx.setText("#outKeyField", io.pathsec.ui.testsupport.TestProfiles.OUT_KEY);
+        fx.setText("#inKeyField", io.pathsec.ui.testsupport.TestProfiles.IN_KEY);
+        robot.clickOn("#saveButton");
+        eventually("peer-b in the list", () -> profileNames().contains("peer-b"));
+        var config = d.client.getProfile("peer-b").config();
+        assertEquals("transport", config.get("mode").getAsString());
+        var policy = config.getAsJsonArray("policies").get(0).getAsJsonObject();
+        assertEquals("198.51.100.71", policy.get("local").getAsString());
+        assertEquals("198.51.100.72", policy.get("remote").getAsString());
+        eventually("reopened in the host-to-host form", () -> fx.text("#formTitle").equals("Edit peer-b")
+                && !fx.isShown("#localSelectorField"));
+    }
+
+    @Test
     void diagnosticsAreExportedToTheChosenFileReadableByTheUserOnly() throws Exception {
         robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT5);
         eventually("the log view", () -> fx.isShown("#exportDiagnostics"));
