@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import io.pathsec.ui.state.TunnelStateStore;
 import io.pathsec.ui.testsupport.DirectWork;
 import io.pathsec.ui.testsupport.FakeDaemonLink;
-import io.pathsec.ui.testsupport.TestProfiles;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,12 +69,6 @@ class HostToHostFormTest {
     }
 
     private static void fill(StaticKeyForm f) {
-        f.name.valueProperty().set("peer-b");
-        f.listenAddress.valueProperty().set("198.51.100.71");
-        f.peerAddress.valueProperty().set("198.51.100.72");
-        f.outSpi.valueProperty().set("0x1000");
-        f.inSpi.valueProperty().set("0x2000");
-        f.outKey.valueProperty().set(TestProfiles.OUT_KEY);
-        f.inKey.valueProperty().set(TestProfiles.IN_KEY);
+        StaticKeyFormTest.fillEndpointsAndKeys(f, "peer-b");
     }
 }

@@ -45,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GuiDiagnosticsViewsTest {
     private final FxRobot robot = new FxRobot();
     private final Fx fx = new Fx(robot);
+    private WindowOnTestDaemon w;
     private GuiTestDaemon d;
-    private Preferences prefs;
     private PathSecWindow window;
     @TempDir
     Path dir;
@@ -58,26 +58,18 @@ class GuiDiagnosticsViewsTest {
 
     @BeforeEach
     void open() throws Exception {
-        d = new GuiTestDaemon();
-        d.addStaticKey("lab", "psx1");
-        prefs = Preferences.userRoot().node("pathsec-test/" + UUID.randomUUID());
-        FxToolkit.setupStage(stage -> window = PathSecWindow.open(stage, new GuiOptions(d.socket, null, "test"),
-                new WindowBounds(prefs)));
-        eventually("the profile list showing lab", () -> profileNames().contains("lab"));
+        w = WindowOnTestDaemon.open(robot);
+        d = w.daemon;
+        window = w.window;
     }
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        d.close();
-        prefs.removeNode();
+        w.close();
     }
 
-    @SuppressWarnings("unchecked")
     private List<String> profileNames() {
-        return robot.lookup("#profileList").tryQuery()
-                .map(n -> ((ListView<ProfileSummary>) n).getItems().stream().map(ProfileSummary::name).toList())
-                .orElse(List.of());
+        return w.profileNames();
     }
 
     private void publishIcmpAndBlackHole() {
