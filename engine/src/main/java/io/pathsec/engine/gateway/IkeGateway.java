@@ -76,7 +76,7 @@ public final class IkeGateway implements AutoCloseable {
             localTs.add(TrafficSelector.range(r.low(), r.high()));
         }
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
-                profile.localIdentity(), profile.psk(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
+                profile.localIdentity(), profile.authenticator(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
                 profile.timers(), profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);

@@ -1,6 +1,8 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PskAuthenticator;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
@@ -12,7 +14,7 @@ import java.util.Objects;
 
 /**
  * A road-warrior profile: which gateway to reach from which local address, the identities and
- * the PSK, what to offer, and the TUN device to create. The virtual address and the routes come
+ * how they are proven (PSK or certificates), what to offer, and the TUN device to create. The virtual address and the routes come
  * from the gateway (CP and TSr).
  *
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
@@ -24,8 +26,18 @@ import java.util.Objects;
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
-                               byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+                               Authenticator authenticator, List<IkeSuite> ikeSuites,
+                               List<EspTransform> espTransforms, List<String> remoteTs, IkeSessionTimers timers,
+                               ChildSaModeRequest mode) {
+    /** A PSK profile. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity,
+                new PskAuthenticator(psk), ikeSuites, espTransforms, remoteTs, timers, mode);
+    }
+
     /** A road-warrior profile with the default timers. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
@@ -42,7 +54,7 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(gatewayAddress, "gatewayAddress");
         Objects.requireNonNull(localIdentity, "localIdentity");
-        psk = Objects.requireNonNull(psk, "psk").clone();
+        Objects.requireNonNull(authenticator, "authenticator");
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
@@ -65,6 +77,6 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
     @Override
     public String toString() {
         return "IkeClientProfile[" + name + " " + localAddress.getHostAddress() + " -> "
-                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", psk hidden]";
+                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", " + authenticator + "]";
     }
 }
