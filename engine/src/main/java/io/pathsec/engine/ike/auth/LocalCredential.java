@@ -35,6 +35,17 @@ public final class LocalCredential {
     public static LocalCredential of(List<X509Certificate> chain, PrivateKey key, String what)
             throws CredentialException {
         X509Certificate cert = chain.get(0);
+        checkKeyBelongs(cert, key, what);
+        boolean[] usage = cert.getKeyUsage();
+        if (usage != null && !usage[0] && !usage[1]) {
+            throw new CredentialException(what + ": the certificate's key usage lacks digitalSignature; peers will"
+                    + " refuse its AUTH");
+        }
+        return new LocalCredential(chain, key);
+    }
+
+    /** The key is RSA or ECDSA and belongs to the certificate (a CA's too). */
+    public static void checkKeyBelongs(X509Certificate cert, PrivateKey key, String what) throws CredentialException {
         PublicKey pub = cert.getPublicKey();
         if (!(pub instanceof RSAPublicKey) && !(pub instanceof ECPublicKey)) {
             throw new CredentialException(what + ": the certificate's key is " + pub.getAlgorithm()
@@ -44,12 +55,6 @@ public final class LocalCredential {
             throw new CredentialException(what + ": the private key does not belong to the certificate "
                     + CertificateIdentity.describe(cert));
         }
-        boolean[] usage = cert.getKeyUsage();
-        if (usage != null && !usage[0] && !usage[1]) {
-            throw new CredentialException(what + ": the certificate's key usage lacks digitalSignature; peers will"
-                    + " refuse its AUTH");
-        }
-        return new LocalCredential(chain, key);
     }
 
     /** A signature with the key verifies with the certificate's public key. */

@@ -8,6 +8,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class PemFiles {
                     return converter.getPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo()); // SEC1/PKCS#1, public part optional
                 }
             } catch (IOException e) {
                 throw new CredentialException(file + ": unreadable private key: " + e.getMessage(), e);
@@ -74,10 +75,14 @@ public final class PemFiles {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(text)) {
             for (Object o : objects) {
-                w.writeObject(o);
+                if (o instanceof PrivateKey key) {
+                    w.writeObject(new JcaPKCS8Generator(key, null)); // "PRIVATE KEY", unencrypted PKCS#8 (RFC 7468 §10)
+                } else {
+                    w.writeObject(o);
+                }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("PEM into memory", e);
+            throw new IllegalStateException("PEM into memory", e); // JcaPKCS8Generator's PemGenerationException too
         }
         return text.toString();
     }
