@@ -56,6 +56,9 @@ public final class IkeGateway implements AutoCloseable {
     private final AddressPool pool;
     private final GatewayClients clients;
     private final IkeResponderTable sessions;
+    /** The last failed setups in words ("certificate not trusted: …"), newest last, for status views. */
+    private final java.util.ArrayDeque<String> recentFailures = new java.util.ArrayDeque<>();
+    private static final int RECENT_FAILURES = 16;
 
     private IkeGateway(IkeGatewayProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
                        DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
@@ -161,6 +164,12 @@ public final class IkeGateway implements AutoCloseable {
             clients.remove(session);
             if (cause != null) {
                 LOG.info("session ended: {}", cause.getMessage());
+                synchronized (recentFailures) {
+                    if (recentFailures.size() == RECENT_FAILURES) {
+                        recentFailures.removeFirst();
+                    }
+                    recentFailures.addLast(cause.reason() + ": " + cause.getMessage());
+                }
             }
         }
     }
@@ -199,6 +208,13 @@ public final class IkeGateway implements AutoCloseable {
     }
 
     /** Half-open IKE SAs and cookies sent (RFC 7296 §2.6), read on the session thread. */
+    /** Why the last sessions ended badly (at most 16), oldest first: "REASON: words". */
+    public List<String> recentFailures() {
+        synchronized (recentFailures) {
+            return List.copyOf(recentFailures);
+        }
+    }
+
     public long[] cookieCounters() {
         CompletableFuture<long[]> f = new CompletableFuture<>();
         scheduler.execute(() -> f.complete(new long[] {sessions.halfOpenCount(), sessions.cookiesSent()}));

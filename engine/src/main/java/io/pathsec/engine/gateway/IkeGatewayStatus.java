@@ -13,6 +13,8 @@ public final class IkeGatewayStatus {
     public long halfOpen;
     public long cookiesSent;
     public List<ClientStatus> clients = new ArrayList<>();
+    /** Why recent sessions ended badly, oldest first ("CERTIFICATE_NOT_TRUSTED: certificate not trusted: …"). */
+    public List<String> recentFailures = new ArrayList<>();
 
     /** One connected client. */
     public static final class ClientStatus {
