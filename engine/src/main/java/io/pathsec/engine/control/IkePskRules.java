@@ -11,6 +11,7 @@ import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.tunnel.IkeProfileAuth;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,17 @@ import java.util.Set;
  * </pre>
  * Only {@code gateway}, {@code localId} and {@code psk} are required. The PSK is the one secret:
  * text, or strongSwan's {@code 0x…} (hex) or {@code 0s…} (base64) for binary keys.
+ *
+ * <p>With {@code "auth": "certificate"} there is no PSK; {@code cert}, {@code key} and {@code ca}
+ * name PEM files the daemon reads (our certificate, its private key, the CAs we trust: a file or
+ * a directory), and {@code localId} may be left out (the certificate's subject is used). The files
+ * are checked when the profile is stored and read again at each connect.
  */
 final class IkePskRules implements ProfileKindRules {
     static final String PSK_ID = "psk";
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
-            "dpdDelaySeconds");
+            "dpdDelaySeconds", "auth", "cert", "key", "ca");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
@@ -64,8 +70,6 @@ final class IkePskRules implements ProfileKindRules {
         if (localText != null) {
             local = address("config.local", localText);
         }
-        IkeIdentity localId = identity("config.localId", requiredText(config, "localId",
-                "our IKE identity, e.g. \"alice@example.org\""));
         String remoteIdText = optionalText(config, "remoteId");
         IkeIdentity remoteId = remoteIdText == null ? null : identity("config.remoteId", remoteIdText);
         if (remoteId == null) {
@@ -74,20 +78,35 @@ final class IkePskRules implements ProfileKindRules {
 
         Map<String, String> secrets = new LinkedHashMap<>();
         JsonObject publicConfig = config.deepCopy();
-        String pskText = requiredText(config, "psk", "the pre-shared key");
-        if (pskText.equals(ControlProtocol.STORED_SECRET)) {
-            pskText = storedSecrets.get(PSK_ID);
-            if (pskText == null) {
-                throw ControlFailure.invalid("config.psk", "no key is stored for this profile; send the key itself");
+        String auth = optionalText(config, "auth");
+        byte[] psk = null;
+        if (auth == null || auth.equalsIgnoreCase(IkeProfileAuth.PSK)) {
+            requiredText(config, "localId", "our IKE identity, e.g. \"alice@example.org\"");
+            String pskText = requiredText(config, "psk", "the pre-shared key");
+            if (pskText.equals(ControlProtocol.STORED_SECRET)) {
+                pskText = storedSecrets.get(PSK_ID);
+                if (pskText == null) {
+                    throw ControlFailure.invalid("config.psk", "no key is stored for this profile; send the key itself");
+                }
             }
+            psk = psk(pskText);
+            if (psk.length < WEAK_PSK_OCTETS) {
+                warnings.add("config.psk is shorter than " + WEAK_PSK_OCTETS + " octets: an observer of one"
+                        + " exchange can guess it offline (RFC 7296 §2.15); use a long random key");
+            }
+            secrets.put(PSK_ID, pskText);
+            publicConfig.addProperty("psk", ControlProtocol.STORED_SECRET);
+        } else if (config.has("psk")) {
+            throw ControlFailure.invalid("config.psk", "given with auth \"" + auth + "\"; leave it out");
         }
-        byte[] psk = psk(pskText);
-        if (psk.length < WEAK_PSK_OCTETS) {
-            warnings.add("config.psk is shorter than " + WEAK_PSK_OCTETS + " octets: an observer of one"
-                    + " exchange can guess it offline (RFC 7296 §2.15); use a long random key");
+        IkeProfileAuth authentication;
+        try {
+            authentication = IkeProfileAuth.of(auth, psk, optionalText(config, "cert"), optionalText(config, "key"),
+                    optionalText(config, "ca"), optionalText(config, "localId"));
+        } catch (IkeProfileAuth.InvalidField e) {
+            throw ControlFailure.invalid("config." + e.field(), e.getMessage());
         }
-        secrets.put(PSK_ID, pskText);
-        publicConfig.addProperty("psk", ControlProtocol.STORED_SECRET);
+        IkeIdentity localId = authentication.localIdentity();
 
         List<IkeSuite> suites = new ArrayList<>();
         List<String> ike = texts(config, "ikeProposals");
@@ -137,9 +156,11 @@ final class IkePskRules implements ProfileKindRules {
         }
         int mtu = (int) number(config, "mtu", 1400, 576, 9000);
         IkeSessionTimers timers = timers(config);
-        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId, psk,
-                suites, esp, remoteTs, tun, mtu, timers);
-        java.util.Arrays.fill(psk, (byte) 0);
+        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId,
+                authentication.authenticator(), suites, esp, remoteTs, tun, mtu, timers);
+        if (psk != null) {
+            java.util.Arrays.fill(psk, (byte) 0);
+        }
         return new ValidatedProfile(spec, publicConfig, secrets, warnings);
     }
 

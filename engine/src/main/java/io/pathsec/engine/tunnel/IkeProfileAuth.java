@@ -4,11 +4,14 @@ import io.pathsec.engine.ike.auth.Authenticator;
 import io.pathsec.engine.ike.auth.CertificateAuthenticator;
 import io.pathsec.engine.ike.auth.CredentialException;
 import io.pathsec.engine.ike.auth.LocalCredential;
+import io.pathsec.engine.ike.auth.PemFiles;
 import io.pathsec.engine.ike.auth.PskAuthenticator;
 import io.pathsec.engine.ike.auth.TrustStore;
 import io.pathsec.engine.ike.session.IkeIdentity;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * The authentication fields that client and gateway profiles share, checked together:
@@ -58,12 +61,18 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
         if (psk != null) {
             throw new InvalidField("psk", "given with auth \"certificate\"; leave it out");
         }
+        List<X509Certificate> chain;
+        try {
+            chain = PemFiles.certificates(Path.of(required("cert", cert)));
+        } catch (CredentialException e) {
+            throw new InvalidField("cert", e.getMessage());
+        }
         LocalCredential own;
         try {
-            own = LocalCredential.load(Path.of(required("cert", cert)), Path.of(required("key", key)));
+            // A key that is unreadable or not the certificate's: the key field is at fault.
+            own = LocalCredential.of(chain, PemFiles.privateKey(Path.of(required("key", key))), cert + " and " + key);
         } catch (CredentialException e) {
-            boolean keyAtFault = e.getMessage().startsWith(key) || e.getMessage().contains("private key does not belong");
-            throw new InvalidField(keyAtFault ? "key" : "cert", e.getMessage());
+            throw new InvalidField("key", e.getMessage());
         }
         TrustStore trust;
         try {

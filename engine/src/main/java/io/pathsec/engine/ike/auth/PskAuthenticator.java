@@ -60,6 +60,6 @@ public final class PskAuthenticator implements Authenticator {
 
     @Override
     public String toString() {
-        return "PSK (hidden)";
+        return "psk hidden";
     }
 }
