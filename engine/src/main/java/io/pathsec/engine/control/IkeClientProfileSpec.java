@@ -13,8 +13,8 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * A validated IKEv2 profile, with a PSK or certificates ({@link Authenticator}). The gateway may be a DNS name and the local address may be
- * left open: both are resolved at each connect ({@link #resolve}), since a laptop's address
+ * A validated IKEv2 profile, with a PSK or certificates ({@link Authenticator}). The gateway may
+ * be a DNS name and the local address may be left open: both are resolved at each connect ({@link #resolve}), since a laptop's address
  * and the gateway's may change between connects.
  *
  * @param local null: the address the routing table picks to reach the gateway
@@ -38,7 +38,8 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
     /** The engine's profile, for a gateway and local address looked up now. */
     IkeClientProfile resolve(InetAddress gatewayAddress, InetAddress localAddress) {
         return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, authenticator,
-                ikeSuites, espTransforms, remoteTs, timers, io.pathsec.engine.ike.session.ChildSaModeRequest.TUNNEL);
+                ikeSuites, espTransforms, remoteTs, timers, io.pathsec.engine.ike.session.ChildSaModeRequest.TUNNEL,
+                io.pathsec.engine.ike.fragment.IkeFragmentPolicy.DEFAULT, false);
     }
 
     @Override

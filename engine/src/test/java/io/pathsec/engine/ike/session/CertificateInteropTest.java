@@ -129,7 +129,7 @@ class CertificateInteropTest {
                 StrongSwanPeer.Gateway.defaults(g2()), pki.gatewaySide());
              IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                      clientProfile(pki.client, pki.ca.certificate()), dir, "client", IkeTunnelStatus.class)) {
-            IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+            IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
             assertEquals("ESTABLISHED", s == null ? null : s.state, () -> client.statusText() + client.logTail()
                     + sw.log());
             assertEquals(GATEWAY_ID, s.peerIdentity);
@@ -193,7 +193,7 @@ class CertificateInteropTest {
                 StrongSwanPeer.Gateway.defaults(g2()), gwCerts);
              IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                      clientProfile(real.client, real.ca.certificate()), dir, "client", IkeTunnelStatus.class)) {
-            IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+            IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
             assertEquals("FAILED", s == null ? null : s.state, client::statusText);
             assertEquals("CERTIFICATE_NOT_TRUSTED", s.reason);
             assertTrue(s.error.startsWith("certificate not trusted: the gateway's certificate \"CN=" + GATEWAY_ID
