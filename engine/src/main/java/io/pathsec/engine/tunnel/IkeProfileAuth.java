@@ -10,6 +10,7 @@ import io.pathsec.engine.ike.auth.TrustStore;
 import io.pathsec.engine.ike.session.IkeIdentity;
 
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -40,8 +41,40 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
         }
     }
 
-    /** @param psk the key's octets, or null */
-    public static IkeProfileAuth of(String auth, byte[] psk, String cert, String key, String ca, String localId)
+    /**
+     * For profile files an administrator writes (IkeTunnelService, IkeGatewayService): cert, key
+     * and ca are paths; ca may also be a directory of CA certificates.
+     *
+     * @param psk the key's octets, or null
+     */
+    public static IkeProfileAuth fromFiles(String auth, byte[] psk, String cert, String key, String ca, String localId)
+            throws InvalidField {
+        if (!certificate(auth, psk, cert, key, ca)) {
+            return new IkeProfileAuth(new PskAuthenticator(psk), identity(localId, "our IKE identity"));
+        }
+        List<X509Certificate> chain = field("cert", () -> PemFiles.certificates(Path.of(cert)));
+        PrivateKey privateKey = field("key", () -> PemFiles.privateKey(Path.of(key)));
+        TrustStore trust = field("ca", () -> TrustStore.load(Path.of(ca)));
+        return certificate(chain, privateKey, cert + " and " + key, trust, localId);
+    }
+
+    /**
+     * For daemon profiles: cert, key and ca are PEM text (the CLI reads "@file:PATH" with the
+     * user's permissions; the daemon never opens a path a client names).
+     */
+    public static IkeProfileAuth fromPem(String auth, byte[] psk, String cert, String key, String ca, String localId)
+            throws InvalidField {
+        if (!certificate(auth, psk, cert, key, ca)) {
+            return new IkeProfileAuth(new PskAuthenticator(psk), identity(localId, "our IKE identity"));
+        }
+        List<X509Certificate> chain = field("cert", () -> PemFiles.certificates("cert", pem("cert", cert)));
+        PrivateKey privateKey = field("key", () -> PemFiles.privateKey("key", pem("key", key)));
+        TrustStore trust = field("ca", () -> TrustStore.fromPem("ca", pem("ca", ca)));
+        return certificate(chain, privateKey, "cert and key", trust, localId);
+    }
+
+    /** Whether the fields ask for certificates; checks the fields that do not fit the method. */
+    private static boolean certificate(String auth, byte[] psk, String cert, String key, String ca)
             throws InvalidField {
         String method = auth == null ? PSK : auth.trim().toLowerCase();
         if (method.equals(PSK)) {
@@ -53,7 +86,7 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
                     throw new InvalidField(f[0], "given with auth \"psk\"; set auth to \"certificate\" to use it");
                 }
             }
-            return new IkeProfileAuth(new PskAuthenticator(psk), identity(localId, "our IKE identity"));
+            return false;
         }
         if (!method.equals(CERTIFICATE)) {
             throw new InvalidField("auth", "must be \"psk\" or \"certificate\", not \"" + auth + "\"");
@@ -61,25 +94,16 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
         if (psk != null) {
             throw new InvalidField("psk", "given with auth \"certificate\"; leave it out");
         }
-        List<X509Certificate> chain;
-        try {
-            chain = PemFiles.certificates(Path.of(required("cert", cert)));
-        } catch (CredentialException e) {
-            throw new InvalidField("cert", e.getMessage());
-        }
-        LocalCredential own;
-        try {
-            // A key that is unreadable or not the certificate's: the key field is at fault.
-            own = LocalCredential.of(chain, PemFiles.privateKey(Path.of(required("key", key))), cert + " and " + key);
-        } catch (CredentialException e) {
-            throw new InvalidField("key", e.getMessage());
-        }
-        TrustStore trust;
-        try {
-            trust = TrustStore.load(Path.of(required("ca", ca)));
-        } catch (CredentialException e) {
-            throw new InvalidField("ca", e.getMessage());
-        }
+        required("cert", cert);
+        required("key", key);
+        required("ca", ca);
+        return true;
+    }
+
+    private static IkeProfileAuth certificate(List<X509Certificate> chain, PrivateKey key, String what,
+                                              TrustStore trust, String localId) throws InvalidField {
+        // A key that is not the certificate's: the key field is at fault.
+        LocalCredential own = field("key", () -> LocalCredential.of(chain, key, what));
         IkeIdentity id;
         try {
             id = localId == null || localId.isBlank() ? IkeIdentity.of(own.certificate().getSubjectX500Principal())
@@ -90,6 +114,26 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
         return new IkeProfileAuth(new CertificateAuthenticator(own, trust), id);
     }
 
+    private interface Read<T> {
+        T read() throws CredentialException;
+    }
+
+    private static <T> T field(String field, Read<T> read) throws InvalidField {
+        try {
+            return read.read();
+        } catch (CredentialException e) {
+            throw new InvalidField(field, e.getMessage());
+        }
+    }
+
+    private static String pem(String field, String text) throws CredentialException {
+        if (!text.contains("-----BEGIN ")) {
+            throw new CredentialException("must be PEM text (-----BEGIN …); in a profile file for 'pathsec profiles"
+                    + " add' write \"@file:PATH\" and the CLI reads the file");
+        }
+        return text;
+    }
+
     private static IkeIdentity identity(String text, String what) throws InvalidField {
         if (text == null || text.isBlank()) {
             throw new InvalidField("localId", "missing; " + what);
@@ -97,11 +141,10 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
         return new IkeIdentity(text);
     }
 
-    private static String required(String field, String value) throws InvalidField {
+    private static void required(String field, String value) throws InvalidField {
         if (value == null || value.isBlank()) {
             throw new InvalidField(field, "missing; auth \"certificate\" needs cert (our certificate, PEM), key"
-                    + " (its private key, PEM) and ca (the CA certificates we trust: a PEM file or a directory)");
+                    + " (its private key, PEM) and ca (the CA certificates we trust)");
         }
-        return value;
     }
 }

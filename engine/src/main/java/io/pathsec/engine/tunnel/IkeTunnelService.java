@@ -111,7 +111,7 @@ public final class IkeTunnelService {
             }
             IkeProfileAuth authentication;
             try {
-                authentication = IkeProfileAuth.of(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
+                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
                         cert, key, ca, localId);
             } catch (IkeProfileAuth.InvalidField e) {
                 throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);

@@ -26,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * IKEv2 profiles with {@code "auth": "certificate"} through the real control API: the daemon
- * reads the PEM files when the profile is stored, keeps only their paths, and names the field
- * and the problem when a file is missing, unreadable, the wrong key, or names someone else.
+ * IKEv2 profiles with {@code "auth": "certificate"} through the real control API: PEM text in
+ * the profile (the CLI inlines "@file:PATH"), the private key write-only and stored 0600 like a
+ * PSK, and the field and the problem named when a part is not PEM, unreadable, the wrong key,
+ * not a CA, or names someone else.
  */
 @Timeout(60)
 class IkeCertificateProfilesTest {
@@ -66,22 +67,40 @@ class IkeCertificateProfilesTest {
         c.addProperty("auth", "certificate");
         c.addProperty("localId", "alice@example.org");
         c.addProperty("remoteId", "vpn.example.net");
-        c.addProperty("cert", alice.certificate().toString());
-        c.addProperty("key", alice.key().toString());
-        c.addProperty("ca", ca.certificate().toString());
+        c.addProperty("cert", pem(alice.certificate()));
+        c.addProperty("key", pem(alice.key()));
+        c.addProperty("ca", pem(ca.certificate()));
         return c;
     }
 
+    private static String pem(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
-    void aCertificateProfileIsStoredWithItsPathsAndNoSecret() throws Exception {
+    void aCertificateProfileKeepsItsPrivateKeyWriteOnly() throws Exception {
         PutProfileResult r = client.putProfile(Profile.of("office", ProfileKind.IKEV2_PSK, config()), false);
         assertTrue(r.created());
         Profile back = client.getProfile("office");
         assertEquals("certificate", back.config().get("auth").getAsString());
-        assertEquals(alice.key().toString(), back.config().get("key").getAsString());
-        assertTrue(back.storedSecrets().isEmpty(), back.storedSecrets().toString());
+        assertEquals("@stored", back.config().get("key").getAsString());
+        assertEquals(java.util.List.of("key"), back.storedSecrets());
+        assertTrue(back.config().get("cert").getAsString().contains("BEGIN CERTIFICATE"), "public parts are shown");
         String stored = Files.readString(daemon.stateDir.resolve("profiles/office.json"));
-        assertFalse(stored.contains("PRIVATE KEY"), "the key stays in its file");
+        assertFalse(stored.contains("PRIVATE KEY"), "the key is stored apart");
+        Path secrets = daemon.stateDir.resolve("secrets/office.json");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(secrets)));
+        assertTrue(Files.readString(secrets).contains("PRIVATE KEY"));
+        assertTrue(daemon.logLines().stream().noneMatch(l -> l.contains("PRIVATE KEY")), "never logged");
+
+        // Put back as read: the stored key is kept.
+        client.putProfile(Profile.of("office", ProfileKind.IKEV2_PSK, back.config()), true);
+        assertEquals("@stored", client.getProfile("office").config().get("key").getAsString());
 
         JsonObject noId = config();
         noId.remove("localId"); // the certificate's subject DN is used
@@ -90,14 +109,14 @@ class IkeCertificateProfilesTest {
 
     @Test
     void badCertificateSettingsNameTheFieldAndTheProblem() throws Exception {
-        assertInvalid("config.key", "no such file", c -> c.addProperty("key", pki.resolve("nokey.pem").toString()));
+        assertInvalid("config.key", "must be PEM text", c -> c.addProperty("key", pki.resolve("nokey.pem").toString()));
         assertInvalid("config.key", "private key does not belong to the certificate",
-                c -> c.addProperty("key", gateway.key().toString()));
-        Path broken = Files.writeString(pki.resolve("broken.pem"),
-                "-----BEGIN CERTIFICATE-----\n@@@@\n-----END CERTIFICATE-----\n");
-        assertInvalid("config.ca", "is not readable PEM", c -> c.addProperty("ca", broken.toString()));
-        assertInvalid("config.cert", "holds no PEM certificate", c -> c.addProperty("cert", alice.key().toString()));
-        assertInvalid("config.ca", "is not a CA certificate", c -> c.addProperty("ca", alice.certificate().toString()));
+                c -> c.addProperty("key", pem(gateway.key())));
+        assertInvalid("config.ca", "is not readable PEM",
+                c -> c.addProperty("ca", "-----BEGIN CERTIFICATE-----\n@@@@\n-----END CERTIFICATE-----\n"));
+        assertInvalid("config.cert", "holds no PEM certificate", c -> c.addProperty("cert", pem(alice.key())));
+        assertInvalid("config.ca", "is not a CA certificate", c -> c.addProperty("ca", pem(alice.certificate())));
+        assertInvalid("config.key", "no key is stored", c -> c.addProperty("key", "@stored"));
         assertInvalid("config.localId", "identity does not match certificate",
                 c -> c.addProperty("localId", "bob@example.org"));
         assertInvalid("config.ca", "missing", c -> c.remove("ca"));

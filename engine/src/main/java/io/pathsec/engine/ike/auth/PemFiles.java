@@ -39,7 +39,7 @@ public final class PemFiles {
         List<X509Certificate> out = new ArrayList<>();
         for (Object o : objects(file)) {
             if (o instanceof X509CertificateHolder holder) {
-                out.add(certificate(file, holder));
+                out.add(certificate(file.toString(), holder));
             }
         }
         if (out.isEmpty()) {
@@ -50,8 +50,17 @@ public final class PemFiles {
 
     /** The one private key in the file. */
     public static PrivateKey privateKey(Path file) throws CredentialException {
+        return privateKey(file.toString(), objects(file));
+    }
+
+    /** The one private key in PEM text (a daemon profile's secret). */
+    public static PrivateKey privateKey(String what, String pem) throws CredentialException {
+        return privateKey(what, parse(what, new StringReader(pem)));
+    }
+
+    private static PrivateKey privateKey(String file, List<Object> objects) throws CredentialException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        for (Object o : objects(file)) {
+        for (Object o : objects) {
             try {
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
@@ -92,7 +101,7 @@ public final class PemFiles {
         List<X509Certificate> out = new ArrayList<>();
         for (Object o : parse(what, new StringReader(pem))) {
             if (o instanceof X509CertificateHolder holder) {
-                out.add(certificate(Path.of(what), holder));
+                out.add(certificate(what, holder));
             }
         }
         if (out.isEmpty()) {
@@ -101,7 +110,7 @@ public final class PemFiles {
         return out;
     }
 
-    private static X509Certificate certificate(Path file, X509CertificateHolder holder) throws CredentialException {
+    private static X509Certificate certificate(String file, X509CertificateHolder holder) throws CredentialException {
         try {
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {

@@ -71,9 +71,18 @@ public final class TrustStore {
         } else {
             cas.addAll(PemFiles.certificates(fileOrDirectory));
         }
+        return checked(fileOrDirectory.toString(), cas);
+    }
+
+    /** CA certificates from PEM text (a daemon profile's {@code ca}). */
+    public static TrustStore fromPem(String what, String pem) throws CredentialException {
+        return checked(what, PemFiles.certificates(what, pem));
+    }
+
+    private static TrustStore checked(String what, List<X509Certificate> cas) throws CredentialException {
         for (X509Certificate ca : cas) {
             if (ca.getBasicConstraints() < 0) {
-                throw new CredentialException(fileOrDirectory + ": " + CertificateIdentity.describe(ca)
+                throw new CredentialException(what + ": " + CertificateIdentity.describe(ca)
                         + " is not a CA certificate (no basicConstraints cA=TRUE)");
             }
         }
