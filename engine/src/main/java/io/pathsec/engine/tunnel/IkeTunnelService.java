@@ -35,7 +35,8 @@ import java.util.concurrent.ExecutionException;
  * <pre>
  *   java … io.pathsec.engine.tunnel.IkeTunnelService PROFILE.json STATUS.json
  * </pre>
- * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk,
+ * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk, or
+ * auth "certificate" with cert, key and ca (PEM files; localId then defaults to the certificate's subject),
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
  * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
@@ -57,6 +58,11 @@ public final class IkeTunnelService {
         String localId;
         String remoteId;
         String psk;
+        /** "psk" (default) or "certificate". */
+        String auth;
+        String cert;
+        String key;
+        String ca;
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
@@ -104,8 +110,15 @@ public final class IkeTunnelService {
         }
 
         IkeClientProfile toProfile() {
-            if (local == null || gateway == null || localId == null || psk == null) {
-                throw new IllegalArgumentException("profile needs local, gateway, localId and psk");
+            if (local == null || gateway == null) {
+                throw new IllegalArgumentException("profile needs local and gateway");
+            }
+            IkeProfileAuth authentication;
+            try {
+                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
+                        cert, key, ca, localId);
+            } catch (IkeProfileAuth.InvalidField e) {
+                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
             }
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
@@ -116,8 +129,8 @@ public final class IkeTunnelService {
             List<EspTransform> transforms = esp == null || esp.isEmpty() ? List.of(EspTransform.AES_GCM_16_256)
                     : esp.stream().map(EspTransform::fromName).toList();
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
-                    AddressRange.parseAddress(gateway), new IkeIdentity(localId),
-                    remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
+                    AddressRange.parseAddress(gateway), authentication.localIdentity(),
+                    remoteId == null ? null : new IkeIdentity(remoteId), authentication.authenticator(),
                     List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
                     fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
         }
