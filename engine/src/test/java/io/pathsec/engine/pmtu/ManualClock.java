@@ -6,19 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told to. */
-final class ManualClock extends Clock {
+/** A clock that moves only when told to (shared by the PMTU tests of several packages). */
+public final class ManualClock extends Clock {
     private Instant now;
 
-    ManualClock() {
+    public ManualClock() {
         this(Instant.parse("2026-11-24T06:00:00Z"));
     }
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
