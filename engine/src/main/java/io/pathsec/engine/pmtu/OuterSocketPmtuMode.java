@@ -35,6 +35,28 @@ public final class OuterSocketPmtuMode {
         }
     }
 
+    /**
+     * Runs {@code send} with {@code fd} in probe mode and then restores the modes it had: for a
+     * socket that must keep the kernel's ordinary behaviour for everything else (IKE on port 500,
+     * whose large IKE_AUTH messages the kernel may fragment) but sends DPLPMTUD probes with DF
+     * set whatever the route's cached MTU (RFC 8899 §4.4). Callers serialise their sends.
+     */
+    public static void whileProbing(int fd, Runnable send) throws IOException {
+        int v4 = PmtuLibC.getIntOr(fd, IPPROTO_IP, IP_MTU_DISCOVER, -1);
+        int v6 = PmtuLibC.getIntOr(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, -1);
+        setProbeMode(fd);
+        try {
+            send.run();
+        } finally {
+            if (v4 >= 0) {
+                PmtuLibC.setInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, v4);
+            }
+            if (v6 >= 0) {
+                PmtuLibC.setInt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, v6);
+            }
+        }
+    }
+
     /** The IPv4-level mode now on the socket (3 = probe), for tests and diagnostics. */
     public static int ipv4Mode(int fd) throws IOException {
         return PmtuLibC.getInt(fd, IPPROTO_IP, IP_MTU_DISCOVER);

@@ -79,12 +79,21 @@ final class PmtuLibC {
         return C.setsockopt(fd, level, option, intValue(value), Integer.BYTES);
     }
 
-    static int getInt(int fd, int level, int option) throws IOException {
+    /** The option's value, or {@code fallback} when the socket has no such option (wrong family). */
+    static int getIntOr(int fd, int level, int option, int fallback) {
         byte[] v = new byte[4];
         int[] len = {4};
         if (C.getsockopt(fd, level, option, v, len) < 0) {
-            throw error("getsockopt", errno());
+            return fallback;
         }
         return (v[0] & 0xff) | (v[1] & 0xff) << 8 | (v[2] & 0xff) << 16 | (v[3] & 0xff) << 24;
+    }
+
+    static int getInt(int fd, int level, int option) throws IOException {
+        int v = getIntOr(fd, level, option, Integer.MIN_VALUE);
+        if (v == Integer.MIN_VALUE) {
+            throw error("getsockopt", errno());
+        }
+        return v;
     }
 }
