@@ -1,6 +1,6 @@
 package io.pathsec.engine.pmtu.dplpmtud;
 
-import io.pathsec.engine.pmtu.ManualClock;
+import io.pathsec.engine.testsupport.ManualClock;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.pathsec.engine.pmtu;
+package io.pathsec.engine.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,9 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told to (shared by the PMTU tests of several packages). */
+/**
+ * A clock that moves only when a test tells it to, so timers (SA lifetimes, PMTU aging, raise
+ * timers) are tested without sleeping. Volatile because daemon tests read it from other threads.
+ */
 public final class ManualClock extends Clock {
-    private Instant now;
+    private volatile Instant now;
 
     public ManualClock() {
         this(Instant.parse("2026-11-24T06:00:00Z"));
@@ -34,6 +37,6 @@ public final class ManualClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("a manual clock has one zone: UTC");
     }
 }
