@@ -15,6 +15,11 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.dplpmtud.Dplpmtud;
+import io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.Sad;
@@ -32,6 +37,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +75,9 @@ public final class IkeTunnel implements Tunnel {
     private final AtomicLong childRekeys = new AtomicLong();
     private final AtomicLong ikeRekeys = new AtomicLong();
     private volatile ChildSa currentChild;
+    /** DPLPMTUD over the IKE SA for the current outbound SA (RFC 8899); session thread only. */
+    private Dplpmtud prober;
+    private volatile Dplpmtud proberView;
 
     /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
     private static final class InstalledChild {
@@ -116,6 +125,12 @@ public final class IkeTunnel implements Tunnel {
      */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture) throws IOException {
+        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As above, with the profile's path MTU settings (methods, floor, timers, fixed MTU, outer DF). */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, PmtuSettings pmtuSettings) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -125,7 +140,7 @@ public final class IkeTunnel implements Tunnel {
             LinuxInterfaceConfig ifc = tun.config();
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings, Clock.systemUTC());
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
@@ -162,6 +177,7 @@ public final class IkeTunnel implements Tunnel {
         public void established(Established session) {
             try {
                 install(session);
+                probeCurrentChild();
                 // Report the CHILD_SA before completing: completing wakes the connect, which
                 // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
@@ -197,6 +213,7 @@ public final class IkeTunnel implements Tunnel {
                 entry.outbound = out;
             }
             currentChild = child;
+            probeCurrentChild();
             childRekeys.incrementAndGet();
             observer.childSaRekeyed(child, replaced);
             LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
@@ -241,6 +258,40 @@ public final class IkeTunnel implements Tunnel {
                 observer.sessionClosed(cause);
             }
         }
+    }
+
+    /**
+     * Runs DPLPMTUD for the PMTU state of the SA we send with now (session thread). A rekey on
+     * the same path keeps the state and so the prober; a new state gets a new prober.
+     */
+    private void probeCurrentChild() {
+        ChildSa child = currentChild;
+        if (child == null || !policy.pmtuSettings().enabled(PmtuSource.DPLPMTUD)) {
+            return;
+        }
+        String spi = String.format("0x%08x", child.outboundSpi());
+        PmtuState state = dataPath.pmtuStates().stream().filter(p -> p.saName().endsWith(spi)).findFirst()
+                .orElse(null);
+        if (state == null || (prober != null && prober.pmtu() == state)) {
+            return;
+        }
+        if (prober != null) {
+            prober.stop();
+        }
+        prober = new Dplpmtud(state, policy.pmtuSettings().dplpmtud(), initiator.probeLayer());
+        proberView = prober;
+        prober.start();
+    }
+
+    /** Outer ICMP packet-too-big messages accepted and rejected (forged or unvalidated). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmpStats() {
+        return dataPath.outerIcmpStats();
+    }
+
+    /** The DPLPMTUD prober's phase, search bounds and counters; empty when it is off. */
+    public java.util.Optional<DplpmtudStatus> dplpmtud() {
+        Dplpmtud p = proberView;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.status());
     }
 
     /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
@@ -413,7 +464,12 @@ public final class IkeTunnel implements Tunnel {
     /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */
     @Override
     public void close() {
-        scheduler.execute(initiator::close);
+        scheduler.execute(() -> {
+            if (prober != null) {
+                prober.stop();
+            }
+            initiator.close();
+        });
         try {
             closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -11,6 +11,9 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
 import org.slf4j.Logger;
@@ -36,7 +39,8 @@ import java.util.concurrent.ExecutionException;
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
  * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
- * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
+ * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}, and an optional
+ * {@code pmtu} object ({@link PmtuProfileFile}: methods, floor, timers, fixed MTU, outer DF).
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -63,6 +67,8 @@ public final class IkeTunnelService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** Path MTU settings ({@link PmtuProfileFile}); absent: the defaults and pathsec.pmtu.* properties. */
+        PmtuProfileFile pmtu;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -122,19 +128,23 @@ public final class IkeTunnelService {
             System.exit(2);
         }
         IkeClientProfile profile;
+        PmtuSettings pmtu;
         try {
-            profile = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class).toProfile();
+            ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
+            profile = file.toProfile();
+            pmtu = PmtuProfileFile.apply(file.pmtu, PmtuSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, Path.of(args[1]));
+        run(profile, pmtu, Path.of(args[1]));
     }
 
-    static void run(IkeClientProfile profile, Path statusFile) throws IOException, InterruptedException {
+    static void run(IkeClientProfile profile, PmtuSettings pmtu, Path statusFile)
+            throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile)) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
@@ -185,6 +195,11 @@ public final class IkeTunnelService {
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             s.securityAssociations.add(sa + " packets " + sa.packets());
         }
+        for (PmtuState state : tunnel.pmtuStates()) {
+            s.pmtu.add(PmtuStatus.of(state));
+        }
+        s.dplpmtud = tunnel.dplpmtud().orElse(null);
+        s.outerIcmp = tunnel.outerIcmpStats();
         return s;
     }
 

@@ -28,4 +28,10 @@ public final class IkeTunnelStatus {
     /** Data-path drops by {@code DropReason} name: a lossless rekey adds no NO_SA or AUTHENTICATION drops. */
     public java.util.Map<String, Long> inboundDrops = new java.util.TreeMap<>();
     public java.util.Map<String, Long> outboundDrops = new java.util.TreeMap<>();
+    /** The path MTU of each outbound SA (DESIGN.md "Path MTU"). */
+    public List<io.pathsec.engine.pmtu.PmtuStatus> pmtu = new ArrayList<>();
+    /** The DPLPMTUD prober over the IKE SA (RFC 8899), null when the method is off. */
+    public io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus dplpmtud;
+    /** Outer ICMP packet-too-big messages accepted and rejected (classic PMTUD). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmp;
 }

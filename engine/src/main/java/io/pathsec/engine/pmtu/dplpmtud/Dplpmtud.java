@@ -1,6 +1,7 @@
 package io.pathsec.engine.pmtu.dplpmtud;
 
 import io.pathsec.engine.pmtu.BlackHoleEvent;
+import io.pathsec.engine.pmtu.DplpmtudSettings;
 import io.pathsec.engine.pmtu.PmtuListener;
 import io.pathsec.engine.pmtu.PmtuSample;
 import io.pathsec.engine.pmtu.PmtuSource;
@@ -34,7 +35,8 @@ import java.util.List;
  * search below it: an ICMP value becomes the first size probed and the upper bound (§4.6.2).
  *
  * <p>Runs on the PL's thread only: the PL calls back there, and changes made elsewhere to the
- * {@link PmtuState} are handed over with {@link PacketizationLayer#execute}.
+ * {@link PmtuState} are handed over with {@link PacketizationLayer#execute}. What
+ * {@link #status} reads is volatile, so status views may call it from any thread.
  */
 public final class Dplpmtud {
     private static final Logger LOG = LoggerFactory.getLogger(Dplpmtud.class);
@@ -48,24 +50,24 @@ public final class Dplpmtud {
     private final PacketizationLayer pl;
     private final PmtuListener listener = this::plpmtuChanged;
 
-    private DplpmtudPhase phase = DplpmtudPhase.DISABLED;
+    private volatile DplpmtudPhase phase = DplpmtudPhase.DISABLED;
     /** Largest size acknowledged in this search, 0 before any. */
-    private int acknowledged;
+    private volatile int acknowledged;
     /** Smallest size that failed, exclusive upper bound; maximum + 1 while none has. */
-    private int failed;
+    private volatile int failed;
     /** The next size to try before bisecting (a claim to confirm), 0 for none. */
     private int candidate;
-    private int probing;
+    private volatile int probing;
     private int lossesAtSize;
     private int lossSize;
     private long probeToken;
     private PacketizationLayer.Timer guard;
     private PacketizationLayer.Timer timer;
     private PacketizationLayer.Timer confirmTimer;
-    private long probesSent;
-    private long probesAcknowledged;
-    private long probesLost;
-    private long blackHoles;
+    private volatile long probesSent;
+    private volatile long probesAcknowledged;
+    private volatile long probesLost;
+    private volatile long blackHoles;
     /** Lowerings we caused ourselves, whose listener calls are still to come (they are ours, not news). */
     private int ownLowerings;
 
@@ -77,7 +79,7 @@ public final class Dplpmtud {
 
     /** Starts in BASE (call on the PL's thread); from now on the raise happens by probing. */
     public void start() {
-        if (!settings.enabled() || phase != DplpmtudPhase.DISABLED) {
+        if (phase != DplpmtudPhase.DISABLED) {
             return;
         }
         pmtu.optimisticRaise(false);
@@ -93,6 +95,11 @@ public final class Dplpmtud {
         probing = 0;
         cancelTimers();
         pmtu.optimisticRaise(true);
+    }
+
+    /** The SA state this prober feeds. */
+    public PmtuState pmtu() {
+        return pmtu;
     }
 
     public DplpmtudPhase phase() {

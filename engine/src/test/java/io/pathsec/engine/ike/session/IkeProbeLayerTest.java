@@ -12,7 +12,7 @@ import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.pmtu.PmtuStateTest;
 import io.pathsec.engine.pmtu.dplpmtud.Dplpmtud;
 import io.pathsec.engine.pmtu.dplpmtud.DplpmtudPhase;
-import io.pathsec.engine.pmtu.dplpmtud.DplpmtudSettings;
+import io.pathsec.engine.pmtu.DplpmtudSettings;
 import io.pathsec.engine.pmtu.dplpmtud.PacketizationLayer;
 import io.pathsec.engine.policy.AddressRange;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,7 @@
 package io.pathsec.engine.pmtu.dplpmtud;
 
 import io.pathsec.engine.pmtu.BlackHoleEvent;
+import io.pathsec.engine.pmtu.DplpmtudSettings;
 import io.pathsec.engine.testsupport.ManualClock;
 import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.pmtu.PmtuSource;

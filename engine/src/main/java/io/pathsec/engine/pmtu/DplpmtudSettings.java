@@ -1,4 +1,4 @@
-package io.pathsec.engine.pmtu.dplpmtud;
+package io.pathsec.engine.pmtu;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -6,9 +6,9 @@ import java.util.Properties;
 /**
  * The DPLPMTUD constants of RFC 8899 §5.1.1–5.1.2 for one tunnel. The raise timer
  * (PMTU_RAISE_TIMER) and the sizes (BASE_PLPMTU, MAX_PLPMTU, MIN_PLPMTU as the floor) are those of
- * {@link io.pathsec.engine.pmtu.PmtuSettings}, shared with the other sources.
+ * {@link PmtuSettings}, shared with the other sources; whether the prober runs at all is
+ * {@link PmtuSettings#enabled}({@link PmtuSource#DPLPMTUD}).
  *
- * @param enabled           whether the prober runs at all
  * @param probeTimer        PROBE_TIMER: a probe not acknowledged within this long is lost (§5.1.1:
  *                          never below 1 s; 15 s by default, as the RFC recommends)
  * @param maxProbes         MAX_PROBES: lost probes of one size before that size counts as failed
@@ -18,7 +18,7 @@ import java.util.Properties;
  * @param resolution        the search ends when the largest size acknowledged and the smallest
  *                          failed are this close (issue 4: within 8 octets)
  */
-public record DplpmtudSettings(boolean enabled, Duration probeTimer, int maxProbes, Duration confirmationTimer,
+public record DplpmtudSettings(Duration probeTimer, int maxProbes, Duration confirmationTimer,
                                int resolution) {
 
     /** System properties read by {@link #fromProperties}, e.g. {@code -Dpathsec.dplpmtud.probeTimer=PT1S}. */
@@ -37,24 +37,18 @@ public record DplpmtudSettings(boolean enabled, Duration probeTimer, int maxProb
 
     /** RFC 8899's defaults: PROBE_TIMER 15 s, MAX_PROBES 3, CONFIRMATION_TIMER 600 s; 8-octet resolution. */
     public static DplpmtudSettings defaults() {
-        return new DplpmtudSettings(true, Duration.ofSeconds(15), 3, Duration.ofSeconds(600), 8);
+        return new DplpmtudSettings(Duration.ofSeconds(15), 3, Duration.ofSeconds(600), 8);
     }
 
     /** The defaults, overridden by {@code pathsec.dplpmtud.<component>} properties (durations ISO-8601). */
     public static DplpmtudSettings fromProperties(Properties p) {
         DplpmtudSettings d = defaults();
-        String enabled = p.getProperty(PREFIX + "enabled");
-        return new DplpmtudSettings(enabled == null ? d.enabled : Boolean.parseBoolean(enabled.trim()),
-                duration(p, "probeTimer", d.probeTimer), integer(p, "maxProbes", d.maxProbes),
+        return new DplpmtudSettings(duration(p, "probeTimer", d.probeTimer), integer(p, "maxProbes", d.maxProbes),
                 duration(p, "confirmationTimer", d.confirmationTimer), integer(p, "resolution", d.resolution));
     }
 
     public DplpmtudSettings withTimers(Duration probe, Duration confirmation) {
-        return new DplpmtudSettings(enabled, probe, maxProbes, confirmation, resolution);
-    }
-
-    public DplpmtudSettings withEnabled(boolean on) {
-        return new DplpmtudSettings(on, probeTimer, maxProbes, confirmationTimer, resolution);
+        return new DplpmtudSettings(probe, maxProbes, confirmation, resolution);
     }
 
     private static int integer(Properties p, String name, int fallback) {
