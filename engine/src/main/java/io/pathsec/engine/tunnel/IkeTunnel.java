@@ -15,6 +15,7 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
 import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.pmtu.PmtuSource;
 import io.pathsec.engine.pmtu.PmtuState;
@@ -144,7 +145,9 @@ public final class IkeTunnel implements Tunnel {
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
-            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
+            // A real outer path: classic PMTUD receives its ICMP (the 4-argument start is for in-memory pairs).
+            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture),
+                    new InnerIcmpSource(List.of()), true);
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
