@@ -28,6 +28,10 @@ import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Selector;
 import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.policy.SpdEntry;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssInitiator;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssStats;
 import io.pathsec.engine.tun.LinuxInterfaceConfig;
 import io.pathsec.engine.tun.LinuxTun;
 import org.slf4j.Logger;
@@ -79,6 +83,11 @@ public final class IkeTunnel implements Tunnel {
     /** DPLPMTUD over the IKE SA for the current outbound SA (RFC 8899); session thread only. */
     private Dplpmtud prober;
     private volatile Dplpmtud proberView;
+    /** The TCP-MSS method (the seed proposal): its settings, its run after IKE_AUTH, its outcome. */
+    private final TcpMssSettings tcpMss;
+    private final TcpMssStats tcpMssStats = new TcpMssStats();
+    private volatile TcpMssInitiator tcpMssRun;
+    private volatile TcpMssResult tcpMssResult;
 
     /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
     private static final class InstalledChild {
@@ -94,8 +103,9 @@ public final class IkeTunnel implements Tunnel {
 
     private IkeTunnel(IkeClientProfile profile, IkeTunnelObserver observer, LinuxTun tun, RoutingSetup routing,
                       TunnelPolicy policy, DataPath dataPath, UdpIkeTransport transport,
-                      ExecutorIkeScheduler scheduler) {
+                      ExecutorIkeScheduler scheduler, TcpMssSettings tcpMss) {
         this.profile = profile;
+        this.tcpMss = tcpMss;
         this.observer = observer;
         this.tun = tun;
         this.routing = routing;
@@ -110,6 +120,8 @@ public final class IkeTunnel implements Tunnel {
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
+        initiator.useFragmentation(profile.fragmentation());
+        initiator.requestVirtualIp6(profile.requestIpv6());
     }
 
     /**
@@ -126,12 +138,22 @@ public final class IkeTunnel implements Tunnel {
      */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture) throws IOException {
-        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()));
+        return startClient(profile, observer, capture, TcpMssSettings.OFF);
     }
 
-    /** As above, with the profile's path MTU settings (methods, floor, timers, fixed MTU, outer DF). */
+    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the TCP-MSS method's settings. */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
-                                        OuterPacketRing capture, PmtuSettings pmtuSettings) throws IOException {
+                                        OuterPacketRing capture, TcpMssSettings tcpMss) throws IOException {
+        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()), tcpMss);
+    }
+
+    /**
+     * As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the profile's
+     * path MTU settings (methods, floor, timers, fixed MTU, outer DF) and the TCP-MSS method's.
+     */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, PmtuSettings pmtuSettings, TcpMssSettings tcpMss)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -148,7 +170,8 @@ public final class IkeTunnel implements Tunnel {
             // A real outer path: classic PMTUD receives its ICMP (the 4-argument start is for in-memory pairs).
             dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture),
                     new InnerIcmpSource(List.of()), true);
-            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler);
+            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
+                    tcpMss);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -185,6 +208,10 @@ public final class IkeTunnel implements Tunnel {
                 // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
                 established.complete(session);
+                // After "connected": the measurement runs beside the tunnel and never delays it.
+                tcpMssRun = TcpMssInitiator.afterIkeAuth(tcpMss, initiator.peerSpeaksPathSec(), initiator::extensionKey,
+                        profile.localAddress(), profile.gatewayAddress(), RoutingSetup.FWMARK, tcpMssStats,
+                        IkeTunnel.this::tcpMssDone).orElse(null);
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot install the negotiated tunnel: {}", e.getMessage());
                 established.completeExceptionally(e);
@@ -321,13 +348,19 @@ public final class IkeTunnel implements Tunnel {
         if (s.virtualAddress() != null) {
             tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
         }
+        InetAddress vip6 = s.virtualAddress6();
+        if (vip6 != null) {
+            tun.config().addAddress(tun.name(), vip6, 128); // INTERNAL_IP6_ADDRESS (RFC 7296 §3.15.1)
+        }
         for (TrafficSelector remote : child.remoteTs()) {
+            // Packets to an IPv6 network leave from the IPv6 virtual address, when there is one.
+            InetAddress source = remote.startAddress().getAddress().length == 16 && vip6 != null ? vip6 : vip;
             for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
                 byte[] gw = s.peer().getAddress().getAddress();
                 if (AddressRange.parse(prefix).contains(gw, gw.length)) {
-                    routing.addPolicyRoute(prefix, vip); // keeps IKE and ESP to the gateway off the TUN
+                    routing.addPolicyRoute(prefix, source); // keeps IKE and ESP to the gateway off the TUN
                 } else {
-                    routing.addRoute(prefix, vip);
+                    routing.addRoute(prefix, source);
                 }
             }
         }
@@ -464,9 +497,29 @@ public final class IkeTunnel implements Tunnel {
         return dataPath.pmtuStates();
     }
 
+    private void tcpMssDone(TcpMssResult result) {
+        tcpMssResult = result;
+        if (result instanceof TcpMssResult.Measured m) {
+            m.applyTo(pmtuStates());
+        }
+    }
+
+    /** The TCP-MSS method's outcome, once it has one (never when off or the gateway lacks the Vendor ID). */
+    public java.util.Optional<TcpMssResult> tcpMssResult() {
+        return java.util.Optional.ofNullable(tcpMssResult);
+    }
+
+    public TcpMssStats tcpMssStats() {
+        return tcpMssStats;
+    }
+
     /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */
     @Override
     public void close() {
+        TcpMssInitiator run = tcpMssRun;
+        if (run != null) {
+            run.close();
+        }
         scheduler.execute(() -> {
             if (prober != null) {
                 prober.stop();

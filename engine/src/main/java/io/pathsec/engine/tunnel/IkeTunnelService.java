@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
@@ -12,10 +13,11 @@ import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.pmtu.PmtuSettings;
-import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.pmtu.PmtuStatus;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +41,10 @@ import java.util.concurrent.ExecutionException;
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
  * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
- * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}, and an optional
- * {@code pmtu} object ({@link PmtuProfileFile}: methods, floor, timers, fixed MTU, outer DF).
+ * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
+ * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
+ * choose the seed proposal's measurement (docs/pmtu.md), and an optional {@code pmtu} object
+ * ({@link PmtuProfileFile}: methods, floor, timers, fixed MTU, outer DF) the other path MTU settings.
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -69,6 +73,19 @@ public final class IkeTunnelService {
         Integer retransmitSends;
         /** Path MTU settings ({@link PmtuProfileFile}); absent: the defaults and pathsec.pmtu.* properties. */
         PmtuProfileFile pmtu;
+        /** The TCP-MSS method (off unless true) and its port (4500). */
+        Boolean tcpMss;
+        Integer tcpMssPort;
+
+        TcpMssSettings tcpMssSettings() {
+            return TcpMssSettings.fromProfile(tcpMss, tcpMssPort, false);
+        }
+        /** RFC 7383: false stops announcing IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
+        /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
+        Boolean ipv6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -102,7 +119,8 @@ public final class IkeTunnelService {
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
-                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode());
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
+                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
         }
 
         private ChildSaModeRequest mode() {
@@ -119,6 +137,18 @@ public final class IkeTunnelService {
         }
     }
 
+    /** The IKE fragmentation a profile file asks for (RFC 7383); errors name the field. */
+    public static IkeFragmentPolicy fragmentation(Boolean enabled, Integer size) {
+        int bytes = size == null ? 0 : size;
+        if (bytes != 0 && (bytes < IkeFragmentPolicy.MIN_SIZE || bytes > IkeFragmentPolicy.MAX_SIZE)) {
+            throw new IllegalArgumentException("ikeFragmentSize " + bytes + " outside " + IkeFragmentPolicy.MIN_SIZE
+                    + ".." + IkeFragmentPolicy.MAX_SIZE + " (0 for the path MTU)");
+        }
+        IkeFragmentPolicy p = IkeFragmentPolicy.withSize(bytes);
+        return enabled == null || enabled ? p
+                : new IkeFragmentPolicy(false, p.fragmentSize(), p.maxFragments(), p.reassemblyTimeout());
+    }
+
     private IkeTunnelService() {
     }
 
@@ -128,23 +158,25 @@ public final class IkeTunnelService {
             System.exit(2);
         }
         IkeClientProfile profile;
+        TcpMssSettings tcpMss;
         PmtuSettings pmtu;
         try {
             ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
             profile = file.toProfile();
+            tcpMss = file.tcpMssSettings();
             pmtu = PmtuProfileFile.apply(file.pmtu, PmtuSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, pmtu, Path.of(args[1]));
+        run(profile, pmtu, tcpMss, Path.of(args[1]));
     }
 
-    static void run(IkeClientProfile profile, PmtuSettings pmtu, Path statusFile)
+    static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, Path statusFile)
             throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu)) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
@@ -160,6 +192,7 @@ public final class IkeTunnelService {
             IkeSessionListener.Established e = tunnel.established().join();
             s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "ESTABLISHED";
             s.virtualIp = e.virtualAddress() == null ? null : e.virtualAddress().getHostAddress();
+            s.virtualIp6 = e.virtualAddress6() == null ? null : AddressRange.format(e.virtualAddress6());
             s.peer = e.peer().toString();
             s.peerIdentity = e.peerIdentity();
             s.ikeSuite = e.ikeSuite().toString();
@@ -195,9 +228,9 @@ public final class IkeTunnelService {
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             s.securityAssociations.add(sa + " packets " + sa.packets());
         }
-        for (PmtuState state : tunnel.pmtuStates()) {
-            s.pmtu.add(PmtuStatus.of(state));
-        }
+        s.pmtu = tunnel.pmtuStates().stream().map(PmtuStatus::of).toList();
+        s.tcpMss = tunnel.tcpMssResult().map(Object::toString).orElse(null);
+        s.tcpMssCounts = tunnel.tcpMssStats().counts();
         s.dplpmtud = tunnel.dplpmtud().orElse(null);
         s.outerIcmp = tunnel.outerIcmpStats();
         return s;

@@ -201,8 +201,6 @@ class DplpmtudLabTest {
     private AutoCloseable startGateway(Peer peer, boolean ipv6) throws IOException, InterruptedException {
         if (peer == Peer.STRONGSWAN) {
             StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(outer(LabNode.G2, ipv6));
-            gw = new StrongSwanPeer.Gateway(gw.localAddress(), gw.gatewayId(), PSK, gw.ikeProposals(),
-                    gw.espProposals(), gw.pool(), gw.localTs(), gw.ikeRekeyTime(), gw.childRekeyTime(), gw.dpdDelay());
             return StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
         }
         Map<String, Object> p = new LinkedHashMap<>();
@@ -227,7 +225,7 @@ class DplpmtudLabTest {
         p.put("gateway", outer(LabNode.G2, ipv6));
         p.put("localId", "client.pathsec.test");
         p.put("remoteId", peer == Peer.STRONGSWAN ? "gw.sw.test" : "gw.pathsec.test");
-        p.put("psk", PSK);
+        p.put("psk", peer == Peer.STRONGSWAN ? StrongSwanPeer.Gateway.defaults("").psk() : PSK);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("probeTimerSeconds", 1);
         m.put("maxProbes", 3);
