@@ -1,5 +1,6 @@
 package io.pathsec.engine.pmtu;
 
+import io.pathsec.engine.testsupport.ManualClock;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspTransform;
 import org.junit.jupiter.api.Test;
