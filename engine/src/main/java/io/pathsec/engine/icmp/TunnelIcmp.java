@@ -31,6 +31,7 @@ import java.util.function.BiConsumer;
  * crypto worker; both keep no per-call state in fields.
  */
 public final class TunnelIcmp {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TunnelIcmp.class);
     private final IcmpSettings settings;
     private final IcmpSaLookup lookup;
     private final IcmpDecisionLog log;
@@ -48,6 +49,19 @@ public final class TunnelIcmp {
         this.lookup = lookup;
         this.log = log;
         this.probeRequest = probeRequest;
+    }
+
+    /**
+     * The decision point of a tunnel named {@code name}: decisions logged and sent to {@code
+     * events} as the settings' logging says; a probe request is logged for whoever runs PMTU
+     * discovery on the SA to pick up.
+     */
+    public static TunnelIcmp forTunnel(String name, IcmpSettings settings, IcmpSaLookup lookup,
+                                       java.util.function.Consumer<io.pathsec.engine.control.api.IcmpDecision> events) {
+        return new TunnelIcmp(settings, lookup,
+                new IcmpDecisionLog(name, settings.logging(), events, java.time.Clock.systemUTC()),
+                (sa, mtu) -> LOG.info("SA {}: a dropped ICMP reported MTU {} inside the peer's network; PMTU probe asked for",
+                        saName(sa), mtu));
     }
 
     /** Sets the carrier of the explicit-sa option (an IKE tunnel's ICMP CHILD_SA); null for none. */
