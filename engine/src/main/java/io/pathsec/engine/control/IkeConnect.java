@@ -44,7 +44,8 @@ final class IkeConnect {
         InetAddress local = spec.local() != null ? spec.local() : localAddressToward(gateway);
         IkeClientProfile profile = spec.resolve(gateway, local);
         IkeTunnel tunnel = IkeTunnel.startClient(profile, events,
-                context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)));
+                context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)),
+                LinuxTunnelStarter.icmpSettings(spec.settings()));
         try {
             tunnel.established().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             return new LinuxTunnelStarter.RunningEngineTunnel(tunnel);

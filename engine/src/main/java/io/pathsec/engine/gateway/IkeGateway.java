@@ -2,6 +2,8 @@ package io.pathsec.engine.gateway;
 
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.ike.message.TrafficSelector;
 import io.pathsec.engine.ike.session.AddressPool;
@@ -97,6 +99,9 @@ public final class IkeGateway implements AutoCloseable {
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            // ICMP settings from pathsec.icmp.* properties; decisions go to the log (docs/icmp.md).
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), IcmpSettings.fromProperties(System.getProperties()),
+                    policy, d -> { }));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.listenAddress(), 500), scheduler);
             // Marked like a client's socket: host-to-host peers are policy-routed into the TUN.
             dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.listenAddress(), 4500), WORKERS,

@@ -2,6 +2,8 @@ package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.diag.OuterPacketRing;
 import io.pathsec.engine.diag.TappedEspTransport;
@@ -116,6 +118,12 @@ public final class IkeTunnel implements Tunnel {
      */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture) throws IOException {
+        return startClient(profile, observer, capture, IcmpSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with these ICMP settings. */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, IcmpSettings icmp) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -126,6 +134,7 @@ public final class IkeTunnel implements Tunnel {
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), icmp, policy, observer::icmpDecision));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
