@@ -3,6 +3,7 @@ package io.pathsec.engine.gateway;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.ike.message.TrafficSelector;
@@ -18,6 +19,7 @@ import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Sad;
+import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.tun.LinuxInterfaceConfig;
@@ -58,6 +60,7 @@ public final class IkeGateway implements AutoCloseable {
     private final AddressPool pool;
     private final GatewayClients clients;
     private final IkeResponderTable sessions;
+    private IkeRelayCarrier icmpRelay;
 
     private IkeGateway(IkeGatewayProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
                        DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
@@ -110,6 +113,8 @@ public final class IkeGateway implements AutoCloseable {
                 routing.addRoute(profile.pool(), null);
             }
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler);
+            gw.icmpRelay = new IkeRelayCarrier(gw::relaySession, policy.icmp(), tun);
+            policy.icmp().relay(gw.icmpRelay);
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
                     profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
@@ -126,6 +131,36 @@ public final class IkeGateway implements AutoCloseable {
             tun.close();
             throw e;
         }
+    }
+
+    /** The IKE session of the client that owns {@code sa}, as the ike-relay option sees it; null when gone. */
+    private IkeRelayCarrier.Session relaySession(SecurityAssociation sa) {
+        GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
+        if (client == null) {
+            return null;
+        }
+        IkeResponder session = client.session();
+        return new IkeRelayCarrier.Session() {
+            @Override
+            public boolean speaksPathSec() {
+                return session.peerSpeaksPathSec();
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public boolean relay(byte[] packet) {
+                return session.relayIcmp(packet);
+            }
+
+            @Override
+            public String peer() {
+                return client.info().peerIdentity() + " at " + client.info().peer().getAddress().getHostAddress();
+            }
+        };
     }
 
     private final class Events implements IkeResponderTable.Events {
@@ -159,6 +194,13 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void childSaDeleted(IkeResponder session, ChildSa child) {
             clients.childSaDeleted(session, child);
+        }
+
+        @Override
+        public void icmpRelayed(IkeResponder session, byte[] packet) {
+            clients.clients().stream().filter(c -> c.session() == session).findFirst().ifPresent(c ->
+                    icmpRelay.received(packet, c.sas().stream()
+                            .filter(sa -> sa.direction() == Direction.INBOUND).toList()));
         }
 
         @Override

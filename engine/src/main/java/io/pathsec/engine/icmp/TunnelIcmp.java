@@ -8,6 +8,7 @@ import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.policy.DropReason;
 import io.pathsec.engine.policy.SecurityAssociation;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -165,6 +166,32 @@ public final class TunnelIcmp {
             return DropReason.ICMP_REJECTED;
         }
         return checkFromPeer(m, arrivedOn, saName(arrivedOn)) ? null : DropReason.ICMP_REJECTED;
+    }
+
+    /**
+     * An ICMP error the peer relayed in IKE (ike-relay): checked like one that arrived on an SA
+     * (RFC 4301 §6.2), against the first of {@code inboundSas} whose selectors admit its
+     * reversed quote.
+     *
+     * @return the message to write towards the end node, or null when it was dropped
+     */
+    public IcmpErrorMessage fromRelay(ByteBuf packet, List<SecurityAssociation> inboundSas) {
+        IcmpErrorMessage m;
+        try {
+            m = IcmpErrorMessage.parse(packet);
+        } catch (IllegalArgumentException e) {
+            log.malformed(e.getMessage());
+            return null;
+        }
+        FlowKey reversed = m.quotedFlow().reverse();
+        SecurityAssociation sa = inboundSas.stream().filter(s -> s.allowsInbound(reversed)).findFirst()
+                .orElse(inboundSas.isEmpty() ? null : inboundSas.get(0));
+        if (sa == null) {
+            log.record(m, IcmpOrigin.PEER_GATEWAY, settings.handling(), IcmpOutcome.DROPPED, null, "selector-mismatch",
+                    "dropped because no SA with this peer is installed (RFC 4301 §6.2)");
+            return null;
+        }
+        return checkFromPeer(m, sa, "IKE relay for SA " + saName(sa)) ? m : null;
     }
 
     /**

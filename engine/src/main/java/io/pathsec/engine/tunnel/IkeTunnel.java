@@ -3,6 +3,7 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.diag.OuterPacketRing;
@@ -71,6 +72,7 @@ public final class IkeTunnel implements Tunnel {
     private final AtomicLong childRekeys = new AtomicLong();
     private final AtomicLong ikeRekeys = new AtomicLong();
     private volatile ChildSa currentChild;
+    private IkeRelayCarrier icmpRelay;
 
     /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
     private static final class InstalledChild {
@@ -140,6 +142,8 @@ public final class IkeTunnel implements Tunnel {
                     RoutingSetup.FWMARK, transport);
             dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler);
+            t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
+            policy.icmp().relay(t.icmpRelay);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -166,7 +170,38 @@ public final class IkeTunnel implements Tunnel {
         return ts;
     }
 
+    /** The gateway's IKE session as the ike-relay option sees it (one peer: every SA is its). */
+    private IkeRelayCarrier.Session relaySession() {
+        return new IkeRelayCarrier.Session() {
+            @Override
+            public boolean speaksPathSec() {
+                return initiator.peerSpeaksPathSec();
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public boolean relay(byte[] packet) {
+                return initiator.relayIcmp(packet);
+            }
+
+            @Override
+            public String peer() {
+                return "gateway " + profile.gatewayAddress().getHostAddress();
+            }
+        };
+    }
+
     private final class Listener implements IkeSessionListener {
+        @Override
+        public void icmpRelayed(byte[] packet) {
+            icmpRelay.received(packet, policy.sad().all().stream()
+                    .filter(sa -> sa.direction() == Direction.INBOUND).toList());
+        }
+
         @Override
         public void established(Established session) {
             try {
