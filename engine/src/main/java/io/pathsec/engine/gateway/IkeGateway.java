@@ -241,6 +241,11 @@ public final class IkeGateway implements AutoCloseable {
     }
 
     /** IKE SAs with our SPI, half-open ones included. */
+    /** ICMP decisions so far by outcome and reason (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions() {
+        return policy.icmp().decisions().counts();
+    }
+
     public int ikeSaCount() {
         return sessions.sessions().size();
     }

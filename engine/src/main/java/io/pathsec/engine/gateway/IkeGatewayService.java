@@ -149,6 +149,7 @@ public final class IkeGatewayService {
         long[] cookies = gateway.cookieCounters();
         s.halfOpen = cookies[0];
         s.cookiesSent = cookies[1];
+        s.icmpDecisions.putAll(gateway.icmpDecisions());
         for (IkeGateway.Client c : gateway.clients()) {
             IkeGatewayStatus.ClientStatus cs = new IkeGatewayStatus.ClientStatus();
             cs.identity = c.identity();

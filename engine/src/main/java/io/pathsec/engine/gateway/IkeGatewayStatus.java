@@ -12,6 +12,8 @@ public final class IkeGatewayStatus {
     public int ikeSas;
     public long halfOpen;
     public long cookiesSent;
+    /** ICMP decisions by outcome and reason, e.g. {@code dropped:discard-option} (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions = new java.util.TreeMap<>();
     public List<ClientStatus> clients = new ArrayList<>();
 
     /** One connected client. */

@@ -1,5 +1,7 @@
 package io.pathsec.engine.icmp;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.pathsec.engine.control.api.IcmpOutcome;
 import io.pathsec.engine.policy.SecurityAssociation;
@@ -90,10 +92,16 @@ public final class IkeRelayCarrier implements IcmpCarrier {
         if (icmp.fromRelay(Unpooled.wrappedBuffer(packet), inboundSas) == null) {
             return;
         }
+        // TUN I/O wants a direct buffer; this path is rare, so a short-lived one is fine.
+        ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(packet.length);
         try {
-            tun.write(Unpooled.wrappedBuffer(packet));
-        } catch (IOException e) {
-            LOG.warn("a relayed ICMP error could not be written to {}: {}", tun.name(), e.getMessage());
+            direct.writeBytes(packet);
+            tun.write(direct);
+        } catch (IOException | RuntimeException e) {
+            // The IKE answer must still go out: never let the write stop the exchange.
+            LOG.warn("a relayed ICMP error could not be written to {}: {}", tun.name(), e.toString());
+        } finally {
+            direct.release();
         }
     }
 }

@@ -432,6 +432,11 @@ public final class IkeTunnel implements Tunnel {
         return java.util.Optional.ofNullable(currentChild);
     }
 
+    /** ICMP decisions so far by outcome and reason (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions() {
+        return policy.icmp().decisions().counts();
+    }
+
     public long childRekeys() {
         return childRekeys.get();
     }

@@ -182,6 +182,7 @@ public final class IkeTunnelService {
         }
         tunnel.stats().inboundDrops().forEach((r, n) -> s.inboundDrops.put(r.name(), n));
         tunnel.stats().outboundDrops().forEach((r, n) -> s.outboundDrops.put(r.name(), n));
+        s.icmpDecisions.putAll(tunnel.icmpDecisions());
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             s.securityAssociations.add(sa + " packets " + sa.packets());
         }
