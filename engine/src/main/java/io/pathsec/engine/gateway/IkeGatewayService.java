@@ -4,12 +4,15 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.pmtu.PmtuStatus;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import io.pathsec.engine.tunnel.ShutdownSignal;
 import io.pathsec.engine.tunnel.StaticTunnelService;
 
@@ -33,7 +36,9 @@ import java.util.List;
  * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
  * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
  * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
- * (optional; strongSwan's defaults, 0 turns a timer off)}.
+ * (optional; strongSwan's defaults, 0 turns a timer off)}, {@code tcpMss} (false stops answering
+ * the TCP-MSS method, which is on: its port opens only while a PathSec peer's IKE SA waits for
+ * it) and {@code tcpMssPort} (4500).
  */
 public final class IkeGatewayService {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -58,6 +63,15 @@ public final class IkeGatewayService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** The TCP-MSS method: answered unless false (the port opens only for PathSec peers); its port (4500). */
+        Boolean tcpMss;
+        Integer tcpMssPort;
+        /** RFC 7383: false stops accepting IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
+        /** IPv6 prefix of virtual addresses beside {@code pool} (INTERNAL_IP6_ADDRESS), optional. */
+        String pool6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -98,7 +112,8 @@ public final class IkeGatewayService {
             }
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
                     psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
-                    allowTransportMode, cookieThreshold, timers());
+                    allowTransportMode, cookieThreshold, timers(),
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
         }
     }
 
@@ -111,14 +126,23 @@ public final class IkeGatewayService {
             System.exit(2);
         }
         IkeGatewayProfile profile;
+        TcpMssSettings tcpMss;
         try {
-            profile = parse(Files.readString(Path.of(args[0])));
+            String json = Files.readString(Path.of(args[0]));
+            profile = parse(json);
+            tcpMss = tcpMssSettings(json);
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad gateway profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, Path.of(args[1]));
+        run(profile, tcpMss, Path.of(args[1]));
+    }
+
+    /** The TCP-MSS settings of a profile file: on unless {@code tcpMss} is false, port 4500 unless set. */
+    static TcpMssSettings tcpMssSettings(String json) {
+        ProfileFile file = GSON.fromJson(json, ProfileFile.class);
+        return TcpMssSettings.fromProfile(file.tcpMss, file.tcpMssPort, true);
     }
 
     /** Parses and validates a profile; errors name the field in words. */
@@ -130,9 +154,10 @@ public final class IkeGatewayService {
         return file.toProfile();
     }
 
-    static void run(IkeGatewayProfile profile, Path statusFile) throws IOException, InterruptedException {
+    static void run(IkeGatewayProfile profile, TcpMssSettings tcpMss, Path statusFile)
+            throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeGateway gateway = IkeGateway.start(profile)) {
+             IkeGateway gateway = IkeGateway.start(profile, tcpMss)) {
             do {
                 StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "LISTENING")));
             } while (!signal.awaitStop(1000));
@@ -155,14 +180,17 @@ public final class IkeGatewayService {
             cs.identity = c.identity();
             cs.peer = c.peer().toString();
             cs.virtualIp = c.virtualIp();
+            cs.virtualIp6 = c.virtualIp6();
             cs.childSa = c.childSa();
             cs.mode = c.mode();
             cs.speaksPathSec = c.speaksPathSec();
             for (SecurityAssociation sa : c.sas()) {
                 cs.securityAssociations.add(sa + " packets " + sa.packets());
             }
+            cs.pmtu = c.pmtu().stream().map(PmtuStatus::of).toList();
             s.clients.add(cs);
         }
+        s.tcpMss = gateway.tcpMssStats().counts();
         return s;
     }
 }

@@ -1,12 +1,14 @@
 package io.pathsec.engine.pmtu;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import java.io.IOException;
 
-import static io.pathsec.engine.pmtu.PmtuLibC.IPPROTO_IP;
-import static io.pathsec.engine.pmtu.PmtuLibC.IPPROTO_IPV6;
-import static io.pathsec.engine.pmtu.PmtuLibC.IPV6_MTU_DISCOVER;
-import static io.pathsec.engine.pmtu.PmtuLibC.IP_MTU_DISCOVER;
-import static io.pathsec.engine.pmtu.PmtuLibC.IP_PMTUDISC_PROBE;
+import static io.pathsec.engine.linux.LinuxLibC.IPPROTO_IP;
+import static io.pathsec.engine.linux.LinuxLibC.IPPROTO_IPV6;
+import static io.pathsec.engine.linux.LinuxLibC.IPV6_MTU_DISCOVER;
+import static io.pathsec.engine.linux.LinuxLibC.IP_MTU_DISCOVER;
+import static io.pathsec.engine.linux.LinuxLibC.IP_PMTUDISC_PROBE;
 
 /**
  * Puts the outer UDP socket in IP_PMTUDISC_PROBE / IPV6_PMTUDISC_PROBE mode (ip(7), ipv6(7)):
@@ -27,16 +29,16 @@ public final class OuterSocketPmtuMode {
      * @throws IOException when neither option could be set
      */
     public static void setProbeMode(int fd) throws IOException {
-        int v4 = PmtuLibC.setInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE);
-        int v4errno = v4 < 0 ? PmtuLibC.errno() : 0;
-        int v6 = PmtuLibC.setInt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IP_PMTUDISC_PROBE);
+        int v4 = LinuxLibC.setInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE);
+        int v4errno = v4 < 0 ? LinuxLibC.errno() : 0;
+        int v6 = LinuxLibC.setInt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IP_PMTUDISC_PROBE);
         if (v4 < 0 && v6 < 0) {
-            throw PmtuLibC.error("setsockopt(IP_MTU_DISCOVER, IP_PMTUDISC_PROBE)", v4errno);
+            throw LinuxLibC.error("setsockopt(IP_MTU_DISCOVER, IP_PMTUDISC_PROBE)", v4errno);
         }
     }
 
     /** The IPv4-level mode now on the socket (3 = probe), for tests and diagnostics. */
     public static int ipv4Mode(int fd) throws IOException {
-        return PmtuLibC.getInt(fd, IPPROTO_IP, IP_MTU_DISCOVER);
+        return LinuxLibC.getInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, "getsockopt(IP_MTU_DISCOVER)");
     }
 }

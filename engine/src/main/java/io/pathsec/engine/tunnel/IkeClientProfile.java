@@ -1,6 +1,7 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
@@ -21,11 +22,15 @@ import java.util.Objects;
  * @param mode       TUNNEL: a road warrior asking for a virtual address; TRANSPORT or
  *                   TRANSPORT_OR_TUNNEL: host-to-host between the two outer addresses (RFC 7296
  *                   §1.3.1, E1 = G1 and E2 = G2), no virtual address
+ * @param fragmentation IKE fragmentation (RFC 7383): whether to announce it, and the fragment size
+ * @param requestIpv6 a road warrior also asks for an IPv6 virtual address (INTERNAL_IP6_ADDRESS)
+ *                   and proposes IPv6 selectors
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode,
+                               IkeFragmentPolicy fragmentation, boolean requestIpv6) {
     /** A road-warrior profile with the default timers. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
@@ -35,7 +40,17 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
                 espTransforms, remoteTs, IkeSessionTimers.DEFAULT);
     }
 
+    /** With IKE fragmentation supported and sized from the path. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, timers, mode, IkeFragmentPolicy.DEFAULT, false);
+    }
+
     public IkeClientProfile {
+        Objects.requireNonNull(fragmentation, "fragmentation");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(name, "name");

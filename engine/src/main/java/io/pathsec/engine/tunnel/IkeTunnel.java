@@ -25,6 +25,10 @@ import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Selector;
 import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.policy.SpdEntry;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssInitiator;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssStats;
 import io.pathsec.engine.tun.LinuxInterfaceConfig;
 import io.pathsec.engine.tun.LinuxTun;
 import org.slf4j.Logger;
@@ -73,6 +77,11 @@ public final class IkeTunnel implements Tunnel {
     private final AtomicLong ikeRekeys = new AtomicLong();
     private volatile ChildSa currentChild;
     private IkeRelayCarrier icmpRelay;
+    /** The TCP-MSS method (the seed proposal): its settings, its run after IKE_AUTH, its outcome. */
+    private final TcpMssSettings tcpMss;
+    private final TcpMssStats tcpMssStats = new TcpMssStats();
+    private volatile TcpMssInitiator tcpMssRun;
+    private volatile TcpMssResult tcpMssResult;
 
     /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
     private static final class InstalledChild {
@@ -88,8 +97,9 @@ public final class IkeTunnel implements Tunnel {
 
     private IkeTunnel(IkeClientProfile profile, IkeTunnelObserver observer, LinuxTun tun, RoutingSetup routing,
                       TunnelPolicy policy, DataPath dataPath, UdpIkeTransport transport,
-                      ExecutorIkeScheduler scheduler) {
+                      ExecutorIkeScheduler scheduler, TcpMssSettings tcpMss) {
         this.profile = profile;
+        this.tcpMss = tcpMss;
         this.observer = observer;
         this.tun = tun;
         this.routing = routing;
@@ -104,6 +114,8 @@ public final class IkeTunnel implements Tunnel {
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
+        initiator.useFragmentation(profile.fragmentation());
+        initiator.requestVirtualIp6(profile.requestIpv6());
     }
 
     /**
@@ -120,12 +132,19 @@ public final class IkeTunnel implements Tunnel {
      */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture) throws IOException {
-        return startClient(profile, observer, capture, IcmpSettings.fromProperties(System.getProperties()));
+        return startClient(profile, observer, capture, TcpMssSettings.OFF);
     }
 
-    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with these ICMP settings. */
+    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the TCP-MSS method's settings. */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
-                                        OuterPacketRing capture, IcmpSettings icmp) throws IOException {
+                                        OuterPacketRing capture, TcpMssSettings tcpMss) throws IOException {
+        return startClient(profile, observer, capture, tcpMss, IcmpSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing, TcpMssSettings)}, with these ICMP settings. */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, TcpMssSettings tcpMss, IcmpSettings icmp)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -141,7 +160,8 @@ public final class IkeTunnel implements Tunnel {
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
             dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
-            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler);
+            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
+                    tcpMss);
             t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
             policy.icmp().relay(t.icmpRelay);
             transport.start(t.initiator::receive, dataPath);
@@ -210,6 +230,10 @@ public final class IkeTunnel implements Tunnel {
                 // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
                 established.complete(session);
+                // After "connected": the measurement runs beside the tunnel and never delays it.
+                tcpMssRun = TcpMssInitiator.afterIkeAuth(tcpMss, initiator.peerSpeaksPathSec(), initiator::extensionKey,
+                        profile.localAddress(), profile.gatewayAddress(), RoutingSetup.FWMARK, tcpMssStats,
+                        IkeTunnel.this::tcpMssDone).orElse(null);
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot install the negotiated tunnel: {}", e.getMessage());
                 established.completeExceptionally(e);
@@ -311,13 +335,19 @@ public final class IkeTunnel implements Tunnel {
         if (s.virtualAddress() != null) {
             tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
         }
+        InetAddress vip6 = s.virtualAddress6();
+        if (vip6 != null) {
+            tun.config().addAddress(tun.name(), vip6, 128); // INTERNAL_IP6_ADDRESS (RFC 7296 §3.15.1)
+        }
         for (TrafficSelector remote : child.remoteTs()) {
+            // Packets to an IPv6 network leave from the IPv6 virtual address, when there is one.
+            InetAddress source = remote.startAddress().getAddress().length == 16 && vip6 != null ? vip6 : vip;
             for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
                 byte[] gw = s.peer().getAddress().getAddress();
                 if (AddressRange.parse(prefix).contains(gw, gw.length)) {
-                    routing.addPolicyRoute(prefix, vip); // keeps IKE and ESP to the gateway off the TUN
+                    routing.addPolicyRoute(prefix, source); // keeps IKE and ESP to the gateway off the TUN
                 } else {
-                    routing.addRoute(prefix, vip);
+                    routing.addRoute(prefix, source);
                 }
             }
         }
@@ -459,9 +489,29 @@ public final class IkeTunnel implements Tunnel {
         return dataPath.pmtuStates();
     }
 
+    private void tcpMssDone(TcpMssResult result) {
+        tcpMssResult = result;
+        if (result instanceof TcpMssResult.Measured m) {
+            m.applyTo(pmtuStates());
+        }
+    }
+
+    /** The TCP-MSS method's outcome, once it has one (never when off or the gateway lacks the Vendor ID). */
+    public java.util.Optional<TcpMssResult> tcpMssResult() {
+        return java.util.Optional.ofNullable(tcpMssResult);
+    }
+
+    public TcpMssStats tcpMssStats() {
+        return tcpMssStats;
+    }
+
     /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */
     @Override
     public void close() {
+        TcpMssInitiator run = tcpMssRun;
+        if (run != null) {
+            run.close();
+        }
         scheduler.execute(initiator::close);
         try {
             closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);

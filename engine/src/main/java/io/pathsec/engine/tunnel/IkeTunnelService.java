@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
@@ -13,6 +14,8 @@ import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.pmtu.PmtuStatus;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,8 @@ import java.util.concurrent.ExecutionException;
  * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
+ * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
+ * choose the seed proposal's measurement (docs/pmtu.md).
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -63,6 +68,19 @@ public final class IkeTunnelService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** The TCP-MSS method (off unless true) and its port (4500). */
+        Boolean tcpMss;
+        Integer tcpMssPort;
+
+        TcpMssSettings tcpMssSettings() {
+            return TcpMssSettings.fromProfile(tcpMss, tcpMssPort, false);
+        }
+        /** RFC 7383: false stops announcing IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
+        /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
+        Boolean ipv6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -96,7 +114,8 @@ public final class IkeTunnelService {
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
                     AddressRange.parseAddress(gateway), new IkeIdentity(localId),
                     remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
-                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode());
+                    List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
+                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
         }
 
         private ChildSaModeRequest mode() {
@@ -113,6 +132,18 @@ public final class IkeTunnelService {
         }
     }
 
+    /** The IKE fragmentation a profile file asks for (RFC 7383); errors name the field. */
+    public static IkeFragmentPolicy fragmentation(Boolean enabled, Integer size) {
+        int bytes = size == null ? 0 : size;
+        if (bytes != 0 && (bytes < IkeFragmentPolicy.MIN_SIZE || bytes > IkeFragmentPolicy.MAX_SIZE)) {
+            throw new IllegalArgumentException("ikeFragmentSize " + bytes + " outside " + IkeFragmentPolicy.MIN_SIZE
+                    + ".." + IkeFragmentPolicy.MAX_SIZE + " (0 for the path MTU)");
+        }
+        IkeFragmentPolicy p = IkeFragmentPolicy.withSize(bytes);
+        return enabled == null || enabled ? p
+                : new IkeFragmentPolicy(false, p.fragmentSize(), p.maxFragments(), p.reassemblyTimeout());
+    }
+
     private IkeTunnelService() {
     }
 
@@ -122,19 +153,23 @@ public final class IkeTunnelService {
             System.exit(2);
         }
         IkeClientProfile profile;
+        TcpMssSettings tcpMss;
         try {
-            profile = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class).toProfile();
+            ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
+            profile = file.toProfile();
+            tcpMss = file.tcpMssSettings();
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, Path.of(args[1]));
+        run(profile, tcpMss, Path.of(args[1]));
     }
 
-    static void run(IkeClientProfile profile, Path statusFile) throws IOException, InterruptedException {
+    static void run(IkeClientProfile profile, TcpMssSettings tcpMss, Path statusFile)
+            throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile)) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, tcpMss)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
@@ -150,6 +185,7 @@ public final class IkeTunnelService {
             IkeSessionListener.Established e = tunnel.established().join();
             s.state = tunnel.closedFuture().isDone() ? "CLOSED" : "ESTABLISHED";
             s.virtualIp = e.virtualAddress() == null ? null : e.virtualAddress().getHostAddress();
+            s.virtualIp6 = e.virtualAddress6() == null ? null : AddressRange.format(e.virtualAddress6());
             s.peer = e.peer().toString();
             s.peerIdentity = e.peerIdentity();
             s.ikeSuite = e.ikeSuite().toString();
@@ -186,6 +222,9 @@ public final class IkeTunnelService {
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             s.securityAssociations.add(sa + " packets " + sa.packets());
         }
+        s.pmtu = tunnel.pmtuStates().stream().map(PmtuStatus::of).toList();
+        s.tcpMss = tunnel.tcpMssResult().map(Object::toString).orElse(null);
+        s.tcpMssCounts = tunnel.tcpMssStats().counts();
         return s;
     }
 

@@ -9,6 +9,8 @@ public final class IkeTunnelStatus {
     public String state;
     public String device;
     public String virtualIp;
+    /** INTERNAL_IP6_ADDRESS, when the profile asked for IPv6 and the gateway assigned one. */
+    public String virtualIp6;
     public String peer;
     public String peerIdentity;
     public String ikeSuite;
@@ -30,4 +32,9 @@ public final class IkeTunnelStatus {
     public java.util.Map<String, Long> outboundDrops = new java.util.TreeMap<>();
     /** ICMP decisions by outcome and reason, e.g. {@code delivered} (docs/icmp.md). */
     public java.util.Map<String, Long> icmpDecisions = new java.util.TreeMap<>();
+    /** Each outbound SA's path MTU: PLPMTU, effective MTU, each source's last value and time. */
+    public List<io.pathsec.engine.pmtu.PmtuStatus> pmtu = new ArrayList<>();
+    /** The TCP-MSS method's outcome in words (null until it has one), and its counters. */
+    public String tcpMss;
+    public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMssCounts;
 }

@@ -26,35 +26,71 @@ public final class StrongSwanPeer implements AutoCloseable {
 
     /**
      * The gateway's settings, mirroring strongswan.sh's gw config; the rekey and DPD times are
-     * swanctl.conf durations ("4h", "20s").
+     * swanctl.conf durations ("4h", "20s"); {@code localTs} may list several subnets separated by
+     * commas; {@code pool6} is an IPv6 pool beside the IPv4 one (null for none);
+     * {@code fragmentation} is swanctl's IKE fragmentation setting (yes, accept, force, no).
      */
     public record Gateway(String localAddress, String gatewayId, String psk, String ikeProposals,
                           String espProposals, String pool, String localTs, String ikeRekeyTime,
-                          String childRekeyTime, String dpdDelay) {
+                          String childRekeyTime, String dpdDelay, String pool6, String fragmentation) {
         public static Gateway defaults(String localAddress) {
             return new Gateway(localAddress, "gw.sw.test", "sw-interop-test-psk-0123456789",
                     "aes256gcm16-prfsha256-x25519", "aes256gcm16", "10.200.0.0/24", "203.0.113.0/24", "4h", "1h",
-                    "30s");
+                    "30s", null, "yes");
         }
 
         public Gateway withIkeProposals(String proposals) {
             return new Gateway(localAddress, gatewayId, psk, proposals, espProposals, pool, localTs, ikeRekeyTime,
-                    childRekeyTime, dpdDelay);
+                    childRekeyTime, dpdDelay, pool6, fragmentation);
+        }
+
+        public Gateway withEspProposals(String proposals) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, proposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, pool6, fragmentation);
         }
 
         /** strongswan.sh's IKE_REKEY and CHILD_REKEY. */
         public Gateway withRekeyTimes(String ike, String child) {
             return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ike, child,
-                    dpdDelay);
+                    dpdDelay, pool6, fragmentation);
+        }
+
+        public Gateway withLocalTs(String ts) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, ts, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, pool6, fragmentation);
+        }
+
+        public Gateway withPool6(String prefix) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, prefix, fragmentation);
+        }
+
+        public Gateway withFragmentation(String setting) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, pool6, setting);
         }
     }
 
-    /** The client's settings, mirroring strongswan.sh's client config ({@code home}: asks for a virtual IP). */
+    /**
+     * The client's settings, mirroring strongswan.sh's client config ({@code home}: asks for a
+     * virtual IP); {@code vips} is swanctl's list ({@code 0.0.0.0}, or {@code 0.0.0.0,::} for an
+     * IPv6 address too), {@code fragmentation} its IKE fragmentation setting.
+     */
     public record Client(String gatewayAddress, String clientId, String gatewayId, String psk, String ikeProposals,
-                         String espProposals, String remoteTs) {
+                         String espProposals, String remoteTs, String vips, String fragmentation) {
         public static Client defaults(String gatewayAddress, String gatewayId, String psk, String remoteTs) {
             return new Client(gatewayAddress, "client.sw.test", gatewayId, psk, "aes256gcm16-prfsha256-x25519",
-                    "aes256gcm16", remoteTs);
+                    "aes256gcm16", remoteTs, "0.0.0.0", "yes");
+        }
+
+        public Client withEspProposals(String proposals) {
+            return new Client(gatewayAddress, clientId, gatewayId, psk, ikeProposals, proposals, remoteTs, vips,
+                    fragmentation);
+        }
+
+        public Client withVips(String list) {
+            return new Client(gatewayAddress, clientId, gatewayId, psk, ikeProposals, espProposals, remoteTs, list,
+                    fragmentation);
         }
     }
 
@@ -218,8 +254,9 @@ public final class StrongSwanPeer implements AutoCloseable {
                     version = 2
                     local_addrs = %s
                     proposals = %s
-                    pools = rwpool
+                    pools = %s
                     unique = replace
+                    fragmentation = %s
                     rekey_time = %s
                     dpd_delay = %s
                     local {
@@ -244,15 +281,17 @@ public final class StrongSwanPeer implements AutoCloseable {
                 pools {
                   rwpool {
                     addrs = %s
-                  }
+                  }%s
                 }
                 secrets {
                   ike-any {
                     secret = "%s"
                   }
                 }
-                """.formatted(gw.localAddress(), gw.ikeProposals(), gw.ikeRekeyTime(), gw.dpdDelay(), gw.gatewayId(),
-                gw.localTs(), gw.espProposals(), gw.childRekeyTime(), gw.pool(), gw.psk());
+                """.formatted(gw.localAddress(), gw.ikeProposals(), gw.pool6() == null ? "rwpool" : "rwpool, rwpool6",
+                gw.fragmentation(), gw.ikeRekeyTime(), gw.dpdDelay(), gw.gatewayId(), gw.localTs(), gw.espProposals(),
+                gw.childRekeyTime(), gw.pool(), gw.pool6() == null ? ""
+                        : "\n      rwpool6 {\n        addrs = " + gw.pool6() + "\n      }", gw.psk());
     }
 
     private static String swanctlConf(Client c) {
@@ -261,9 +300,10 @@ public final class StrongSwanPeer implements AutoCloseable {
                   home {
                     version = 2
                     remote_addrs = %s
-                    vips = 0.0.0.0
+                    vips = %s
                     proposals = %s
                     dpd_delay = 0s
+                    fragmentation = %s
                     local {
                       auth = psk
                       id = %s
@@ -287,8 +327,8 @@ public final class StrongSwanPeer implements AutoCloseable {
                     secret = "%s"
                   }
                 }
-                """.formatted(c.gatewayAddress(), c.ikeProposals(), c.clientId(), c.gatewayId(), c.remoteTs(),
-                c.espProposals(), c.psk());
+                """.formatted(c.gatewayAddress(), c.vips(), c.ikeProposals(), c.fragmentation(), c.clientId(),
+                c.gatewayId(), c.remoteTs(), c.espProposals(), c.psk());
     }
 
     private static String tail(Path file) {

@@ -4,14 +4,11 @@ import io.netty.buffer.Unpooled;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.AuthMethod;
-import io.pathsec.engine.ike.message.ConfigAttribute;
-import io.pathsec.engine.ike.message.ConfigAttributeType;
-import io.pathsec.engine.ike.message.ConfigType;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
 import io.pathsec.engine.ike.message.IkeAuthPayload;
-import io.pathsec.engine.ike.message.IkeConfigPayload;
 import io.pathsec.engine.ike.message.IkeDeletePayload;
 import io.pathsec.engine.ike.message.IkeHeader;
 import io.pathsec.engine.ike.message.IkeIdPayload;
@@ -98,6 +95,10 @@ public final class IkeInitiator {
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
     private boolean peerSpeaksPathSec;
+    /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
+    private IkeSa authenticatedSa;
+    private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
+    private boolean requestIpv6;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa established;
 
@@ -138,6 +139,33 @@ public final class IkeInitiator {
         return peerSpeaksPathSec;
     }
 
+    /**
+     * Key material for a PathSec extension ({@link IkeSaExtensionKey}), bound to the IKE SA that
+     * IKE_AUTH authenticated; empty before that. Scheduler thread only.
+     */
+    public java.util.Optional<IkeSaExtensionKey> extensionKey(byte[] label, int length) {
+        return java.util.Optional.ofNullable(authenticatedSa).map(sa -> IkeSaExtensionKey.of(sa, ni, nr, label, length));
+    }
+
+    /** How to fragment large messages (RFC 7383); call before {@link #start()}. Supported by default. */
+    public void useFragmentation(IkeFragmentPolicy policy) {
+        this.fragmentPolicy = policy;
+    }
+
+    /**
+     * With a virtual address requested: also ask for INTERNAL_IP6_ADDRESS and propose IPv6
+     * selectors (RFC 7296 §2.19, §3.15.1). Call before {@link #start()}.
+     */
+    public void requestVirtualIp6(boolean on) {
+        this.requestIpv6 = on;
+    }
+
+    /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
+    public boolean fragmentationNegotiated() {
+        IkeSa sa = established != null ? established.currentSa() : currentSa();
+        return sa != null && sa.fragmentation.enabled();
+    }
+
     /** Sends the first IKE_SA_INIT request with our most preferred DH group. */
     public void start() {
         if (!(state instanceof Idle)) {
@@ -162,6 +190,9 @@ public final class IkeInitiator {
                 NatDetection.hash(spiI, 0, config.local().getAddress(), config.local().getPort())));
         payloads.add(IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
                 NatDetection.hash(spiI, 0, config.gateway().getAddress(), config.gateway().getPort())));
+        if (fragmentPolicy.supported()) {
+            payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
+        }
         payloads.add(PathSecVendorId.payload());
         IkeHeader header = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, true, false, false, 0, 0);
         byte[] request = new IkeMessage(header, payloads).toBytes();
@@ -284,6 +315,9 @@ public final class IkeInitiator {
         LOG.info("IKE_SA_INIT done: SPIr {}, {}, NAT {}, continuing on port {}", spiHex(spiR), chosen.get(),
                 natSeen ? "detected" : "not detected", peer.getPort());
         IkeSa sa = new IkeSa(spiI, spiR, true, keys, scheduler, transport, owner(), peer, natT, 1, 0);
+        if (fragmentPolicy.supported() && IkeSaFragmentation.announcedIn(response)) {
+            sa.fragmentation.enable(fragmentPolicy);
+        }
         state = new CreateIkeLocalIkeAuth(sa);
         listener.setupExchangeSent(IkeSessionListener.SetupExchange.IKE_AUTH, "IKE_AUTH to "
                 + peer.getAddress().getHostAddress() + ":" + peer.getPort() + " ("
@@ -322,9 +356,11 @@ public final class IkeInitiator {
         byte[] signed = PskAuthentication.signedOctets(sa.keys.prf, realMessage1, nr, sa.keys.skPi, idi);
         byte[] auth = PskAuthentication.authData(sa.keys.prf, config.psk(), signed);
         inboundSpi = newEspSpi();
-        proposedTsi = List.of(config.requestVirtualIp()
-                ? TrafficSelectors.allIpv4() : TrafficSelectors.single(config.local().getAddress()));
-        proposedTsr = config.remoteTs().isEmpty() ? List.of(TrafficSelectors.allIpv4()) : config.remoteTs();
+        boolean ipv6 = config.requestVirtualIp() && requestIpv6;
+        proposedTsi = !config.requestVirtualIp() ? List.of(TrafficSelectors.single(config.local().getAddress()))
+                : ipv6 ? List.of(TrafficSelectors.allIpv4(), TrafficSelectors.allIpv6()) : List.of(TrafficSelectors.allIpv4());
+        proposedTsr = !config.remoteTs().isEmpty() ? config.remoteTs()
+                : ipv6 ? List.of(TrafficSelectors.allIpv4(), TrafficSelectors.allIpv6()) : List.of(TrafficSelectors.allIpv4());
         List<IkePayload> payloads = new ArrayList<>();
         payloads.add(idi);
         payloads.add(IkeNotifyPayload.of(NotifyType.INITIAL_CONTACT));
@@ -336,9 +372,7 @@ public final class IkeInitiator {
             payloads.add(IkeNotifyPayload.of(NotifyType.USE_TRANSPORT_MODE)); // §1.3.1
         }
         if (config.requestVirtualIp()) {
-            payloads.add(new IkeConfigPayload(ConfigType.CFG_REQUEST, List.of(
-                    ConfigAttribute.request(ConfigAttributeType.INTERNAL_IP4_ADDRESS),
-                    ConfigAttribute.request(ConfigAttributeType.INTERNAL_IP4_DNS))));
+            payloads.add(ConfigurationRequest.payload(ipv6));
         }
         payloads.add(EspProposal.offer(config.espTransforms(), inboundSpi));
         payloads.add(new IkeTsPayload(true, proposedTsi));
@@ -407,20 +441,9 @@ public final class IkeInitiator {
             deleteAndFail(sa, e.reason(), e.getMessage());
             return;
         }
-        InetAddress virtualAddress = null;
-        List<InetAddress> dns = new ArrayList<>();
-        Optional<IkeConfigPayload> cp = response.first(IkeConfigPayload.class);
-        if (cp.isPresent() && cp.get().configType() == ConfigType.CFG_REPLY) {
-            for (ConfigAttribute a : cp.get().attributes()) {
-                Optional<ConfigAttributeType> type = a.knownType();
-                if (type.isPresent() && type.get() == ConfigAttributeType.INTERNAL_IP4_ADDRESS && virtualAddress == null) {
-                    virtualAddress = a.address().orElse(null);
-                } else if (type.isPresent() && type.get() == ConfigAttributeType.INTERNAL_IP4_DNS) {
-                    a.address().ifPresent(dns::add);
-                }
-            }
-        }
-        if (config.requestVirtualIp() && virtualAddress == null) {
+        ConfigurationRequest.Assigned assigned = ConfigurationRequest.assigned(response);
+        InetAddress virtualAddress = assigned.ipv4();
+        if (config.requestVirtualIp() && virtualAddress == null && assigned.ipv6() == null) {
             deleteAndFail(sa, Reason.INTERNAL_ADDRESS_FAILURE, "the gateway assigned no virtual IPv4 address");
             return;
         }
@@ -457,12 +480,14 @@ public final class IkeInitiator {
         IkeSessionListener.Established info = new IkeSessionListener.Established(IkeIdentity.describe(idr.get()),
                 sa.keys.suite, new InetSocketAddress(config.local().getAddress(),
                         sa.natTraversal() ? IkeConstants.NAT_T_PORT : config.local().getPort()),
-                sa.peer(), sa.natTraversal(), child, virtualAddress, dns);
+                sa.peer(), sa.natTraversal(), child, virtualAddress, assigned.dns(), assigned.ipv6(), assigned.subnets());
+        authenticatedSa = sa;
         state = new Established(sa, info);
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
-        LOG.info("IKE SA established with {} at {}; {}; virtual IP {}", info.peerIdentity(), sa.peer(), child,
-                virtualAddress == null ? "none" : virtualAddress.getHostAddress());
+        LOG.info("IKE SA established with {} at {}; {}; virtual IP {}{}", info.peerIdentity(), sa.peer(), child,
+                virtualAddress == null ? "none" : virtualAddress.getHostAddress(),
+                assigned.ipv6() == null ? "" : ", " + assigned.ipv6().getHostAddress() + "/" + assigned.ipv6PrefixLength());
         listener.established(info);
     }
 

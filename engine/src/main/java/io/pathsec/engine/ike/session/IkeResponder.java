@@ -4,9 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.AuthMethod;
-import io.pathsec.engine.ike.message.ConfigAttribute;
-import io.pathsec.engine.ike.message.ConfigAttributeType;
 import io.pathsec.engine.ike.message.ConfigType;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
@@ -77,7 +76,11 @@ public final class IkeResponder {
     private byte[] ni;
     private byte[] nr;
     private String leasedTo;
+    private InetAddress vip6;
     private boolean peerSpeaksPathSec;
+    /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
+    private IkeSa authenticatedSa;
+    private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa establishedSa;
 
@@ -130,6 +133,25 @@ public final class IkeResponder {
 
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
+    }
+
+    /**
+     * Key material for a PathSec extension ({@link IkeSaExtensionKey}), bound to the IKE SA that
+     * IKE_AUTH authenticated; empty before that. Scheduler thread only.
+     */
+    public java.util.Optional<IkeSaExtensionKey> extensionKey(byte[] label, int length) {
+        return java.util.Optional.ofNullable(authenticatedSa).map(sa -> IkeSaExtensionKey.of(sa, ni, nr, label, length));
+    }
+
+    /** How to fragment large messages (RFC 7383); before the first datagram. Supported by default. */
+    public void useFragmentation(IkeFragmentPolicy policy) {
+        this.fragmentPolicy = policy;
+    }
+
+    /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
+    public boolean fragmentationNegotiated() {
+        IkeSa sa = establishedSa != null ? establishedSa.currentSa() : currentSa();
+        return sa != null && sa.fragmentation.enabled();
     }
 
     /** One datagram from the client. Never throws; bad input is dropped (§2.21). */
@@ -197,7 +219,8 @@ public final class IkeResponder {
         nr = new byte[IkeConstants.NONCE_LENGTH];
         random.nextBytes(nr);
         peerSpeaksPathSec = PathSecVendorId.presentIn(request);
-        List<IkePayload> payloads = List.of(
+        boolean fragmentation = fragmentPolicy.supported() && IkeSaFragmentation.announcedIn(request);
+        List<IkePayload> payloads = new ArrayList<>(List.of(
                 new IkeSaPayload(List.of(chosen.get().toProposal(sa.get().proposals().stream()
                         .filter(p -> p.protocolId() == io.pathsec.engine.ike.message.ProtocolId.IKE)
                         .findFirst().orElseThrow().number()))),
@@ -206,13 +229,19 @@ public final class IkeResponder {
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP,
                         NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort())),
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
-                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort())),
-                PathSecVendorId.payload());
+                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort()))));
+        if (fragmentation) {
+            payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
+        }
+        payloads.add(PathSecVendorId.payload());
         initRequest = datagram.clone();
         initResponse = answerInit(header, payloads, spiR, from, natT);
         IkeSaKeys keys = IkeSaKeys.derive(chosen.get(), ni, nr, shared, spiI, spiR, false, random);
         Arrays.fill(shared, (byte) 0);
         IkeSa ikeSa = new IkeSa(spiI, spiR, false, keys, scheduler, transport, owner(), from, natT, 0, 1);
+        if (fragmentation) {
+            ikeSa.fragmentation.enable(fragmentPolicy);
+        }
         state = new CreateIkeRemoteIkeAuth(ikeSa);
         LOG.info("IKE_SA_INIT from {}: {} (SPIr {})", from, chosen.get(), IkeInitiator.spiHex(spiR));
     }
@@ -254,22 +283,17 @@ public final class IkeResponder {
         InetAddress vip = null;
         Optional<IkeConfigPayload> cp = request.first(IkeConfigPayload.class)
                 .filter(c -> c.configType() == ConfigType.CFG_REQUEST);
-        if (cp.isPresent() && cp.get().attributes().stream()
-                .anyMatch(a -> a.type() == ConfigAttributeType.INTERNAL_IP4_ADDRESS.value())) {
-            vip = config.pool() == null ? null : config.pool().lease(peerId).orElse(null);
-            if (vip == null) {
+        if (cp.isPresent() && ConfigurationReply.asksForAddress(cp.get())) {
+            ConfigurationReply.Answer assigned = ConfigurationReply.answer(cp.get(), config.pool(), peerId, config.dns(),
+                    config.localTs());
+            if (assigned.payload() == null) {
                 answer.add(IkeNotifyPayload.of(NotifyType.INTERNAL_ADDRESS_FAILURE));
                 return established(sa, peerId, answer, null, null);
             }
             leasedTo = peerId;
-            List<ConfigAttribute> reply = new ArrayList<>();
-            reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip));
-            for (InetAddress server : config.dns()) {
-                if (server.getAddress().length == 4) {
-                    reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_DNS, server));
-                }
-            }
-            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, reply));
+            vip = assigned.ipv4();
+            vip6 = assigned.ipv6();
+            answer.add(assigned.payload());
         }
         Optional<EspProposal.Selected> esp = request.first(IkeSaPayload.class)
                 .flatMap(p -> EspProposal.select(config.espTransforms(), p));
@@ -281,12 +305,12 @@ public final class IkeResponder {
         }
         // Narrowing (§2.9): the client side becomes its virtual address (or what it asked for),
         // our side the protected networks that fall within its TSr.
-        List<TrafficSelector> narrowedTsi = vip != null ? List.of(TrafficSelectors.single(vip))
+        List<TrafficSelector> narrowedTsi = vip != null || vip6 != null ? virtualSelectors(vip, vip6, tsi)
                 : tsi.map(IkeTsPayload::selectors).orElse(List.of());
         List<TrafficSelector> narrowedTsr = tsr.isEmpty() ? List.of() : config.localTs().stream()
                 .filter(ours -> tsr.get().selectors().stream().anyMatch(theirs -> TrafficSelectors.within(ours, theirs)))
                 .toList();
-        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || (vip != null && tsi.isPresent()
+        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || ((vip != null || vip6 != null) && tsi.isPresent()
                 && !TrafficSelectors.allWithin(narrowedTsi, tsi.get().selectors()))) {
             answer.add(IkeNotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
             return established(sa, peerId, answer, null, vip);
@@ -307,6 +331,24 @@ public final class IkeResponder {
         answer.add(new IkeTsPayload(true, narrowedTsi));
         answer.add(new IkeTsPayload(false, narrowedTsr));
         return established(sa, peerId, answer, child, vip);
+    }
+
+    /**
+     * §2.9: the client's side narrowed to its virtual addresses; an address whose family the
+     * client's TSi does not cover is left out, so that TSi still only narrows.
+     */
+    private static List<TrafficSelector> virtualSelectors(InetAddress vip, InetAddress vip6, Optional<IkeTsPayload> tsi) {
+        List<TrafficSelector> out = new ArrayList<>();
+        for (InetAddress a : new InetAddress[] {vip, vip6}) {
+            if (a == null) {
+                continue;
+            }
+            TrafficSelector single = TrafficSelectors.single(a);
+            if (tsi.isEmpty() || tsi.get().selectors().stream().anyMatch(t -> TrafficSelectors.within(single, t))) {
+                out.add(single);
+            }
+        }
+        return out;
     }
 
     /**
@@ -337,7 +379,8 @@ public final class IkeResponder {
     private List<IkePayload> established(IkeSa sa, String peerId, List<IkePayload> answer, ChildSa child,
                                          InetAddress vip) {
         IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
-                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of());
+                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of(), vip6, List.of());
+        authenticatedSa = sa;
         state = new Established(sa, info);
         establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());

@@ -86,7 +86,9 @@ final class IkeSa {
     private int nextRequestId;
     private int expectedPeerRequestId;
     private int lastResponseId = -1;
-    private byte[] lastResponse;
+    private List<byte[]> lastResponse;
+    /** RFC 7383: off until negotiated in IKE_SA_INIT. */
+    final IkeSaFragmentation fragmentation = new IkeSaFragmentation();
     private Outstanding outstanding;
     private final Deque<Request> queue = new ArrayDeque<>();
     private final List<ChildSa> children = new ArrayList<>();
@@ -162,7 +164,8 @@ final class IkeSa {
         }
         Request r = queue.poll();
         int id = nextRequestId++;
-        byte[] message = keys.outbound.encryptMessage(header(r.type, false, id), r.payloads);
+        List<byte[]> message = fragmentation.protect(keys.outbound, header(r.type, false, id), r.payloads, peer,
+                natTraversal);
         Retransmission rtx = new Retransmission(scheduler, transport, message, peer, natTraversal,
                 retransmitInitial, retransmitSends, () -> {
                     Outstanding o = outstanding;
@@ -206,9 +209,9 @@ final class IkeSa {
                     o == null ? "none" : Integer.toUnsignedString(o.messageId));
             return;
         }
-        IkeMessage message = open(datagram);
+        IkeMessage message = open(datagram, header);
         if (message == null) {
-            return; // keep retransmitting: a forged or damaged response must not end the exchange
+            return; // keep retransmitting: a forged or damaged response (or a fragment) must not end the exchange
         }
         o.retransmission.cancel();
         outstanding = null;
@@ -221,8 +224,11 @@ final class IkeSa {
 
     private void receiveRequest(byte[] datagram, IkeHeader header, InetSocketAddress from, boolean viaNatTraversal) {
         if (header.messageId() == lastResponseId && lastResponse != null) {
-            // A retransmitted request: answer with the very same octets (§2.1).
-            transport.send(lastResponse, from, viaNatTraversal);
+            // A retransmitted request: answer with the very same octets (§2.1), once per
+            // retransmission of a fragmented request (RFC 7383 §2.6.1).
+            if (!IkeSaFragmentation.isLaterFragment(datagram, header)) {
+                sendAll(lastResponse, from, viaNatTraversal);
+            }
             return;
         }
         if (header.messageId() != expectedPeerRequestId) {
@@ -230,7 +236,7 @@ final class IkeSa {
                     Integer.toUnsignedString(expectedPeerRequestId));
             return;
         }
-        IkeMessage request = open(datagram);
+        IkeMessage request = open(datagram, header);
         if (request == null) {
             return;
         }
@@ -269,12 +275,12 @@ final class IkeSa {
         if (answer == null) {
             return;
         }
-        byte[] response = keys.outbound.encryptMessage(header(request.header().exchangeType(), true, header.messageId()),
-                answer);
+        List<byte[]> response = fragmentation.protect(keys.outbound,
+                header(request.header().exchangeType(), true, header.messageId()), answer, from, viaNatTraversal);
         lastResponse = response;
         lastResponseId = header.messageId();
         expectedPeerRequestId++;
-        transport.send(response, from, viaNatTraversal);
+        sendAll(response, from, viaNatTraversal);
         if (after != null) {
             after.run();
         }
@@ -301,10 +307,19 @@ final class IkeSa {
         return ours.isEmpty() ? List.of() : List.of(new IkeDeletePayload(ProtocolId.ESP, ours));
     }
 
-    /** Decrypts and decodes; null (logged) when the message is damaged, forged or malformed. */
-    private IkeMessage open(byte[] datagram) {
+    private void sendAll(List<byte[]> datagrams, InetSocketAddress to, boolean viaNatTraversal) {
+        for (byte[] d : datagrams) {
+            transport.send(d, to, viaNatTraversal);
+        }
+    }
+
+    /**
+     * Decrypts and decodes; null (logged) when the message is damaged, forged or malformed, and
+     * while a fragmented message is incomplete (RFC 7383 §2.6).
+     */
+    private IkeMessage open(byte[] datagram, IkeHeader header) {
         try {
-            return keys.inbound.decryptMessage(datagram);
+            return fragmentation.open(datagram, header, keys.inbound, scheduler.now());
         } catch (IkeIntegrityException e) {
             LOG.debug("dropping a message whose ICV does not verify (§2.21.2): {}", e.getMessage());
         } catch (IkeProtocolException e) {

@@ -21,9 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IcmpOverIkeLabTest {
     private static final String E2 = PathSecGatewayLabTest.E2;
     private static final int INSIDE_MTU = 1300;
-    private static final Duration SETTLE = Duration.ofSeconds(40);
 
     private static LabTopology lab;
 
@@ -72,17 +69,6 @@ class IcmpOverIkeLabTest {
         exec(LabNode.G1, "ip", "route", "flush", "cache");
     }
 
-    private static Map<String, Object> client() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("name", "c");
-        p.put("local", lab.outerAddress(LabNode.G1, false).getHostAddress());
-        p.put("gateway", lab.outerAddress(LabNode.G2, false).getHostAddress());
-        p.put("localId", "client.pathsec.test");
-        p.put("remoteId", "gw.pathsec.test");
-        p.put("psk", PathSecGatewayLabTest.PSK);
-        return p;
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource({"implicit,delivered", "ike-relay,delivered", "discard,"})
     void fragNeededFromInsideTheGatewaysNetworkReachesTheClientAsTheOptionSays(String option, String atClient)
@@ -91,8 +77,8 @@ class IcmpOverIkeLabTest {
         try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
                 PathSecGatewayLabTest.gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class, jvm);
              IkeLabProcess<IkeTunnelStatus> c = startClient(gw, jvm)) {
-            IkeTunnelStatus s = c.await(PathSecGatewayLabTest::settled, SETTLE);
-            assertEquals("ESTABLISHED", s == null ? null : s.state, () -> c.statusText() + c.logTail() + gw.logTail());
+            IkeTunnelStatus s = c.await(LabClients::settled, LabClients.SETTLE);
+            assertEquals("ESTABLISHED", LabClients.state(s), () -> c.statusText() + c.logTail() + gw.logTail());
             assertTrue(s.speaksPathSec, "both sent the PathSec Vendor ID");
             // A traceroute first: its TTL expires at G2's kernel, whose Time Exceeded (from G2's
             // address, outside the selectors) crosses only where the option carries it; E2's Port
@@ -140,9 +126,10 @@ class IcmpOverIkeLabTest {
 
     private IkeLabProcess<IkeTunnelStatus> startClient(IkeLabProcess<IkeGatewayStatus> gw, List<String> jvm)
             throws Exception {
-        assertNotNull(gw.await(x -> "LISTENING".equals(x.state), SETTLE), gw::logTail);
-        return IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class, client(), dir, "client",
-                IkeTunnelStatus.class, jvm);
+        assertNotNull(gw.await(x -> "LISTENING".equals(x.state), LabClients.SETTLE), gw::logTail);
+        return IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class, LabClients.profile(lab,
+                lab.outerAddress(LabNode.G2, false).getHostAddress(), PathSecGatewayLabTest.PSK, "client.pathsec.test",
+                "gw.pathsec.test"), dir, "client", IkeTunnelStatus.class, jvm);
     }
 
     private static void exec(LabNode node, String... cmd) throws IOException {

@@ -72,6 +72,10 @@ final class IkeLabProcess<S> implements AutoCloseable {
         S last = status();
         while (System.nanoTime() < deadline && (last == null || !done.test(last))) {
             if (!process.isAlive()) {
+                last = status(); // its final status is written before it exits
+                if (last != null && done.test(last)) {
+                    return last;
+                }
                 throw new IOException("the process exited with " + process.exitValue() + ":\n" + logTail());
             }
             Thread.sleep(100); // polling a file another process writes; bounded by the deadline
