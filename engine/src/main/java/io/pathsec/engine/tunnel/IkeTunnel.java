@@ -2,6 +2,9 @@ package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.IkeRelayCarrier;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.diag.OuterPacketRing;
 import io.pathsec.engine.diag.TappedEspTransport;
@@ -15,6 +18,12 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.dplpmtud.Dplpmtud;
+import io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.Sad;
@@ -36,6 +45,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +83,10 @@ public final class IkeTunnel implements Tunnel {
     private final AtomicLong childRekeys = new AtomicLong();
     private final AtomicLong ikeRekeys = new AtomicLong();
     private volatile ChildSa currentChild;
+    /** DPLPMTUD over the IKE SA for the current outbound SA (RFC 8899); session thread only. */
+    private Dplpmtud prober;
+    private volatile Dplpmtud proberView;
+    private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method (the seed proposal): its settings, its run after IKE_AUTH, its outcome. */
     private final TcpMssSettings tcpMss;
     private final TcpMssStats tcpMssStats = new TcpMssStats();
@@ -105,7 +119,7 @@ public final class IkeTunnel implements Tunnel {
         this.scheduler = scheduler;
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
-                profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
+                profile.localIdentity(), profile.remoteIdentity(), profile.authenticator(), profile.ikeSuites(),
                 profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
@@ -134,6 +148,19 @@ public final class IkeTunnel implements Tunnel {
     /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the TCP-MSS method's settings. */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture, TcpMssSettings tcpMss) throws IOException {
+        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()), tcpMss,
+                IcmpSettings.fromProperties(System.getProperties()));
+    }
+
+    /**
+     * As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the profile's
+     * path MTU settings (methods, floor, timers, fixed MTU, outer DF), the TCP-MSS method's and the
+     * ICMP handling's (docs/icmp.md).
+     */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, PmtuSettings pmtuSettings, TcpMssSettings tcpMss,
+                                        IcmpSettings icmp)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -143,13 +170,18 @@ public final class IkeTunnel implements Tunnel {
             LinuxInterfaceConfig ifc = tun.config();
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings, Clock.systemUTC());
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), icmp, policy, observer::icmpDecision));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
-            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
+            // A real outer path: classic PMTUD receives its ICMP (the 4-argument start is for in-memory pairs).
+            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture),
+                    new InnerIcmpSource(List.of()), true);
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
                     tcpMss);
+            t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
+            policy.icmp().relay(t.icmpRelay);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -176,11 +208,43 @@ public final class IkeTunnel implements Tunnel {
         return ts;
     }
 
+    /** The gateway's IKE session as the ike-relay option sees it (one peer: every SA is its). */
+    private IkeRelayCarrier.Session relaySession() {
+        return new IkeRelayCarrier.Session() {
+            @Override
+            public boolean speaksPathSec() {
+                return initiator.peerSpeaksPathSec();
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public boolean relay(byte[] packet) {
+                return initiator.relayIcmp(packet);
+            }
+
+            @Override
+            public String peer() {
+                return "gateway " + profile.gatewayAddress().getHostAddress();
+            }
+        };
+    }
+
     private final class Listener implements IkeSessionListener {
+        @Override
+        public void icmpRelayed(byte[] packet) {
+            icmpRelay.received(packet, policy.sad().all().stream()
+                    .filter(sa -> sa.direction() == Direction.INBOUND).toList());
+        }
+
         @Override
         public void established(Established session) {
             try {
                 install(session);
+                probeCurrentChild();
                 // Report the CHILD_SA before completing: completing wakes the connect, which
                 // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
@@ -220,6 +284,7 @@ public final class IkeTunnel implements Tunnel {
                 entry.outbound = out;
             }
             currentChild = child;
+            probeCurrentChild();
             childRekeys.incrementAndGet();
             observer.childSaRekeyed(child, replaced);
             LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
@@ -264,6 +329,40 @@ public final class IkeTunnel implements Tunnel {
                 observer.sessionClosed(cause);
             }
         }
+    }
+
+    /**
+     * Runs DPLPMTUD for the PMTU state of the SA we send with now (session thread). A rekey on
+     * the same path keeps the state and so the prober; a new state gets a new prober.
+     */
+    private void probeCurrentChild() {
+        ChildSa child = currentChild;
+        if (child == null || !policy.pmtuSettings().enabled(PmtuSource.DPLPMTUD)) {
+            return;
+        }
+        String spi = String.format("0x%08x", child.outboundSpi());
+        PmtuState state = dataPath.pmtuStates().stream().filter(p -> p.saName().endsWith(spi)).findFirst()
+                .orElse(null);
+        if (state == null || (prober != null && prober.pmtu() == state)) {
+            return;
+        }
+        if (prober != null) {
+            prober.stop();
+        }
+        prober = new Dplpmtud(state, policy.pmtuSettings().dplpmtud(), initiator.probeLayer());
+        proberView = prober;
+        prober.start();
+    }
+
+    /** Outer ICMP packet-too-big messages accepted and rejected (forged or unvalidated). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmpStats() {
+        return dataPath.outerIcmpStats();
+    }
+
+    /** The DPLPMTUD prober's phase, search bounds and counters; empty when it is off. */
+    public java.util.Optional<DplpmtudStatus> dplpmtud() {
+        Dplpmtud p = proberView;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.status());
     }
 
     /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
@@ -427,6 +526,11 @@ public final class IkeTunnel implements Tunnel {
         return java.util.Optional.ofNullable(currentChild);
     }
 
+    /** ICMP decisions so far by outcome and reason (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions() {
+        return policy.icmp().decisions().counts();
+    }
+
     public long childRekeys() {
         return childRekeys.get();
     }
@@ -472,7 +576,12 @@ public final class IkeTunnel implements Tunnel {
         if (run != null) {
             run.close();
         }
-        scheduler.execute(initiator::close);
+        scheduler.execute(() -> {
+            if (prober != null) {
+                prober.stop();
+            }
+            initiator.close();
+        });
         try {
             closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
