@@ -28,7 +28,7 @@ public final class IcmpController {
     private Label message;
 
     @FXML
-    private javafx.scene.control.TableView<IcmpOutcome> outcomeTable;
+    private javafx.scene.control.TableView<OptionOutcome> outcomeTable;
     @FXML
     private javafx.scene.control.TableView<IcmpEventRow> eventTable;
 
@@ -64,10 +64,10 @@ public final class IcmpController {
         if (model.storedProperty().get() == null) {
             model.load();
         }
-        outcomeTable.setItems(javafx.collections.FXCollections.observableArrayList(IcmpOutcome.TABLE));
-        outcomeTable.getColumns().add(column("ICMP error", 230, IcmpOutcome::error));
+        outcomeTable.setItems(javafx.collections.FXCollections.observableArrayList(OptionOutcome.TABLE));
+        outcomeTable.getColumns().add(column("ICMP error", 230, OptionOutcome::error));
         for (IcmpOption o : IcmpOption.values()) {
-            var c = column(o.title(), 200, (IcmpOutcome r) -> r.under(o));
+            var c = column(o.title(), 200, (OptionOutcome r) -> r.under(o));
             c.setId("outcome-" + o.name().toLowerCase());
             outcomeTable.getColumns().add(c);
         }

@@ -1,6 +1,7 @@
 package io.pathsec.ui.icmp;
 
 import io.pathsec.engine.control.api.ControlEvent;
+import io.pathsec.engine.control.api.IcmpDecision;
 import io.pathsec.engine.control.api.PmtuSampled;
 import io.pathsec.ui.state.TunnelStateStore;
 import javafx.collections.FXCollections;
@@ -16,8 +17,8 @@ import java.util.Optional;
  * The live table of ICMP errors the selected profile's tunnel acted on, newest first, bounded.
  * Today's source is the outer path: a {@code pmtu.sample} from CLASSIC_ICMP is a Fragmentation
  * Needed (ICMPv6 Packet Too Big) that quoted one of our ESP packets and passed the daemon's
- * validation (RFC 4301 §8.2.1, §6.1.1). The ICMP decisions of the four options arrive as
- * {@code icmp.decision} events once the engine publishes them; {@link #add} takes either.
+ * validation (RFC 4301 §8.2.1, §6.1.1). The decisions of the four options (RFC 4301 §6) arrive
+ * as {@code icmp.decision} events: where from, type/code, quoted flow, what was done.
  */
 public final class IcmpEventsViewModel {
     static final int MAX_ROWS = 500;
@@ -48,6 +49,10 @@ public final class IcmpEventsViewModel {
                     "ESP of SA " + s.spi(),
                     "accepted: path MTU " + s.plpmtu() + ", inner MTU " + s.previousEffectiveMtu() + " → "
                             + s.effectiveMtu()));
+        }
+        if (event instanceof IcmpDecision d && d.profile() != null) {
+            return Optional.of(new IcmpEventRow(d.profile(), d.at(), IcmpWords.from(d), IcmpWords.message(d),
+                    IcmpWords.quotedFlow(d), IcmpWords.decision(d)));
         }
         return Optional.empty();
     }

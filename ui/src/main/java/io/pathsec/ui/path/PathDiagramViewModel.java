@@ -1,8 +1,10 @@
 package io.pathsec.ui.path;
 
 import io.pathsec.engine.control.api.ControlEvent;
+import io.pathsec.engine.control.api.IcmpDecision;
 import io.pathsec.engine.control.api.PmtuBlackHole;
 import io.pathsec.engine.control.api.PmtuSampled;
+import io.pathsec.ui.icmp.IcmpWords;
 import io.pathsec.ui.state.TunnelStateStore;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -31,8 +33,9 @@ public final class PathDiagramViewModel {
     /** What the events told about one profile's path. */
     private static final class Known {
         PmtuSampled lastSample;
-        PmtuSampled lastOuterIcmp;
         PmtuBlackHole lastBlackHole;
+        /** The last ICMP error per hop id, in words; events arrive in order, so the last put wins. */
+        final Map<String, String> icmpByHop = new HashMap<>();
     }
 
     private final TunnelStateStore store;
@@ -70,8 +73,13 @@ public final class PathDiagramViewModel {
             Known k = byProfile.computeIfAbsent(s.profile(), p -> new Known());
             k.lastSample = s;
             if ("CLASSIC_ICMP".equals(s.source())) {
-                k.lastOuterIcmp = s;
+                k.icmpByHop.put("R1-R2", "Fragmentation Needed from a router on the path, "
+                        + TIME.format(Instant.ofEpochMilli(s.at())) + ": MTU " + s.plpmtu());
             }
+        } else if (event instanceof IcmpDecision d) {
+            byProfile.computeIfAbsent(d.profile(), p -> new Known()).icmpByHop.put(hop(d),
+                    d.icmpName() + " from " + IcmpWords.from(d) + ", " + TIME.format(Instant.ofEpochMilli(d.at()))
+                            + ": " + IcmpWords.decision(d));
         } else if (event instanceof PmtuBlackHole b) {
             byProfile.computeIfAbsent(b.profile(), p -> new Known()).lastBlackHole = b;
         } else {
@@ -82,6 +90,21 @@ public final class PathDiagramViewModel {
         }
     }
 
+    /**
+     * The hop an ICMP error came over, seen from this computer (G1): the protected side is E1's,
+     * the outer path is between G1 and G2, and the peer gateway's errors come through the tunnel.
+     */
+    private static String hop(IcmpDecision d) {
+        if (d.origin() == null) {
+            return "R1-R2";
+        }
+        return switch (d.origin()) {
+            case END_NODE, INSIDE_ROUTER -> "E1-G1";
+            case OUTER_PATH -> "R1-R2";
+            case PEER_GATEWAY -> "R2-G2";
+        };
+    }
+
     private void describe() {
         String profile = store.selectedProfileProperty().get();
         Known k = profile == null ? new Known() : byProfile.getOrDefault(profile, new Known());
@@ -89,13 +112,11 @@ public final class PathDiagramViewModel {
         String inner = s == null ? "not measured yet" : "inner MTU " + s.effectiveMtu();
         // Only the whole G1…G2 path is measured: every hop carries at least its PLPMTU.
         String outer = s == null ? "" : "MTU ≥ " + s.plpmtu();
-        String outerIcmp = k.lastOuterIcmp == null ? "" : "Fragmentation Needed from a router on the path, "
-                + TIME.format(Instant.ofEpochMilli(k.lastOuterIcmp.at())) + ": MTU " + k.lastOuterIcmp.plpmtu();
         segments.setAll(List.of(
-                new PathSegment("E1", "G1", PathSegment.Side.PROTECTED, inner, ""),
+                new PathSegment("E1", "G1", PathSegment.Side.PROTECTED, inner, k.icmpByHop.getOrDefault("E1-G1", "")),
                 new PathSegment("G1", "R1", PathSegment.Side.UNPROTECTED, outer, ""),
-                new PathSegment("R1", "R2", PathSegment.Side.UNPROTECTED, outer, outerIcmp),
-                new PathSegment("R2", "G2", PathSegment.Side.UNPROTECTED, outer, ""),
+                new PathSegment("R1", "R2", PathSegment.Side.UNPROTECTED, outer, k.icmpByHop.getOrDefault("R1-R2", "")),
+                new PathSegment("R2", "G2", PathSegment.Side.UNPROTECTED, outer, k.icmpByHop.getOrDefault("R2-G2", "")),
                 new PathSegment("G2", "E2", PathSegment.Side.PROTECTED, "", "")));
         tunnel.set(s == null ? "ESP tunnel G1 ⇄ G2: no path-MTU sample yet (connect the profile)."
                 : "ESP tunnel G1 ⇄ G2, SA " + s.spi() + ": path MTU " + s.plpmtu() + " bytes, inner MTU "

@@ -1,5 +1,8 @@
 package io.pathsec.ui.icmp;
 
+import io.pathsec.engine.control.api.IcmpDecision;
+import io.pathsec.engine.control.api.IcmpOrigin;
+import io.pathsec.engine.control.api.IcmpOutcome;
 import io.pathsec.engine.control.api.PmtuBlackHole;
 import io.pathsec.engine.control.api.PmtuSampled;
 import io.pathsec.ui.state.TunnelStateStore;
@@ -27,6 +30,24 @@ class IcmpEventsViewModelTest {
     }
 
     @Test
+    void anIcmpDecisionSaysWhereFromWhatItQuotedAndWhatWasDone() {
+        store.selectedProfileProperty().set("office");
+        model.accept(IcmpDecisions.portUnreachable("office", 5, IcmpOrigin.END_NODE, IcmpOutcome.FORWARDED, "office-out 0xc4402f19",
+                null));
+        model.accept(new IcmpDecision("office", 6, IcmpOrigin.OUTER_PATH, "198.51.100.9", 4, 3, 3,
+                "destination-unreachable/port-unreachable", null, null, IcmpOutcome.DROPPED, null, "type-rejected", "x"));
+        IcmpEventRow dropped = model.rows().get(0);
+        assertEquals("outer path (R1, R2, or a forger) 198.51.100.9", dropped.from());
+        assertEquals("(quote unreadable)", dropped.quotedFlow());
+        assertEquals("dropped (type-rejected)", dropped.decision(), "no option decided: a §6.1 rule did");
+        IcmpEventRow forwarded = model.rows().get(1);
+        assertEquals("end node on the protected side 10.2.0.10", forwarded.from());
+        assertEquals("ICMPv4 3/3 destination-unreachable/port-unreachable", forwarded.message());
+        assertEquals("udp 10.1.0.10:40000 -> 10.2.0.10:5001", forwarded.quotedFlow());
+        assertEquals("forwarded on SA office-out 0xc4402f19, option Implicit", forwarded.decision());
+    }
+
+    @Test
     void newestFirstPerProfileAndBounded() {
         store.selectedProfileProperty().set("office");
         for (int i = 0; i < IcmpEventsViewModel.MAX_ROWS + 20; i++) {
@@ -44,13 +65,13 @@ class IcmpEventsViewModelTest {
 
     @Test
     void theOutcomeTableHasAnAnswerForEveryOptionAndError() {
-        assertEquals(3, IcmpOutcome.TABLE.size());
-        for (IcmpOutcome row : IcmpOutcome.TABLE) {
+        assertEquals(3, OptionOutcome.TABLE.size());
+        for (OptionOutcome row : OptionOutcome.TABLE) {
             for (IcmpOption o : IcmpOption.values()) {
                 assertTrue(row.under(o) != null && !row.under(o).isBlank(), row.error() + " / " + o);
             }
         }
-        assertTrue(IcmpOutcome.TABLE.get(0).under(IcmpOption.DISCARD).contains("times out"));
-        assertTrue(IcmpOutcome.TABLE.get(0).under(IcmpOption.IMPLICIT).contains("ECONNREFUSED"));
+        assertTrue(OptionOutcome.TABLE.get(0).under(IcmpOption.DISCARD).contains("times out"));
+        assertTrue(OptionOutcome.TABLE.get(0).under(IcmpOption.IMPLICIT).contains("ECONNREFUSED"));
     }
 }

@@ -56,6 +56,26 @@ class PathDiagramViewModelTest {
     }
 
     @Test
+    void icmpDecisionsAreDrawnOnTheHopTheyCameOverAndTheLatestWins() {
+        store.selectedProfileProperty().set("office");
+        model.accept(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("office", 1000,
+                io.pathsec.engine.control.api.IcmpOrigin.PEER_GATEWAY,
+                io.pathsec.engine.control.api.IcmpOutcome.DELIVERED, "office-in 0x00002000", null));
+        assertTrue(segment("R2-G2").icmp().startsWith("destination-unreachable/port-unreachable from peer gateway G2"),
+                segment("R2-G2").icmp());
+        assertTrue(segment("R2-G2").icmp().endsWith("delivered on SA office-in 0x00002000, option Implicit"));
+        model.accept(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("office", 2000,
+                io.pathsec.engine.control.api.IcmpOrigin.END_NODE,
+                io.pathsec.engine.control.api.IcmpOutcome.DROPPED, null, "no-sa-for-quoted-flow"));
+        assertTrue(segment("E1-G1").icmp().contains("end node on the protected side"), segment("E1-G1").icmp());
+        model.accept(new PmtuSampled("office", 3000, "0x00001000", "office-out", "CLASSIC_ICMP", 1400, 1338, 1438));
+        model.accept(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("office", 4000,
+                io.pathsec.engine.control.api.IcmpOrigin.OUTER_PATH,
+                io.pathsec.engine.control.api.IcmpOutcome.DROPPED, null, "type-rejected"));
+        assertTrue(segment("R1-R2").icmp().contains("outer path"), "the later error replaces the PMTU one");
+    }
+
+    @Test
     void aBlackHoleSaysWhereAndWhatItCost() {
         store.selectedProfileProperty().set("office");
         model.accept(new PmtuBlackHole("office", 3000, "0x00001000", "office-out", 1338, 1400, 1280, 1218, "…"));

@@ -6,7 +6,7 @@ import io.pathsec.engine.control.api.ProfileKind;
 import io.pathsec.engine.control.api.ProfileSummary;
 import io.pathsec.ui.GuiOptions;
 import io.pathsec.ui.icmp.IcmpEventRow;
-import io.pathsec.ui.icmp.IcmpOutcome;
+import io.pathsec.ui.icmp.OptionOutcome;
 import io.pathsec.ui.testsupport.Fx;
 import io.pathsec.ui.testsupport.GuiTestDaemon;
 import javafx.scene.control.ListView;
@@ -99,6 +99,12 @@ class GuiDiagnosticsViewsTest {
                 fx.text("#pathBlackHole"));
         assertTrue(fx.text("#pathTunnel").contains("path MTU 1280 bytes, inner MTU 1218 (BLACK_HOLE"),
                 fx.text("#pathTunnel"));
+
+        d.daemon.events().publish(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("lab", System.currentTimeMillis(),
+                io.pathsec.engine.control.api.IcmpOrigin.PEER_GATEWAY, io.pathsec.engine.control.api.IcmpOutcome.DELIVERED,
+                "lab-in 0x00002000", null));
+        eventually("the peer gateway's error on R2—G2", () -> fx.text("#icmp-R2-G2")
+                .contains("port-unreachable from peer gateway G2"));
     }
 
     @Test
@@ -106,7 +112,7 @@ class GuiDiagnosticsViewsTest {
     void theIcmpViewListsTheErrorAndMarksTheChosenOptionsOutcomes() {
         robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT4);
         eventually("lab's stored option", () -> fx.text("#icmpMessage").startsWith("Stored for lab"));
-        TableView<IcmpOutcome> outcomes = (TableView<IcmpOutcome>) fx.shown("#icmpOutcomes");
+        TableView<OptionOutcome> outcomes = (TableView<OptionOutcome>) fx.shown("#icmpOutcomes");
         assertEquals(3, Fx.on(() -> outcomes.getItems().size()));
         eventually("discard's column marked", () -> chosenColumn(outcomes).equals("Discard"));
         robot.clickOn("#icmp-implicit");
@@ -119,6 +125,15 @@ class GuiDiagnosticsViewsTest {
         IcmpEventRow row = Fx.on(() -> events.getItems().get(0));
         assertEquals("fragmentation needed / packet too big, MTU 1400", row.message());
         assertEquals("ESP of SA 0x00001000", row.quotedFlow());
+
+        // The engine's decision on a Port Unreachable (icmp.decision) comes through the same stream.
+        d.daemon.events().publish(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("lab", System.currentTimeMillis(),
+                io.pathsec.engine.control.api.IcmpOrigin.END_NODE, io.pathsec.engine.control.api.IcmpOutcome.FORWARDED,
+                "lab-out 0x00001000", null));
+        eventually("the decision on top", () -> events.getItems().size() == 2);
+        IcmpEventRow decision = Fx.on(() -> events.getItems().get(0));
+        assertEquals("udp 10.1.0.10:40000 -> 10.2.0.10:5001", decision.quotedFlow());
+        assertEquals("forwarded on SA lab-out 0x00001000, option Implicit", decision.decision());
     }
 
     private static String chosenColumn(TableView<?> table) {

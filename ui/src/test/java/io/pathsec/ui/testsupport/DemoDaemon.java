@@ -97,6 +97,20 @@ public final class DemoDaemon {
                         (step == 0 ? plpmtu : story[step - 1][0]) - overhead));
             }, 15 + 2L * i, TimeUnit.SECONDS);
         }
+        // ICMP decisions as the engine publishes them (icmp.decision): E2's Port Unreachable carried
+        // back on the quoted flow's SA under the implicit option, and a forged one from the outer path.
+        timer.schedule(() -> daemon.events().publish(new io.pathsec.engine.control.api.IcmpDecision("office",
+                System.currentTimeMillis(), io.pathsec.engine.control.api.IcmpOrigin.PEER_GATEWAY, "203.0.113.10", 4, 3,
+                3, "destination-unreachable/port-unreachable", new io.pathsec.engine.control.api.IcmpQuotedFlow("udp",
+                "192.0.2.10", 40000, "203.0.113.10", 5001), io.pathsec.engine.control.api.IcmpHandling.IMPLICIT,
+                io.pathsec.engine.control.api.IcmpOutcome.DELIVERED, "office-in 0x00002000", null,
+                "port-unreachable delivered")), 20, TimeUnit.SECONDS);
+        timer.schedule(() -> daemon.events().publish(new io.pathsec.engine.control.api.IcmpDecision("office",
+                System.currentTimeMillis(), io.pathsec.engine.control.api.IcmpOrigin.OUTER_PATH, "198.51.100.66", 4, 3,
+                3, "destination-unreachable/port-unreachable", new io.pathsec.engine.control.api.IcmpQuotedFlow("udp",
+                "192.0.2.10", 40000, "203.0.113.10", 5999), io.pathsec.engine.control.api.IcmpHandling.IMPLICIT,
+                io.pathsec.engine.control.api.IcmpOutcome.DROPPED, null, "no-sa-for-quoted-flow",
+                "forged port-unreachable rejected")), 22, TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             timer.shutdownNow();
             daemon.close();

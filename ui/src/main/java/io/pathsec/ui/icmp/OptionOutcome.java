@@ -13,19 +13,19 @@ import java.util.List;
  * @param implicit  with {@link IcmpOption#IMPLICIT}
  * @param relay     with {@link IcmpOption#RELAY_IKE}
  */
-public record IcmpOutcome(String error, String discard, String explicit, String implicit, String relay) {
-    public static final List<IcmpOutcome> TABLE = List.of(
-            new IcmpOutcome("Port Unreachable from E2 (UDP to a closed port)",
+public record OptionOutcome(String error, String discard, String explicit, String implicit, String relay) {
+    public static final List<OptionOutcome> TABLE = List.of(
+            new OptionOutcome("Port Unreachable from E2 (UDP to a closed port)",
                     "dropped at G2: the sender's socket times out",
                     "carried on the ICMP SA once negotiated: the sender gets ECONNREFUSED",
                     "carried on the quoted flow's SA: the sender gets ECONNREFUSED",
                     "relayed in IKE to G1, which re-sends it: ECONNREFUSED"),
-            new IcmpOutcome("Fragmentation Needed from a router behind G2",
+            new OptionOutcome("Fragmentation Needed from a router behind G2",
                     "dropped at G2; G1's black-hole detection lowers the SA and tells E1 itself",
                     "carried once the ICMP SA is up: E1 learns the router's MTU",
                     "carried: E1's kernel caches the router's MTU at once",
                     "relayed: E1 learns the router's MTU"),
-            new IcmpOutcome("Time Exceeded (traceroute through the tunnel)",
+            new OptionOutcome("Time Exceeded (traceroute through the tunnel)",
                     "hops behind G1 show as *",
                     "hops G2 and E2 are shown",
                     "hops G2 and E2 are shown",
