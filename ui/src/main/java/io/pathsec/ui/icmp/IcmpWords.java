@@ -21,10 +21,16 @@ public final class IcmpWords {
         return who + (d.originAddress() == null ? "" : " " + d.originAddress());
     }
 
-    /** "ICMPv4 3/3 destination-unreachable/port-unreachable". */
+    /** "ICMPv4 3/3 destination-unreachable / port-unreachable" (spaces, so a narrow column wraps there). */
     public static String message(IcmpDecision d) {
         return (d.ipVersion() == 6 ? "ICMPv6 " : "ICMPv4 ") + d.icmpType() + "/" + d.icmpCode()
-                + (d.icmpName() == null ? "" : " " + d.icmpName());
+                + (d.icmpName() == null ? "" : " " + d.icmpName().replace("/", " / "));
+    }
+
+    /** The most specific part of the name: "port-unreachable", "packet-too-big". */
+    public static String shortName(IcmpDecision d) {
+        String name = d.icmpName() == null ? d.icmpType() + "/" + d.icmpCode() : d.icmpName();
+        return name.substring(name.lastIndexOf('/') + 1);
     }
 
     public static String quotedFlow(IcmpDecision d) {

@@ -28,6 +28,8 @@ public final class PathDiagramController {
     @FXML
     private Label tunnelLabel;
     @FXML
+    private VBox icmpList;
+    @FXML
     private Label blackHoleBanner;
 
     public PathDiagramController(PathDiagramViewModel model) {
@@ -70,6 +72,7 @@ public final class PathDiagramController {
 
     private void drawSegments() {
         diagram.getChildren().removeIf(n -> n.getStyleClass().contains("segment-part"));
+        icmpList.getChildren().clear();
         List<PathSegment> list = model.segments();
         for (int i = 0; i < list.size(); i++) {
             PathSegment s = list.get(i);
@@ -88,13 +91,11 @@ public final class PathDiagramController {
             Label side = label("segment-side", s.side() == PathSegment.Side.PROTECTED ? "protected" : "unprotected");
             diagram.add(side, column, 3);
             if (!s.icmp().isEmpty()) {
-                Label icmp = label("segment-icmp", "⚠ ICMP: " + s.icmp());
-                icmp.setId("icmp-" + s.id());
-                icmp.setPrefWidth(240); // wraps within its hop and the two nodes, never widens them
-                VBox box = new VBox(icmp);
-                box.setAlignment(javafx.geometry.Pos.CENTER);
-                box.getStyleClass().add("segment-part");
-                diagram.add(box, column - 1, 4, 3, 1);
+                // A badge under the hop, the words in the list below: long texts never crowd the drawing.
+                diagram.add(label("segment-icmp", "⚠ ICMP"), column, 4);
+                Label words = label("path-icmp-line", "⚠ " + s.from() + " — " + s.to() + ": " + s.icmp());
+                words.setId("icmp-" + s.id());
+                icmpList.getChildren().add(words);
             }
         }
     }

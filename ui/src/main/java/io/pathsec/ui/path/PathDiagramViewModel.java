@@ -78,7 +78,7 @@ public final class PathDiagramViewModel {
             }
         } else if (event instanceof IcmpDecision d) {
             byProfile.computeIfAbsent(d.profile(), p -> new Known()).icmpByHop.put(hop(d),
-                    d.icmpName() + " from " + IcmpWords.from(d) + ", " + TIME.format(Instant.ofEpochMilli(d.at()))
+                    IcmpWords.shortName(d) + " from " + IcmpWords.from(d) + ", " + TIME.format(Instant.ofEpochMilli(d.at()))
                             + ": " + IcmpWords.decision(d));
         } else if (event instanceof PmtuBlackHole b) {
             byProfile.computeIfAbsent(b.profile(), p -> new Known()).lastBlackHole = b;

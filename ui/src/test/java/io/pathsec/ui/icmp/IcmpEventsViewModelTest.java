@@ -42,7 +42,7 @@ class IcmpEventsViewModelTest {
         assertEquals("dropped (type-rejected)", dropped.decision(), "no option decided: a §6.1 rule did");
         IcmpEventRow forwarded = model.rows().get(1);
         assertEquals("end node on the protected side 10.2.0.10", forwarded.from());
-        assertEquals("ICMPv4 3/3 destination-unreachable/port-unreachable", forwarded.message());
+        assertEquals("ICMPv4 3/3 destination-unreachable / port-unreachable", forwarded.message());
         assertEquals("udp 10.1.0.10:40000 -> 10.2.0.10:5001", forwarded.quotedFlow());
         assertEquals("forwarded on SA office-out 0xc4402f19, option Implicit", forwarded.decision());
     }

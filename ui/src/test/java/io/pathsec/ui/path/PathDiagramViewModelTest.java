@@ -61,7 +61,7 @@ class PathDiagramViewModelTest {
         model.accept(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("office", 1000,
                 io.pathsec.engine.control.api.IcmpOrigin.PEER_GATEWAY,
                 io.pathsec.engine.control.api.IcmpOutcome.DELIVERED, "office-in 0x00002000", null));
-        assertTrue(segment("R2-G2").icmp().startsWith("destination-unreachable/port-unreachable from peer gateway G2"),
+        assertTrue(segment("R2-G2").icmp().startsWith("port-unreachable from peer gateway G2"),
                 segment("R2-G2").icmp());
         assertTrue(segment("R2-G2").icmp().endsWith("delivered on SA office-in 0x00002000, option Implicit"));
         model.accept(io.pathsec.ui.icmp.IcmpDecisions.portUnreachable("office", 2000,
