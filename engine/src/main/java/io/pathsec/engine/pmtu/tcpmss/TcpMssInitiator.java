@@ -8,9 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.pathsec.engine.ike.session.IkeSaExtensionKey;
-import io.pathsec.engine.tun.SocketMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,18 +131,8 @@ public final class TcpMssInitiator implements AutoCloseable {
         });
     }
 
-    /** The socket, marked before it connects so that policy routing keeps it on the outer path. */
     private EpollSocketChannel markedChannel() {
-        EpollSocketChannel ch = new EpollSocketChannel(peer.getAddress() instanceof Inet6Address
-                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-        if (mark != 0) {
-            try {
-                SocketMark.setSocketMark(ch.fd().intValue(), mark);
-            } catch (IOException e) {
-                ch.unsafe().closeForcibly();
-                throw new UncheckedIOException(e);
-            }
-        }
+        EpollSocketChannel ch = OuterPathSockets.client(peer.getAddress(), mark);
         channel = ch;
         return ch;
     }

@@ -8,12 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pathsec.engine.ike.session.IkeSaExtensionKey;
-import io.pathsec.engine.tun.SocketMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +166,7 @@ public final class TcpMssResponder implements AutoCloseable {
             group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         }
         ChannelFuture bound = new ServerBootstrap().group(group)
-                .channelFactory(this::markedServerChannel)
+                .channelFactory(() -> OuterPathSockets.server(listen.getAddress(), mark))
                 .childHandler(new ChannelInitializer<EpollSocketChannel>() {
                     @Override
                     protected void initChannel(EpollSocketChannel ch) {
@@ -200,19 +197,6 @@ public final class TcpMssResponder implements AutoCloseable {
         }
     }
 
-    private EpollServerSocketChannel markedServerChannel() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel(listen.getAddress() instanceof Inet6Address
-                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-        if (mark != 0) {
-            try {
-                SocketMark.setSocketMark(ch.fd().intValue(), mark);
-            } catch (IOException e) {
-                ch.unsafe().closeForcibly();
-                throw new UncheckedIOException(e);
-            }
-        }
-        return ch;
-    }
 
     @Override
     public void close() {
