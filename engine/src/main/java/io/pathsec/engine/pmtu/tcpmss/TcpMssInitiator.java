@@ -55,6 +55,7 @@ public final class TcpMssInitiator implements AutoCloseable {
     private final TcpMssStats stats;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final CompletableFuture<TcpMssResult> result = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Channel channel;
 
     private TcpMssInitiator(TcpMssSettings settings, InetAddress local, InetAddress peer, int mark,
@@ -108,7 +109,7 @@ public final class TcpMssInitiator implements AutoCloseable {
     }
 
     private void connect(int attempt) {
-        if (result.isDone()) {
+        if (finished.get()) {
             return;
         }
         Bootstrap b = new Bootstrap().group(group)
@@ -142,10 +143,10 @@ public final class TcpMssInitiator implements AutoCloseable {
     }
 
     private void finish(TcpMssResult outcome) {
-        if (!result.complete(outcome)) {
+        if (!finished.compareAndSet(false, true)) {
             return;
         }
-        stats.count(outcome);
+        stats.count(outcome); // counted before anyone hears the outcome
         if (outcome instanceof TcpMssResult.Measured) {
             LOG.info("TCP-MSS method with {}: {}", peer.getAddress().getHostAddress(), outcome);
         } else {
@@ -156,6 +157,7 @@ public final class TcpMssInitiator implements AutoCloseable {
         if (ch != null && ch.isOpen() && !(outcome instanceof TcpMssResult.Measured)) {
             ch.close();
         }
+        result.complete(outcome);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

@@ -138,13 +138,20 @@ public final class TcpMssResponder implements AutoCloseable {
         }
     }
 
-    /** Ends one IKE SA's wait with {@code outcome} (once), and closes the port when none is left. */
+    /** Ends one IKE SA's wait with {@code outcome} (once), counted, and closes the port when none is left. */
     private void end(Expectation e, TcpMssResult outcome) {
+        end(e, outcome, true);
+    }
+
+    /** @param count false when the connection that ended it was counted already */
+    private void end(Expectation e, TcpMssResult outcome, boolean count) {
         if (!waiting.remove(e.spis(), e)) {
             return;
         }
         cancelExpiry(e);
-        stats.count(outcome);
+        if (count) {
+            stats.count(outcome);
+        }
         LOG.info("TCP-MSS method with {}: {}", e.peer.getHostAddress(), outcome);
         closeIfIdle();
         e.whenDone.accept(outcome);
@@ -300,7 +307,7 @@ public final class TcpMssResponder implements AutoCloseable {
             LOG.info("TCP-MSS connection from {} refused: {} ({})", from.getHostAddress(), e.reason(), e.getMessage());
             Expectation x = expectation;
             if (x != null && x.failures.incrementAndGet() >= MAX_FAILURES) {
-                end(x, new TcpMssResult.Failed(e.reason(), MAX_FAILURES + " failed exchanges", Instant.now()));
+                end(x, new TcpMssResult.Failed(e.reason(), MAX_FAILURES + " failed exchanges", Instant.now()), false);
             }
         }
 

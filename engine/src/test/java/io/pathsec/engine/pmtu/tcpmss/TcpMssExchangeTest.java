@@ -98,6 +98,24 @@ class TcpMssExchangeTest {
     }
 
     @Test
+    void ikeSaStopsWaitingAfterThreeBadAttempts() throws Exception {
+        TcpMssSettings s = settings(freePort());
+        responder = new TcpMssResponder(LOOPBACK, s, 0);
+        CompletableFuture<TcpMssResult> done = new CompletableFuture<>();
+        responder.afterIkeAuth(true, keys(1, 2, KEY), LOOPBACK, done::complete);
+        byte[] wrong = KEY.clone();
+        wrong[5] ^= 1;
+        for (int i = 0; i < TcpMssResponder.MAX_FAILURES; i++) {
+            initiate(s, keys(1, 2, wrong), new TcpMssStats());
+        }
+        TcpMssResult.Failed f = assertInstanceOf(TcpMssResult.Failed.class, done.get(5, TimeUnit.SECONDS));
+        assertEquals(TcpMssRejection.BAD_MAC, f.reason());
+        assertEquals(TcpMssResponder.MAX_FAILURES, responder.stats().counts().rejected(TcpMssRejection.BAD_MAC),
+                "each attempt counted once");
+        assertFalse(responder.listening(), "nothing waits any more");
+    }
+
+    @Test
     void helloNamingAnotherIkeSaIsRejected() throws Exception {
         TcpMssSettings s = settings(freePort());
         responder = new TcpMssResponder(LOOPBACK, s, 0);
