@@ -115,6 +115,32 @@ class TcpMssExchangeTest {
         assertFalse(responder.listening(), "nothing waits any more");
     }
 
+    /** Someone who took over the port (or the connection) answers without the key: the initiator refuses it. */
+    @Test
+    void answerFromAnImpostorIsRejectedByTheInitiator() throws Exception {
+        try (ServerSocket impostor = new ServerSocket(0, 1, LOOPBACK)) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (java.net.Socket s = impostor.accept()) {
+                    s.setSoTimeout(5000);
+                    byte[] hello = s.getInputStream().readNBytes(TcpMssMessage.Type.HELLO.length);
+                    byte[] guess = new byte[32];
+                    TcpMssTranscript t = new TcpMssTranscript(guess);
+                    t.seal(java.util.Arrays.copyOf(hello, hello.length - TcpMssTranscript.MAC_LENGTH));
+                    s.getOutputStream().write(t.seal(new TcpMssMessage.ResponderMss(new byte[16], 536).body()));
+                    s.getInputStream().read(); // until the initiator hangs up
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            TcpMssStats stats = new TcpMssStats();
+            TcpMssResult.Failed f = assertInstanceOf(TcpMssResult.Failed.class,
+                    initiate(settings(impostor.getLocalPort()), keys(1, 2, KEY), stats));
+            assertEquals(TcpMssRejection.BAD_MAC, f.reason());
+            assertEquals(1, stats.counts().rejected(TcpMssRejection.BAD_MAC));
+            served.get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void helloNamingAnotherIkeSaIsRejected() throws Exception {
         TcpMssSettings s = settings(freePort());
