@@ -174,6 +174,8 @@ public final class TcpMssResponder implements AutoCloseable {
         }
         ChannelFuture bound = new ServerBootstrap().group(group)
                 .channelFactory(() -> OuterPathSockets.server(listen.getAddress(), mark))
+                // The port reopens for the next IKE SA while the last connection sits in TIME_WAIT.
+                .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<EpollSocketChannel>() {
                     @Override
                     protected void initChannel(EpollSocketChannel ch) {

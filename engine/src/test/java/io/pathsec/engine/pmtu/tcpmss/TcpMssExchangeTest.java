@@ -46,8 +46,9 @@ class TcpMssExchangeTest {
         }
     }
 
+    /** Generous exchange time: the first exchange of a JVM also loads the libc binding. */
     private static TcpMssSettings settings(int port) {
-        return new TcpMssSettings(true, port, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5));
+        return new TcpMssSettings(true, port, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
     private static TcpMssKeySource keys(long spiI, long spiR, byte[] key) {
@@ -81,6 +82,20 @@ class TcpMssExchangeTest {
         assertEquals(1, stats.counts().measured());
         assertEquals(1, responder.stats().counts().measured());
         assertFalse(responder.listening(), "no IKE SA waits any more: the port is closed");
+    }
+
+    @Test
+    void portReopensForTheNextIkeSa() throws Exception {
+        TcpMssSettings s = settings(freePort());
+        responder = new TcpMssResponder(LOOPBACK, s, 0);
+        for (long spiR = 2; spiR <= 3; spiR++) {
+            CompletableFuture<TcpMssResult> responderDone = new CompletableFuture<>();
+            responder.afterIkeAuth(true, keys(1, spiR, KEY), LOOPBACK, responderDone::complete);
+            assertTrue(responder.listening(), "open again for IKE SA " + spiR);
+            assertInstanceOf(TcpMssResult.Measured.class, initiate(s, keys(1, spiR, KEY), new TcpMssStats()));
+            assertInstanceOf(TcpMssResult.Measured.class, responderDone.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(2, responder.stats().counts().measured());
     }
 
     @Test
