@@ -184,6 +184,37 @@ class TransportModeLabTest {
         }
     }
 
+    @Test
+    void rekeyedChildSaStaysInTransportModeAndCarriesATransfer() throws Exception {
+        Map<String, Object> profile = hostClient("transport");
+        profile.put("childRekeySeconds", 4); // RFC 7296 §1.3.3, rekeyed by G1 while connected
+        profile.put("rekeyJitterSeconds", 1);
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+                hostGateway(true), dir, "g2", IkeGatewayStatus.class)) {
+            assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
+            try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+                    profile, dir, "g1", IkeTunnelStatus.class)) {
+                IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
+                assertEquals("ESTABLISHED", LabClients.state(s), () -> client.statusText() + client.logTail());
+                String first = s.childSa;
+                IkeTunnelStatus r = client.await(x -> x.childRekeys >= 1, Duration.ofSeconds(20));
+                assertTrue(r.childRekeys >= 1, client::statusText);
+                assertTrue(!r.childSa.equals(first) && r.childSa.contains(" transport "),
+                        "the new CHILD_SA is in transport mode (RFC 7296 §1.3.1): " + r.childSa);
+                assertTrue(client.log().contains("CHILD_SA rekeyed"), client::logTail);
+                try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2,
+                        lab.outerAddress(LabNode.G2, false), 4L * 1024 * 1024, dir)) {
+                    LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
+                    assertTrue(outcome.verified(), () -> "transfer digests: " + outcome + client.logTail() + gw.logTail());
+                }
+                IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5));
+                List<String> busy = g.clients.get(0).securityAssociations.stream().filter(sa -> packets(sa) > 1000).toList();
+                assertTrue(!busy.isEmpty() && busy.stream().allMatch(sa -> sa.contains(" transport ")),
+                        "the gateway carried the transfer in transport mode: " + gw.statusText());
+            }
+        }
+    }
+
     /** A client's CHILD_SA text as the gateway writes it: inbound and outbound SPIs swapped, selectors too. */
     private static String mirrored(String clientChild) {
         String[] w = clientChild.split(" ");
