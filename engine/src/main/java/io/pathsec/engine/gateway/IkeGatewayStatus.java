@@ -17,6 +17,8 @@ public final class IkeGatewayStatus {
     public List<ClientStatus> clients = new ArrayList<>();
     /** The TCP-MSS method: exchanges completed, connections refused by reason. */
     public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMss;
+    /** Why recent sessions ended badly, oldest first ("CERTIFICATE_NOT_TRUSTED: certificate not trusted: …"). */
+    public List<String> recentFailures = new ArrayList<>();
 
     /** One connected client. */
     public static final class ClientStatus {
