@@ -7,11 +7,11 @@ import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.ProcessResult;
 import io.pathsec.engine.testsupport.IkeJunk;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -34,35 +34,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IkeBadInputLabTest {
     private static final String E2 = "203.0.113.2";
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults());
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     @Test
     void junkAtGatewayAndClientLeavesBothRunning() throws Exception {
-        String g2 = lab.outerAddress(LabNode.G2, false).getHostAddress();
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
-                PathSecGatewayLabTest.gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class)) {
+        String g2 = lab().outerAddress(LabNode.G2, false).getHostAddress();
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
+                PathSecGatewayLabTest.gatewayProfile(lab(), 32), dir, "gateway", IkeGatewayStatus.class)) {
             assertNotNull(gw.await(x -> "LISTENING".equals(x.state), LabClients.SETTLE), gw::logTail);
-            try (IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab, dir,
-                    LabClients.profile(lab, g2, PathSecGatewayLabTest.PSK, "client.pathsec.test", "gw.pathsec.test"),
+            try (IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab(), dir,
+                    LabClients.profile(lab(), g2, PathSecGatewayLabTest.PSK, "client.pathsec.test", "gw.pathsec.test"),
                     "client")) {
                 assertEquals("ESTABLISHED", LabClients.state(LabClients.awaitSettled(client)), client::logTail);
-                for (InetAddress target : List.of(InetAddress.getByName(g2), lab.outerAddress(LabNode.G1, false))) {
-                    ProcessResult junk = lab.exec(LabNode.R1, Duration.ofSeconds(60), javaBin(), "-cp",
+                for (InetAddress target : List.of(InetAddress.getByName(g2), lab().outerAddress(LabNode.G1, false))) {
+                    ProcessResult junk = lab().exec(LabNode.R1, Duration.ofSeconds(60), javaBin(), "-cp",
                             System.getProperty("java.class.path"), IkeJunk.class.getName(), target.getHostAddress(), "7");
                     assertTrue(junk.succeeded() && junk.stdout().startsWith("sent "), junk::describe);
                 }
@@ -76,8 +69,8 @@ class IkeBadInputLabTest {
                 }
             }
             // And a new session is still accepted.
-            try (IkeLabProcess<IkeTunnelStatus> again = LabClients.start(lab, dir,
-                    LabClients.profile(lab, g2, PathSecGatewayLabTest.PSK, "client.pathsec.test", "gw.pathsec.test"),
+            try (IkeLabProcess<IkeTunnelStatus> again = LabClients.start(lab(), dir,
+                    LabClients.profile(lab(), g2, PathSecGatewayLabTest.PSK, "client.pathsec.test", "gw.pathsec.test"),
                     "again")) {
                 assertEquals("ESTABLISHED", LabClients.state(LabClients.awaitSettled(again)), again::logTail);
                 ping(again.logTail() + gw.logTail());
@@ -90,7 +83,7 @@ class IkeBadInputLabTest {
     }
 
     private static void ping(String context) throws IOException {
-        ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3", "-W", "2",
+        ProcessResult ping = lab().exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3", "-W", "2",
                 E2);
         assertTrue(ping.succeeded(), () -> "ping G1 -> E2: " + ping.stdout() + context);
     }
