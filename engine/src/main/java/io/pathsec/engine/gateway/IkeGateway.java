@@ -258,6 +258,11 @@ public final class IkeGateway implements AutoCloseable {
         return tcpMss.stats();
     }
 
+    /** NAT-keepalives received from clients behind NATs (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
+    }
+
     /** IKE SAs with our SPI, half-open ones included. */
     public int ikeSaCount() {
         return sessions.sessions().size();

@@ -188,6 +188,7 @@ public final class IkeGatewayService {
         long[] cookies = gateway.cookieCounters();
         s.halfOpen = cookies[0];
         s.cookiesSent = cookies[1];
+        s.natKeepalives = gateway.natKeepalivesReceived();
         s.recentFailures.addAll(gateway.recentFailures());
         for (IkeGateway.Client c : gateway.clients()) {
             IkeGatewayStatus.ClientStatus cs = new IkeGatewayStatus.ClientStatus();

@@ -402,6 +402,16 @@ public final class IkeTunnel implements Tunnel {
         return initiator.peerSpeaksPathSec();
     }
 
+    /** Whether our outer address is translated by a NAT, so we send NAT-keepalives (RFC 3948 §4). */
+    public boolean behindNat() {
+        return initiator.behindNat();
+    }
+
+    /** NAT-keepalives received from the gateway on port 4500 (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
+    }
+
     @Override
     public String deviceName() {
         return tun.name();

@@ -42,7 +42,7 @@ import java.util.concurrent.ExecutionException;
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
- * choose the seed proposal's measurement (docs/pmtu.md).
+ * choose the seed proposal's measurement (docs/tcp-mss.md).
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -87,6 +87,8 @@ public final class IkeTunnelService {
         Integer ikeFragmentSize;
         /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
         Boolean ipv6;
+        /** Behind a NAT, NAT-keepalive interval in seconds (RFC 3948 §4; default 20, 0 off). */
+        Long natKeepaliveSeconds;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -102,7 +104,9 @@ public final class IkeTunnelService {
             return d.withRekey(ike, child, jitter).withDpd(
                     dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
                     retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
-                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends)
+                    .withNatKeepalive(natKeepaliveSeconds == null ? d.natKeepalive()
+                            : Duration.ofSeconds(natKeepaliveSeconds));
         }
 
         IkeClientProfile toProfile() {
@@ -205,6 +209,7 @@ public final class IkeTunnelService {
             s.childSa = e.child().toString();
             s.mode = e.child().mode().name();
             s.speaksPathSec = tunnel.peerSpeaksPathSec();
+            s.behindNat = tunnel.behindNat();
             s.natTraversal = e.natTraversal();
             s.childSa = tunnel.currentChildSa().map(Object::toString).orElse(s.childSa);
             s.childRekeys = tunnel.childRekeys();

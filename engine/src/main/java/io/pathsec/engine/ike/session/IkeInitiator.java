@@ -103,6 +103,9 @@ public final class IkeInitiator {
     private IkeSa authenticatedSa;
     private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     private boolean requestIpv6;
+    /** Our own address was translated (§2.23): we keep the NAT mapping alive. */
+    private volatile boolean behindNat;
+    private NatKeepalive natKeepalive;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa established;
 
@@ -308,6 +311,7 @@ public final class IkeInitiator {
         // whether or not a NAT was seen, since our ESP is always UDP-encapsulated (RFC 3948).
         boolean natT = notify(response, NotifyType.NAT_DETECTION_SOURCE_IP).isPresent();
         boolean natSeen = natT && natDetected(response, spiR);
+        behindNat = natT && !localHashMatches(response, spiR);
         InetSocketAddress peer = natT
                 ? new InetSocketAddress(config.gateway().getAddress(), IkeConstants.NAT_T_PORT) : config.gateway();
         LOG.info("IKE_SA_INIT done: SPIr {}, {}, NAT {}, continuing on port {}", spiHex(spiR), chosen.get(),
@@ -333,6 +337,18 @@ public final class IkeInitiator {
             return;
         }
         resend.run();
+    }
+
+    /** Whether the peer saw our address and port as we know them (NAT_DETECTION_DESTINATION_IP, §2.23). */
+    private boolean localHashMatches(IkeMessage response, long spiR) {
+        byte[] expected = NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort());
+        return notify(response, NotifyType.NAT_DETECTION_DESTINATION_IP)
+                .map(n -> java.util.Arrays.equals(n.data(), expected)).orElse(false);
+    }
+
+    /** Whether NAT-keepalives are being sent (we are behind a NAT, RFC 3948 §4). */
+    public boolean behindNat() {
+        return behindNat;
     }
 
     /** Whether either NAT_DETECTION hash differs from what we compute (§2.23). */
@@ -486,6 +502,10 @@ public final class IkeInitiator {
         state = new Established(sa, info);
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
+        if (behindNat) {
+            natKeepalive = NatKeepalive.start(scheduler, transport, config.timers().natKeepalive(),
+                    () -> established.currentSa().peer());
+        }
         LOG.info("IKE SA established with {} at {}; {}; virtual IP {}{}", info.peerIdentity(), sa.peer(), child,
                 virtualAddress == null ? "none" : virtualAddress.getHostAddress(),
                 assigned.ipv6() == null ? "" : ", " + assigned.ipv6().getHostAddress() + "/" + assigned.ipv6PrefixLength());
@@ -642,6 +662,9 @@ public final class IkeInitiator {
         }
         if (established != null) {
             established.end(cause);
+        }
+        if (natKeepalive != null) {
+            natKeepalive.stop();
         }
         if (cause != null) {
             LOG.warn("IKE session with {} failed: {}", config.gateway(), cause.getMessage());

@@ -11,4 +11,11 @@ public interface IkeTransport {
      *                     front (RFC 3948 §2.2), false for plain IKE on port 500
      */
     void send(byte[] message, InetSocketAddress to, boolean natTraversal);
+
+    /**
+     * Sends one NAT-keepalive, the single octet 0xFF, from our port 4500 (RFC 3948 §2.3).
+     * Transports without a port 4500 ignore it.
+     */
+    default void sendNatKeepalive(InetSocketAddress to) {
+    }
 }
