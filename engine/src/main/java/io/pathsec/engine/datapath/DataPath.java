@@ -143,7 +143,7 @@ public final class DataPath implements AutoCloseable {
         ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(policy,
                 policy.pmtuSettings().icmpSequenceWindow()));
         OuterIcmpReceiver receiver = null;
-        if (outerIcmp) {
+        if (outerIcmp && policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.CLASSIC_ICMP)) {
             try {
                 receiver = OuterIcmpReceiver.start(classic, tun.name());
             } catch (IOException | RuntimeException | LinkageError e) {

@@ -12,6 +12,8 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.pmtu.PmtuStatus;
@@ -41,7 +43,8 @@ import java.util.concurrent.ExecutionException;
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
- * choose the seed proposal's measurement (docs/tcp-mss.md).
+ * choose the seed proposal's measurement (docs/tcp-mss.md), and an optional {@code pmtu} object
+ * ({@link PmtuProfileFile}: methods, floor, timers, fixed MTU, outer DF) the other path MTU settings.
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -73,6 +76,8 @@ public final class IkeTunnelService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** Path MTU settings ({@link PmtuProfileFile}); absent: the defaults and pathsec.pmtu.* properties. */
+        PmtuProfileFile pmtu;
         /** The TCP-MSS method (off unless true) and its port (4500). */
         Boolean tcpMss;
         Integer tcpMssPort;
@@ -164,22 +169,24 @@ public final class IkeTunnelService {
         }
         IkeClientProfile profile;
         TcpMssSettings tcpMss;
+        PmtuSettings pmtu;
         try {
             ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
             profile = file.toProfile();
             tcpMss = file.tcpMssSettings();
+            pmtu = PmtuProfileFile.apply(file.pmtu, PmtuSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, tcpMss, Path.of(args[1]));
+        run(profile, pmtu, tcpMss, Path.of(args[1]));
     }
 
-    static void run(IkeClientProfile profile, TcpMssSettings tcpMss, Path statusFile)
+    static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, Path statusFile)
             throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, tcpMss)) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
@@ -235,6 +242,8 @@ public final class IkeTunnelService {
         s.pmtu = tunnel.pmtuStates().stream().map(PmtuStatus::of).toList();
         s.tcpMss = tunnel.tcpMssResult().map(Object::toString).orElse(null);
         s.tcpMssCounts = tunnel.tcpMssStats().counts();
+        s.dplpmtud = tunnel.dplpmtud().orElse(null);
+        s.outerIcmp = tunnel.outerIcmpStats();
         return s;
     }
 

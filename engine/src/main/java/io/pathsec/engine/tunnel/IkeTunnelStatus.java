@@ -37,4 +37,8 @@ public final class IkeTunnelStatus {
     /** The TCP-MSS method's outcome in words (null until it has one), and its counters. */
     public String tcpMss;
     public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMssCounts;
+    /** The DPLPMTUD prober over the IKE SA (RFC 8899), null when the method is off. */
+    public io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus dplpmtud;
+    /** Outer ICMP packet-too-big messages accepted and rejected (classic PMTUD). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmp;
 }

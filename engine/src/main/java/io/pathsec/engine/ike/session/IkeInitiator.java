@@ -559,6 +559,11 @@ public final class IkeInitiator {
         return established;
     }
 
+    /** DPLPMTUD probes over this session's current IKE SA ({@link IkeProbeLayer}); call on the session thread. */
+    public IkeProbeLayer probeLayer() {
+        return new IkeProbeLayer(scheduler, () -> established == null ? null : established.currentSa());
+    }
+
     private EstablishedIkeSa.Owner establishedOwner() {
         return new EstablishedIkeSa.Owner() {
             @Override

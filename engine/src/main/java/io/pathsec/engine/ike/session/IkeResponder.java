@@ -406,6 +406,11 @@ public final class IkeResponder {
         return establishedSa;
     }
 
+    /** DPLPMTUD probes over this session's current IKE SA ({@link IkeProbeLayer}); call on the session thread. */
+    public IkeProbeLayer probeLayer() {
+        return new IkeProbeLayer(scheduler, () -> establishedSa == null ? null : establishedSa.currentSa());
+    }
+
     private EstablishedIkeSa.Owner establishedOwner() {
         return new EstablishedIkeSa.Owner() {
             @Override

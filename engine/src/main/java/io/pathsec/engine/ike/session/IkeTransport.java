@@ -18,4 +18,12 @@ public interface IkeTransport {
      */
     default void sendNatKeepalive(InetSocketAddress to) {
     }
+
+    /**
+     * Sends a DPLPMTUD probe: as {@link #send}, but with DF set and never fragmented by this host,
+     * whatever MTU the kernel has cached for the route (IP_PMTUDISC_PROBE, RFC 8899 §4.4).
+     */
+    default void sendProbe(byte[] message, InetSocketAddress to, boolean natTraversal) {
+        send(message, to, natTraversal);
+    }
 }
