@@ -6,7 +6,6 @@ import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.ike.message.DhGroup;
-import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
@@ -19,7 +18,6 @@ import io.pathsec.engine.tunnel.StaticTunnelService;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,13 +99,7 @@ public final class IkeGatewayService {
             if (listen == null || protectedSubnets == null) {
                 throw new IllegalArgumentException("a gateway profile needs listen and protectedSubnets");
             }
-            IkeProfileAuth authentication;
-            try {
-                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
-                        cert, key, ca, localId);
-            } catch (IkeProfileAuth.InvalidField e) {
-                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
-            }
+            IkeProfileAuth authentication = IkeProfileAuth.fromProfileFile(auth, psk, cert, key, ca, localId);
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
                 try {
