@@ -229,6 +229,14 @@ public final class DataPath implements AutoCloseable {
         return buf;
     }
 
+    /** Sends one NAT-keepalive, the single octet 0xFF, from the data path's port (RFC 3948 §2.3). */
+    public void sendNatKeepalive(InetSocketAddress to) {
+        io.netty.buffer.ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(1);
+        buf.writeByte(0xff);
+        socket.write(buf, to);
+        socket.flush();
+    }
+
     @Override
     public void close() {
         outbound.stop();

@@ -12,9 +12,13 @@ public final class IkeGatewayStatus {
     public int ikeSas;
     public long halfOpen;
     public long cookiesSent;
+    /** NAT-keepalives received on port 4500 (RFC 3948 §2.3). */
+    public long natKeepalives;
     public List<ClientStatus> clients = new ArrayList<>();
     /** The TCP-MSS method: exchanges completed, connections refused by reason. */
     public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMss;
+    /** Why recent sessions ended badly, oldest first ("CERTIFICATE_NOT_TRUSTED: certificate not trusted: …"). */
+    public List<String> recentFailures = new ArrayList<>();
 
     /** One connected client. */
     public static final class ClientStatus {

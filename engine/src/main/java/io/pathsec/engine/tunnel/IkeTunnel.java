@@ -115,7 +115,7 @@ public final class IkeTunnel implements Tunnel {
         this.scheduler = scheduler;
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
-                profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
+                profile.localIdentity(), profile.remoteIdentity(), profile.authenticator(), profile.ikeSuites(),
                 profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
@@ -458,6 +458,16 @@ public final class IkeTunnel implements Tunnel {
     /** Whether the gateway announced PathSec's Vendor ID (known once IKE_SA_INIT is done). */
     public boolean peerSpeaksPathSec() {
         return initiator.peerSpeaksPathSec();
+    }
+
+    /** Whether our outer address is translated by a NAT, so we send NAT-keepalives (RFC 3948 §4). */
+    public boolean behindNat() {
+        return initiator.behindNat();
+    }
+
+    /** NAT-keepalives received from the gateway on port 4500 (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
     }
 
     @Override

@@ -11,6 +11,8 @@ public final class IkeTunnelStatus {
     public String virtualIp;
     /** INTERNAL_IP6_ADDRESS, when the profile asked for IPv6 and the gateway assigned one. */
     public String virtualIp6;
+    /** Our outer address is translated by a NAT (RFC 7296 §2.23); we send NAT-keepalives. */
+    public boolean behindNat;
     public String peer;
     public String peerIdentity;
     public String ikeSuite;

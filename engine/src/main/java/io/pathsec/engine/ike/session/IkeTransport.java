@@ -13,6 +13,13 @@ public interface IkeTransport {
     void send(byte[] message, InetSocketAddress to, boolean natTraversal);
 
     /**
+     * Sends one NAT-keepalive, the single octet 0xFF, from our port 4500 (RFC 3948 §2.3).
+     * Transports without a port 4500 ignore it.
+     */
+    default void sendNatKeepalive(InetSocketAddress to) {
+    }
+
+    /**
      * Sends a DPLPMTUD probe: as {@link #send}, but with DF set and never fragmented by this host,
      * whatever MTU the kernel has cached for the route (IP_PMTUDISC_PROBE, RFC 8899 §4.4).
      */

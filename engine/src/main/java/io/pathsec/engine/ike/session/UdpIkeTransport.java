@@ -161,6 +161,14 @@ public final class UdpIkeTransport implements IkeTransport, UdpEncapsulationSock
     }
 
     @Override
+    public void sendNatKeepalive(InetSocketAddress to) {
+        DataPath dp = natTraversalPort;
+        if (dp != null && !closed) {
+            dp.sendNatKeepalive(to);
+        }
+    }
+
+    @Override
     public void close() {
         closed = true;
         try {

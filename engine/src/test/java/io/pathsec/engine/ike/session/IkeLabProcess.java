@@ -101,6 +101,11 @@ public final class IkeLabProcess<S> implements AutoCloseable {
         }
     }
 
+    /** Whether the process still runs (a gateway must survive what its clients do). */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL by PID: the engine gets no chance to delete its SAs (a crash). */
     void kill() throws InterruptedException {
         process.destroyForcibly();
