@@ -36,7 +36,8 @@ public final class LinuxTunnelStarter implements TunnelStarter {
     private static RunningTunnel startStatic(StaticKeyProfile s, TunnelContext context) throws IOException {
         context.events().accept(new TunnelProgress(s.name(), System.currentTimeMillis(), ConnectStep.INSTALLING,
                 "static keys: " + s.config().sas().size() + " SAs, TUN " + s.config().tun().name()));
-        StaticTunnel tunnel = StaticTunnel.start(s.config(), context.capture().apply(s.config().listen()));
+        StaticTunnel tunnel = StaticTunnel.start(s.config(), context.capture().apply(s.config().listen()),
+                ProfilePmtu.engineSettings(s.settings()));
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             boolean in = sa.direction() == Direction.INBOUND;
             context.events().accept(new SaChanged(s.name(), System.currentTimeMillis(), SaChange.UP,

@@ -69,13 +69,19 @@ public final class StaticTunnel implements Tunnel {
      * diagnostics ring; null for none).
      */
     public static StaticTunnel start(StaticConfig config, OuterPacketRing capture) throws IOException {
+        return start(config, capture, PmtuSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As {@link #start(StaticConfig, OuterPacketRing)}, with a profile's path MTU settings. */
+    public static StaticTunnel start(StaticConfig config, OuterPacketRing capture, PmtuSettings pmtuSettings)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(config.tun().name(), config.tun().mtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         DataPath dataPath = null;
         try {
             InetAddress source = configureDevice(tun, config);
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), config.workers(), config.tfcPadding(),
-                    PmtuSettings.fromProperties(System.getProperties()), Clock.systemUTC());
+                    pmtuSettings, Clock.systemUTC());
             List<SecurityAssociation> sas = config.securityAssociations(Clock.systemUTC());
             policy.install(sas);
             policy.policies(config.spdEntries());
