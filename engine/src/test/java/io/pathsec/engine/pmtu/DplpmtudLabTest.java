@@ -73,13 +73,7 @@ class DplpmtudLabTest {
     @AfterEach
     void resetPath() throws IOException {
         if (lab != null) {
-            lab.setIcmpBlackHole(false);
-            lab.setDropFragments(false);
-            lab.setPathMtu(LabOptions.DEFAULT_MTU);
-            for (LabNode node : LabNode.values()) {
-                lab.exec(node, "ip", "route", "flush", "cache");
-                lab.exec(node, "ip", "-6", "route", "flush", "cache");
-            }
+            LabPath.restore(lab);
         }
     }
 
@@ -222,6 +216,7 @@ class DplpmtudLabTest {
         p.put("psk", PSK);
         p.put("pool", "10.201.0.0/24");
         p.put("protectedSubnets", List.of(lab.protectedNetwork(LabNode.E2, false)));
+        p.put("pmtu", Map.of("probeTimerSeconds", 1, "maxProbes", 3)); // the gateway probes its client too
         IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class, p, dir,
                 "gateway", IkeGatewayStatus.class);
         IkeGatewayStatus s = gw.await(x -> "LISTENING".equals(x.state), SETTLE);
