@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948), on Netty's epoll
- * transport so that reads use recvmmsg and a flush of many datagrams one sendmmsg.
+ * transport so that reads use recvmmsg; sends are {@link SendmmsgBatch}es made by the writing
+ * thread itself.
  *
  * <p>Every datagram is classified by its first bytes (RFC 3948 §2.2–2.3): a one-byte 0xFF is a
  * NAT keepalive and is dropped; four zero bytes (the non-ESP marker) start an IKE message;
@@ -47,10 +48,14 @@ public final class UdpEncapsulationSocket implements EspTransport {
     private final Channel channel;
     private final LongAdder keepalives = new LongAdder();
     private final LongAdder ikeWithoutHandler = new LongAdder();
+    private final LongAdder sendDrops = new LongAdder();
+    /** Guarded by itself; null once closed. */
+    private SendmmsgBatch outgoing;
 
     private UdpEncapsulationSocket(EventLoopGroup group, Channel channel) {
         this.group = group;
         this.channel = channel;
+        this.outgoing = new SendmmsgBatch(fd(), SocketCalls.family(fd()), channel.alloc(), sendDrops);
     }
 
     /**
@@ -113,16 +118,38 @@ public final class UdpEncapsulationSocket implements EspTransport {
         }
     }
 
-    /** Queues a datagram; it leaves at the next {@link #flush()}. Takes ownership of the buffer. */
+    /**
+     * Queues a datagram; it leaves at the next {@link #flush()} (or earlier, when a batch is
+     * full). Takes ownership of the buffer. Sending bypasses the event loop: the writing thread
+     * makes the sendmmsg(2) call itself, so no thread is woken per packet; Netty only receives.
+     */
     @Override
     public void write(ByteBuf payload, InetSocketAddress to) {
-        channel.write(new DatagramPacket(payload, to), channel.voidPromise());
+        if (to.isUnresolved()) {
+            payload.release();
+            sendDrops.increment();
+            return;
+        }
+        synchronized (this) {
+            if (outgoing == null) {
+                payload.release();
+                return;
+            }
+            outgoing.add(payload, to);
+        }
     }
 
-    /** Sends every queued datagram (one sendmmsg where the kernel allows). */
+    /** Sends every queued datagram with one sendmmsg(2) per {@link SendmmsgBatch#CAPACITY}. */
     @Override
-    public void flush() {
-        channel.flush();
+    public synchronized void flush() {
+        if (outgoing != null && outgoing.pending() > 0) {
+            outgoing.send();
+        }
+    }
+
+    /** Datagrams the kernel refused, or that found no room in the socket buffer in time. */
+    public long sendDrops() {
+        return sendDrops.sum();
     }
 
     /** The socket's file descriptor, for options Netty does not expose (SO_MARK). */
@@ -145,6 +172,13 @@ public final class UdpEncapsulationSocket implements EspTransport {
 
     @Override
     public void close() {
+        synchronized (this) {
+            // Under the lock no send is in progress, and none starts: the fd is closed below.
+            if (outgoing != null) {
+                outgoing.discard();
+                outgoing = null;
+            }
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

@@ -34,6 +34,10 @@ final class LinuxLibC {
         @SaveError int poll(@intptr_t long fds, @u_int64_t long nfds, int timeoutMillis);
         /** ioctl(2) whose third argument points to a struct (ifreq, in6_ifreq). */
         @SaveError int ioctl(int fd, @u_int64_t long request, @In @Out byte[] arg);
+        /** ioctl(2) whose third argument is a plain value (TUNSETOFFLOAD's flags). */
+        @SaveError int ioctl(int fd, @u_int64_t long request, @u_int64_t long arg);
+        /** writev(2) on a caller-owned array of {@code struct iovec}. */
+        @SaveError @ssize_t long writev(int fd, @intptr_t long iov, int iovcnt);
         @SaveError int eventfd(int initval, int flags);                                // eventfd(2)
         @SaveError int socket(int domain, int type, int protocol);                    // socket(2)
         @SaveError int setsockopt(int fd, int level, int optname, @In int[] optval, int optlen);
