@@ -68,8 +68,8 @@ class ControlCliTest {
             @Override
             public List<SaInfo> securityAssociations() {
                 return p.config().sas().stream().map(sa -> new SaInfo(String.format("0x%08x", sa.spi()),
-                        sa.direction().name().toLowerCase(), sa.transform(), "tunnel", "198.18.7.1:4500",
-                        "198.18.7.2:4500", true, true, 1024, 0, 0, Map.of(), "2026-01-01T00:00:00Z")).toList();
+                        sa.direction().name().toLowerCase(), sa.transform(), "tunnel", "198.51.100.71:4500",
+                        "198.51.100.72:4500", true, true, 1024, 0, 0, Map.of(), "2026-01-01T00:00:00Z")).toList();
             }
 
             @Override
@@ -115,7 +115,7 @@ class ControlCliTest {
         Files.writeString(dir.resolve("office.json"), """
                 { "name": "office",
                   "tun": { "name": "psq0", "addresses": ["10.77.0.1/32"], "routes": ["10.78.0.0/24"] },
-                  "listen": { "address": "198.18.7.1" }, "peer": { "address": "198.18.7.2" }, "mode": "tunnel",
+                  "listen": { "address": "198.51.100.71" }, "peer": { "address": "198.51.100.72" }, "mode": "tunnel",
                   "sas": [ { "direction": "out", "spi": "0x1000", "transform": "aes256gcm16", "key": "@file:out.hex" },
                            { "direction": "in", "spi": "0x2000", "transform": "aes256gcm16", "key": "%s" } ],
                   "policies": [ { "local": "10.77.0.0/24", "remote": "10.78.0.0/24", "action": "protect" } ] }

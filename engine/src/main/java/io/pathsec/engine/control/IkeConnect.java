@@ -1,7 +1,10 @@
 package io.pathsec.engine.control;
 
 import io.pathsec.engine.control.api.ConnectStep;
+import io.pathsec.engine.control.api.PmtuMethod;
+import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.ike.session.IkeSessionException;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import io.pathsec.engine.tunnel.IkeClientProfile;
 import io.pathsec.engine.tunnel.IkeTunnel;
 
@@ -44,7 +47,7 @@ final class IkeConnect {
         InetAddress local = spec.local() != null ? spec.local() : localAddressToward(gateway);
         IkeClientProfile profile = spec.resolve(gateway, local);
         IkeTunnel tunnel = IkeTunnel.startClient(profile, events,
-                context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)));
+                context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)), tcpMss(spec.settings()));
         try {
             tunnel.established().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             return new LinuxTunnelStarter.RunningEngineTunnel(tunnel);
@@ -88,5 +91,12 @@ final class IkeConnect {
             throw new IOException("gateway unreachable: no route to " + gateway.getHostAddress() + " ("
                     + e.getMessage() + ")");
         }
+    }
+
+    /** The TCP-MSS method when the profile's path-MTU methods include it, at its port (4500 by default). */
+    static TcpMssSettings tcpMss(ProfileSettings settings) {
+        boolean on = settings != null && settings.pmtuMethods() != null
+                && settings.pmtuMethods().contains(PmtuMethod.TCP_MSS);
+        return TcpMssSettings.fromProfile(on, settings == null ? null : settings.tcpMssPort(), false);
     }
 }

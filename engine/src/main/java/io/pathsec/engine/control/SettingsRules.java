@@ -30,8 +30,10 @@ final class SettingsRules {
         }
         JsonObject o = json.getAsJsonObject();
         for (String key : o.keySet()) {
-            if (!key.equals("icmpHandling") && !key.equals("pmtuMethods") && !key.equals("pmtuFloor")) {
-                throw ControlFailure.invalid(field + "." + key, "unknown setting; known: icmpHandling, pmtuMethods, pmtuFloor");
+            if (!key.equals("icmpHandling") && !key.equals("pmtuMethods") && !key.equals("pmtuFloor")
+                    && !key.equals("tcpMssPort")) {
+                throw ControlFailure.invalid(field + "." + key,
+                        "unknown setting; known: icmpHandling, pmtuMethods, pmtuFloor, tcpMssPort");
             }
         }
         ProfileSettings s;
@@ -59,6 +61,9 @@ final class SettingsRules {
         if (s.pmtuFloor() != null && (s.pmtuFloor() < MIN_PMTU_FLOOR || s.pmtuFloor() > 65535)) {
             throw ControlFailure.invalid("settings.pmtuFloor", "must be " + MIN_PMTU_FLOOR + "-65535 bytes, got "
                     + s.pmtuFloor());
+        }
+        if (s.tcpMssPort() != null && (s.tcpMssPort() < 1 || s.tcpMssPort() > 65535)) {
+            throw ControlFailure.invalid("settings.tcpMssPort", "must be a TCP port 1-65535, got " + s.tcpMssPort());
         }
     }
 

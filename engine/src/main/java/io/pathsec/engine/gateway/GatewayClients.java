@@ -40,16 +40,16 @@ final class GatewayClients {
     private final TunnelPolicy policy;
     private final RoutingSetup routing;
     private final InetSocketAddress localEndpoint;
-    private final AddressRange pool;
+    private final List<AddressRange> pools;
     private final Map<IkeResponder, GatewayClient> clients = new ConcurrentHashMap<>();
 
     GatewayClients(String name, TunnelPolicy policy, RoutingSetup routing, InetSocketAddress localEndpoint,
-                   AddressRange pool) {
+                   List<AddressRange> pools) {
         this.name = name;
         this.policy = policy;
         this.routing = routing;
         this.localEndpoint = localEndpoint;
-        this.pool = pool;
+        this.pools = List.copyOf(pools);
     }
 
     /**
@@ -92,7 +92,7 @@ final class GatewayClients {
             for (String prefix : IkeTunnel.prefixes(remote.startAddress(), remote.endAddress())) {
                 AddressRange range = AddressRange.parse(prefix);
                 byte[] outer = info.peer().getAddress().getAddress();
-                if (pool != null && pool.contains(range.low()) && pool.contains(range.high())) {
+                if (pools.stream().anyMatch(p -> p.contains(range.low()) && p.contains(range.high()))) {
                     continue; // the pool's route already leads into the TUN
                 }
                 if (range.contains(outer, outer.length)) {

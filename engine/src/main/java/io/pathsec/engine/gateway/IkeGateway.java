@@ -18,6 +18,11 @@ import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Sad;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssResponder;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssStats;
 import io.pathsec.engine.tun.LinuxInterfaceConfig;
 import io.pathsec.engine.tun.LinuxTun;
 import io.pathsec.engine.tunnel.RoutingSetup;
@@ -56,10 +61,17 @@ public final class IkeGateway implements AutoCloseable {
     private final AddressPool pool;
     private final GatewayClients clients;
     private final IkeResponderTable sessions;
+    /** The TCP-MSS method's responder: its port is open only while a PathSec peer's IKE SA waits for it. */
+    private final TcpMssResponder tcpMss;
+    /** The last failed setups in words ("certificate not trusted: …"), newest last, for status views. */
+    private final java.util.ArrayDeque<String> recentFailures = new java.util.ArrayDeque<>();
+    private static final int RECENT_FAILURES = 16;
 
     private IkeGateway(IkeGatewayProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
-                       DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler) {
+                       DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler,
+                       TcpMssSettings tcpMss) {
         this.profile = profile;
+        this.tcpMss = new TcpMssResponder(profile.listenAddress(), tcpMss, RoutingSetup.FWMARK);
         this.tun = tun;
         this.routing = routing;
         this.policy = policy;
@@ -67,19 +79,27 @@ public final class IkeGateway implements AutoCloseable {
         this.transport = transport;
         this.scheduler = scheduler;
         AddressRange poolRange = profile.pool() == null ? null : AddressRange.parse(profile.pool());
-        this.pool = poolRange == null ? null : new AddressPool(poolRange);
+        AddressRange pool6Range = profile.pool6() == null ? null : AddressRange.parse(profile.pool6());
+        this.pool = poolRange == null && pool6Range == null ? null : new AddressPool(poolRange, pool6Range);
+        List<AddressRange> pools = new ArrayList<>();
+        for (AddressRange r : new AddressRange[] {poolRange, pool6Range}) {
+            if (r != null) {
+                pools.add(r);
+            }
+        }
         this.clients = new GatewayClients(profile.name(), policy, routing,
-                new InetSocketAddress(profile.listenAddress(), 4500), poolRange);
+                new InetSocketAddress(profile.listenAddress(), 4500), pools);
         List<TrafficSelector> localTs = new ArrayList<>();
         for (String subnet : profile.protectedSubnets()) {
             AddressRange r = AddressRange.parse(subnet);
             localTs.add(TrafficSelector.range(r.low(), r.high()));
         }
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
-                profile.localIdentity(), profile.psk(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
+                profile.localIdentity(), profile.authenticator(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
                 profile.timers(), profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
+        sessions.useFragmentation(profile.fragmentation());
     }
 
     /**
@@ -87,6 +107,11 @@ public final class IkeGateway implements AutoCloseable {
      * On a local failure nothing is left behind.
      */
     public static IkeGateway start(IkeGatewayProfile profile) throws IOException {
+        return start(profile, TcpMssSettings.OFF);
+    }
+
+    /** As {@link #start(IkeGatewayProfile)}, answering the TCP-MSS method as {@code tcpMss} says. */
+    public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
@@ -104,7 +129,10 @@ public final class IkeGateway implements AutoCloseable {
             if (profile.pool() != null) {
                 routing.addRoute(profile.pool(), null);
             }
-            IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler);
+            if (profile.pool6() != null) {
+                routing.addRoute(profile.pool6(), null);
+            }
+            IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
                     profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
@@ -134,6 +162,12 @@ public final class IkeGateway implements AutoCloseable {
                     LOG.info("{} reconnected; deleting its previous IKE SA", info.peerIdentity());
                     old.close();
                 }
+                tcpMss.afterIkeAuth(session.peerSpeaksPathSec(), session::extensionKey, info.peer().getAddress(),
+                        result -> {
+                            if (result instanceof TcpMssResult.Measured m) {
+                                m.applyTo(pmtuStatesOf(session));
+                            }
+                        });
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot install the CHILD_SA of {}: {}", info.peerIdentity(), e.getMessage());
                 clients.remove(session);
@@ -158,9 +192,16 @@ public final class IkeGateway implements AutoCloseable {
 
         @Override
         public void closed(IkeResponder session, IkeSessionException cause) {
+            tcpMss.forget(session.initiatorSpi(), session.responderSpi());
             clients.remove(session);
             if (cause != null) {
                 LOG.info("session ended: {}", cause.getMessage());
+                synchronized (recentFailures) {
+                    if (recentFailures.size() == RECENT_FAILURES) {
+                        recentFailures.removeFirst();
+                    }
+                    recentFailures.addLast(cause.reason() + ": " + cause.getMessage());
+                }
             }
         }
     }
@@ -183,14 +224,43 @@ public final class IkeGateway implements AutoCloseable {
         for (GatewayClient c : clients.clients()) {
             out.add(new Client(c.info().peerIdentity(), c.info().peer(), c.info().virtualAddress() == null ? null
                     : c.info().virtualAddress().getHostAddress(), c.info().child().toString(),
-                    c.info().child().mode().name(), c.session().peerSpeaksPathSec(), c.sas()));
+                    c.info().child().mode().name(), c.session().peerSpeaksPathSec(), c.sas(),
+                    pmtuStatesOf(c.session()),
+                    c.info().virtualAddress6() == null ? null : AddressRange.format(c.info().virtualAddress6())));
         }
         return out;
     }
 
-    /** A connected client as status views show it. */
+    /** A connected client as status views show it; {@code pmtu}: the path MTU of each SA towards it. */
     public record Client(String identity, InetSocketAddress peer, String virtualIp, String childSa, String mode,
-                         boolean speaksPathSec, List<SecurityAssociation> sas) {
+                         boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu, String virtualIp6) {
+    }
+
+    /** The PMTU states of the outbound SAs towards one client. */
+    private List<PmtuState> pmtuStatesOf(IkeResponder session) {
+        List<PmtuState> states = new ArrayList<>();
+        for (GatewayClient c : clients.clients()) {
+            if (c.session() != session) {
+                continue;
+            }
+            for (SecurityAssociation sa : c.sas()) {
+                io.pathsec.engine.datapath.SaRuntime runtime = policy.outboundBySpi(sa.spi());
+                if (runtime != null && runtime.sa() == sa) {
+                    states.add(runtime.pmtu());
+                }
+            }
+        }
+        return states;
+    }
+
+    /** The TCP-MSS method's counters: exchanges completed, and connections refused by reason. */
+    public TcpMssStats tcpMssStats() {
+        return tcpMss.stats();
+    }
+
+    /** NAT-keepalives received from clients behind NATs (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
     }
 
     /** IKE SAs with our SPI, half-open ones included. */
@@ -199,6 +269,13 @@ public final class IkeGateway implements AutoCloseable {
     }
 
     /** Half-open IKE SAs and cookies sent (RFC 7296 §2.6), read on the session thread. */
+    /** Why the last sessions ended badly (at most 16), oldest first: "REASON: words". */
+    public List<String> recentFailures() {
+        synchronized (recentFailures) {
+            return List.copyOf(recentFailures);
+        }
+    }
+
     public long[] cookieCounters() {
         CompletableFuture<long[]> f = new CompletableFuture<>();
         scheduler.execute(() -> f.complete(new long[] {sessions.halfOpenCount(), sessions.cookiesSent()}));
@@ -227,6 +304,7 @@ public final class IkeGateway implements AutoCloseable {
             LOG.debug("closing the sessions: {}", e.toString());
         }
         scheduler.close();
+        tcpMss.close();
         transport.close();
         dataPath.close();
         routing.close();

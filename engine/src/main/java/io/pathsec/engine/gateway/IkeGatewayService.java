@@ -4,12 +4,16 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.pmtu.PmtuStatus;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
+import io.pathsec.engine.tunnel.IkeProfileAuth;
 import io.pathsec.engine.tunnel.ShutdownSignal;
 import io.pathsec.engine.tunnel.StaticTunnelService;
 
@@ -29,11 +33,14 @@ import java.util.List;
  * <pre>
  *   java … io.pathsec.engine.gateway.IkeGatewayService PROFILE.json STATUS.json
  * </pre>
- * The profile is JSON: {@code name, tun, mtu, listen, localId, psk, pool (optional prefix),
+ * The profile is JSON: {@code name, tun, mtu, listen, localId, psk (or auth "certificate" with cert, key
+ * and ca, PEM files; localId then defaults to the certificate's subject), pool (optional prefix),
  * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
  * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
  * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
- * (optional; strongSwan's defaults, 0 turns a timer off)}.
+ * (optional; strongSwan's defaults, 0 turns a timer off)}, {@code tcpMss} (false stops answering
+ * the TCP-MSS method, which is on: its port opens only while a PathSec peer's IKE SA waits for
+ * it) and {@code tcpMssPort} (4500).
  */
 public final class IkeGatewayService {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -46,6 +53,11 @@ public final class IkeGatewayService {
         String listen;
         String localId;
         String psk;
+        /** "psk" (default) or "certificate". */
+        String auth;
+        String cert;
+        String key;
+        String ca;
         String pool;
         List<String> protectedSubnets;
         List<String> dns;
@@ -58,6 +70,15 @@ public final class IkeGatewayService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** The TCP-MSS method: answered unless false (the port opens only for PathSec peers); its port (4500). */
+        Boolean tcpMss;
+        Integer tcpMssPort;
+        /** RFC 7383: false stops accepting IKE fragmentation (default true). */
+        Boolean ikeFragmentation;
+        /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
+        Integer ikeFragmentSize;
+        /** IPv6 prefix of virtual addresses beside {@code pool} (INTERNAL_IP6_ADDRESS), optional. */
+        String pool6;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -77,8 +98,15 @@ public final class IkeGatewayService {
         }
 
         IkeGatewayProfile toProfile() {
-            if (listen == null || localId == null || psk == null || protectedSubnets == null) {
-                throw new IllegalArgumentException("a gateway profile needs listen, localId, psk and protectedSubnets");
+            if (listen == null || protectedSubnets == null) {
+                throw new IllegalArgumentException("a gateway profile needs listen and protectedSubnets");
+            }
+            IkeProfileAuth authentication;
+            try {
+                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
+                        cert, key, ca, localId);
+            } catch (IkeProfileAuth.InvalidField e) {
+                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
             }
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
@@ -96,9 +124,10 @@ public final class IkeGatewayService {
             for (String d : dns == null ? List.<String>of() : dns) {
                 servers.add(AddressRange.parseAddress(d));
             }
-            return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
-                    psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
-                    allowTransportMode, cookieThreshold, timers());
+            return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen),
+                    authentication.localIdentity(), authentication.authenticator(), List.of(suite), transforms, pool,
+                    protectedSubnets, servers, allowTransportMode, cookieThreshold, timers(),
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
         }
     }
 
@@ -111,14 +140,23 @@ public final class IkeGatewayService {
             System.exit(2);
         }
         IkeGatewayProfile profile;
+        TcpMssSettings tcpMss;
         try {
-            profile = parse(Files.readString(Path.of(args[0])));
+            String json = Files.readString(Path.of(args[0]));
+            profile = parse(json);
+            tcpMss = tcpMssSettings(json);
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad gateway profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, Path.of(args[1]));
+        run(profile, tcpMss, Path.of(args[1]));
+    }
+
+    /** The TCP-MSS settings of a profile file: on unless {@code tcpMss} is false, port 4500 unless set. */
+    static TcpMssSettings tcpMssSettings(String json) {
+        ProfileFile file = GSON.fromJson(json, ProfileFile.class);
+        return TcpMssSettings.fromProfile(file.tcpMss, file.tcpMssPort, true);
     }
 
     /** Parses and validates a profile; errors name the field in words. */
@@ -130,9 +168,10 @@ public final class IkeGatewayService {
         return file.toProfile();
     }
 
-    static void run(IkeGatewayProfile profile, Path statusFile) throws IOException, InterruptedException {
+    static void run(IkeGatewayProfile profile, TcpMssSettings tcpMss, Path statusFile)
+            throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeGateway gateway = IkeGateway.start(profile)) {
+             IkeGateway gateway = IkeGateway.start(profile, tcpMss)) {
             do {
                 StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "LISTENING")));
             } while (!signal.awaitStop(1000));
@@ -149,19 +188,24 @@ public final class IkeGatewayService {
         long[] cookies = gateway.cookieCounters();
         s.halfOpen = cookies[0];
         s.cookiesSent = cookies[1];
+        s.natKeepalives = gateway.natKeepalivesReceived();
+        s.recentFailures.addAll(gateway.recentFailures());
         for (IkeGateway.Client c : gateway.clients()) {
             IkeGatewayStatus.ClientStatus cs = new IkeGatewayStatus.ClientStatus();
             cs.identity = c.identity();
             cs.peer = c.peer().toString();
             cs.virtualIp = c.virtualIp();
+            cs.virtualIp6 = c.virtualIp6();
             cs.childSa = c.childSa();
             cs.mode = c.mode();
             cs.speaksPathSec = c.speaksPathSec();
             for (SecurityAssociation sa : c.sas()) {
                 cs.securityAssociations.add(sa + " packets " + sa.packets());
             }
+            cs.pmtu = c.pmtu().stream().map(PmtuStatus::of).toList();
             s.clients.add(cs);
         }
+        s.tcpMss = gateway.tcpMssStats().counts();
         return s;
     }
 }

@@ -1,5 +1,7 @@
 package io.pathsec.engine.pmtu;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import jnr.ffi.Pointer;
@@ -8,20 +10,20 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
-import static io.pathsec.engine.pmtu.PmtuLibC.AF_INET;
-import static io.pathsec.engine.pmtu.PmtuLibC.AF_INET6;
-import static io.pathsec.engine.pmtu.PmtuLibC.C;
-import static io.pathsec.engine.pmtu.PmtuLibC.EAGAIN;
-import static io.pathsec.engine.pmtu.PmtuLibC.EINTR;
-import static io.pathsec.engine.pmtu.PmtuLibC.ICMP6_FILTER;
-import static io.pathsec.engine.pmtu.PmtuLibC.ICMP_FILTER;
-import static io.pathsec.engine.pmtu.PmtuLibC.IPPROTO_ICMP;
-import static io.pathsec.engine.pmtu.PmtuLibC.IPPROTO_ICMPV6;
-import static io.pathsec.engine.pmtu.PmtuLibC.MSG_DONTWAIT;
-import static io.pathsec.engine.pmtu.PmtuLibC.POLLIN;
-import static io.pathsec.engine.pmtu.PmtuLibC.SOCK_CLOEXEC;
-import static io.pathsec.engine.pmtu.PmtuLibC.SOCK_RAW;
-import static io.pathsec.engine.pmtu.PmtuLibC.SOL_RAW;
+import static io.pathsec.engine.linux.LinuxLibC.AF_INET;
+import static io.pathsec.engine.linux.LinuxLibC.AF_INET6;
+import static io.pathsec.engine.linux.LinuxLibC.C;
+import static io.pathsec.engine.linux.LinuxLibC.EAGAIN;
+import static io.pathsec.engine.linux.LinuxLibC.EINTR;
+import static io.pathsec.engine.linux.LinuxLibC.ICMP6_FILTER;
+import static io.pathsec.engine.linux.LinuxLibC.ICMP_FILTER;
+import static io.pathsec.engine.linux.LinuxLibC.IPPROTO_ICMP;
+import static io.pathsec.engine.linux.LinuxLibC.IPPROTO_ICMPV6;
+import static io.pathsec.engine.linux.LinuxLibC.MSG_DONTWAIT;
+import static io.pathsec.engine.linux.LinuxLibC.POLLIN;
+import static io.pathsec.engine.linux.LinuxLibC.SOCK_CLOEXEC;
+import static io.pathsec.engine.linux.LinuxLibC.SOCK_RAW;
+import static io.pathsec.engine.linux.LinuxLibC.SOL_RAW;
 
 /**
  * Receives the outer path's ICMP Fragmentation Needed and ICMPv6 Packet Too Big on raw sockets
@@ -52,7 +54,7 @@ public final class OuterIcmpReceiver implements AutoCloseable {
         this.pmtud = pmtud;
         this.fd4 = fd4;
         this.fd6 = fd6;
-        this.pollFds = PmtuLibC.allocate(16);
+        this.pollFds = LinuxLibC.allocate(16);
         pollFds.putInt(0, fd4);
         pollFds.putShort(4, POLLIN);
         pollFds.putInt(8, fd6);
@@ -70,11 +72,11 @@ public final class OuterIcmpReceiver implements AutoCloseable {
         int fd4 = open(AF_INET, IPPROTO_ICMP);
         int fd6 = open(AF_INET6, IPPROTO_ICMPV6);
         if (fd4 < 0 && fd6 < 0) {
-            throw PmtuLibC.error("socket(SOCK_RAW, IPPROTO_ICMP)", PmtuLibC.errno());
+            throw LinuxLibC.error("socket(SOCK_RAW, IPPROTO_ICMP)", LinuxLibC.errno());
         }
         if (fd4 >= 0) {
             // Bit set = type blocked (raw(7)): only Destination Unreachable passes.
-            PmtuLibC.setInt(fd4, SOL_RAW, ICMP_FILTER, ~(1 << IcmpPmtuValidator.ICMPV4_DESTINATION_UNREACHABLE));
+            LinuxLibC.setInt(fd4, SOL_RAW, ICMP_FILTER, ~(1 << IcmpPmtuValidator.ICMPV4_DESTINATION_UNREACHABLE));
         }
         if (fd6 >= 0) {
             byte[] filter = new byte[32]; // struct icmp6_filter: 256 bits, set = blocked (RFC 3542 §3.2)
@@ -91,7 +93,7 @@ public final class OuterIcmpReceiver implements AutoCloseable {
     private static int open(int family, int protocol) {
         int fd = C.socket(family, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0) {
-            LOG.warn("no raw ICMP socket for family {}: {}", family, C.strerror(PmtuLibC.errno()));
+            LOG.warn("no raw ICMP socket for family {}: {}", family, C.strerror(LinuxLibC.errno()));
         }
         return fd;
     }
@@ -100,8 +102,8 @@ public final class OuterIcmpReceiver implements AutoCloseable {
         while (running) {
             int rc = C.poll(pollFds.address(), 2, POLL_MILLIS);
             if (rc < 0) {
-                if (PmtuLibC.errno() != EINTR) {
-                    LOG.error("poll on raw ICMP sockets failed: {}", C.strerror(PmtuLibC.errno()));
+                if (LinuxLibC.errno() != EINTR) {
+                    LOG.error("poll on raw ICMP sockets failed: {}", C.strerror(LinuxLibC.errno()));
                     return;
                 }
                 continue;
@@ -123,7 +125,7 @@ public final class OuterIcmpReceiver implements AutoCloseable {
             buffer.clear();
             long n = C.recv(fd, buffer.memoryAddress(), MAX_MESSAGE, MSG_DONTWAIT);
             if (n < 0) {
-                int errno = PmtuLibC.errno();
+                int errno = LinuxLibC.errno();
                 if (errno != EAGAIN && errno != EINTR) {
                     LOG.warn("recv on raw ICMP socket: {}", C.strerror(errno));
                 }

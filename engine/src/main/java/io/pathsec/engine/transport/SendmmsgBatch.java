@@ -2,6 +2,7 @@ package io.pathsec.engine.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.pathsec.engine.linux.LinuxLibC;
 import jnr.ffi.Pointer;
 
 import java.net.Inet4Address;
@@ -10,13 +11,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
-import static io.pathsec.engine.transport.SocketCalls.AF_INET;
-import static io.pathsec.engine.transport.SocketCalls.AF_INET6;
-import static io.pathsec.engine.transport.SocketCalls.C;
-import static io.pathsec.engine.transport.SocketCalls.EAGAIN;
-import static io.pathsec.engine.transport.SocketCalls.EINTR;
-import static io.pathsec.engine.transport.SocketCalls.MSG_DONTWAIT;
-import static io.pathsec.engine.transport.SocketCalls.POLLOUT;
+import static io.pathsec.engine.linux.LinuxLibC.AF_INET;
+import static io.pathsec.engine.linux.LinuxLibC.AF_INET6;
+import static io.pathsec.engine.linux.LinuxLibC.C;
+import static io.pathsec.engine.linux.LinuxLibC.EAGAIN;
+import static io.pathsec.engine.linux.LinuxLibC.EINTR;
+import static io.pathsec.engine.linux.LinuxLibC.MSG_DONTWAIT;
+import static io.pathsec.engine.linux.LinuxLibC.POLLOUT;
 
 /**
  * Datagrams waiting to leave one UDP socket, sent with one sendmmsg(2) per batch straight from
@@ -70,9 +71,9 @@ final class SendmmsgBatch {
         this.family = family;
         this.allocator = allocator;
         this.dropped = dropped;
-        this.messages = SocketCalls.allocate(CAPACITY * MMSGHDR);
-        this.iovecs = SocketCalls.allocate(CAPACITY * IOVEC);
-        this.names = SocketCalls.allocate(CAPACITY * SOCKADDR);
+        this.messages = LinuxLibC.allocate(CAPACITY * MMSGHDR);
+        this.iovecs = LinuxLibC.allocate(CAPACITY * IOVEC);
+        this.names = LinuxLibC.allocate(CAPACITY * SOCKADDR);
         for (int i = 0; i < CAPACITY; i++) {
             long m = (long) i * MMSGHDR;
             messages.setMemory(m, MMSGHDR, (byte) 0);
@@ -82,7 +83,7 @@ final class SendmmsgBatch {
             messages.putLong(m + MSG_IOVLEN, 1);
         }
         names.setMemory(0, (long) CAPACITY * SOCKADDR, (byte) 0);
-        this.pollFd = SocketCalls.allocate(8); // struct pollfd { int fd; short events; short revents; }
+        this.pollFd = LinuxLibC.allocate(8); // struct pollfd { int fd; short events; short revents; }
         pollFd.putInt(0, fd);
         pollFd.putShort(4, POLLOUT);
     }
@@ -138,7 +139,7 @@ final class SendmmsgBatch {
                     start += n;
                     continue;
                 }
-                int errno = SocketCalls.errno();
+                int errno = LinuxLibC.errno();
                 if (errno == EINTR) {
                     continue;
                 }

@@ -14,6 +14,7 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.pathsec.engine.esp.UdpEncapsulation;
+import io.pathsec.engine.linux.LinuxLibC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
     private UdpEncapsulationSocket(EventLoopGroup group, Channel channel) {
         this.group = group;
         this.channel = channel;
-        this.outgoing = new SendmmsgBatch(fd(), SocketCalls.family(fd()), channel.alloc(), sendDrops);
+        this.outgoing = new SendmmsgBatch(fd(), family(fd()), channel.alloc(), sendDrops);
     }
 
     /**
@@ -150,6 +151,18 @@ public final class UdpEncapsulationSocket implements EspTransport {
     /** Datagrams the kernel refused, or that found no room in the socket buffer in time. */
     public long sendDrops() {
         return sendDrops.sum();
+    }
+
+    /**
+     * The socket's address family (SO_DOMAIN): Netty opens AF_INET6 where the host has IPv6,
+     * and such a socket reaches IPv4 peers through v4-mapped addresses (ipv6(7)).
+     */
+    private static int family(int fd) {
+        try {
+            return LinuxLibC.getInt(fd, LinuxLibC.SOL_SOCKET, LinuxLibC.SO_DOMAIN, "getsockopt(SO_DOMAIN)");
+        } catch (IOException e) {
+            throw new IllegalStateException("UDP socket without a family: " + e.getMessage(), e);
+        }
     }
 
     /** The socket's file descriptor, for options Netty does not expose (SO_MARK). */

@@ -1,5 +1,7 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.pathsec.engine.tun.LinuxLibC.AF_INET;
-import static io.pathsec.engine.tun.LinuxLibC.AF_INET6;
-import static io.pathsec.engine.tun.LinuxLibC.C;
-import static io.pathsec.engine.tun.LinuxLibC.SOCK_CLOEXEC;
-import static io.pathsec.engine.tun.LinuxLibC.SOCK_DGRAM;
-import static io.pathsec.engine.tun.LinuxLibC.check;
+import static io.pathsec.engine.linux.LinuxLibC.AF_INET;
+import static io.pathsec.engine.linux.LinuxLibC.AF_INET6;
+import static io.pathsec.engine.linux.LinuxLibC.C;
+import static io.pathsec.engine.linux.LinuxLibC.SOCK_CLOEXEC;
+import static io.pathsec.engine.linux.LinuxLibC.SOCK_DGRAM;
+import static io.pathsec.engine.linux.LinuxLibC.check;
 
 /**
  * Link configuration through the classic socket ioctls of netdevice(7), no {@code ip} child

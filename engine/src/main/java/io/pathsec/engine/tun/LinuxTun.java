@@ -1,5 +1,7 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import jnr.ffi.Pointer;
@@ -10,19 +12,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.pathsec.engine.tun.LinuxLibC.C;
-import static io.pathsec.engine.tun.LinuxLibC.EAGAIN;
-import static io.pathsec.engine.tun.LinuxLibC.EFD_CLOEXEC;
-import static io.pathsec.engine.tun.LinuxLibC.EFD_NONBLOCK;
-import static io.pathsec.engine.tun.LinuxLibC.EINTR;
-import static io.pathsec.engine.tun.LinuxLibC.O_CLOEXEC;
-import static io.pathsec.engine.tun.LinuxLibC.O_NONBLOCK;
-import static io.pathsec.engine.tun.LinuxLibC.O_RDWR;
-import static io.pathsec.engine.tun.LinuxLibC.POLLERR;
-import static io.pathsec.engine.tun.LinuxLibC.POLLHUP;
-import static io.pathsec.engine.tun.LinuxLibC.POLLIN;
-import static io.pathsec.engine.tun.LinuxLibC.POLLNVAL;
-import static io.pathsec.engine.tun.LinuxLibC.check;
+import static io.pathsec.engine.linux.LinuxLibC.C;
+import static io.pathsec.engine.linux.LinuxLibC.EAGAIN;
+import static io.pathsec.engine.linux.LinuxLibC.EFD_CLOEXEC;
+import static io.pathsec.engine.linux.LinuxLibC.EFD_NONBLOCK;
+import static io.pathsec.engine.linux.LinuxLibC.EINTR;
+import static io.pathsec.engine.linux.LinuxLibC.O_CLOEXEC;
+import static io.pathsec.engine.linux.LinuxLibC.O_NONBLOCK;
+import static io.pathsec.engine.linux.LinuxLibC.O_RDWR;
+import static io.pathsec.engine.linux.LinuxLibC.POLLERR;
+import static io.pathsec.engine.linux.LinuxLibC.POLLHUP;
+import static io.pathsec.engine.linux.LinuxLibC.POLLIN;
+import static io.pathsec.engine.linux.LinuxLibC.POLLNVAL;
+import static io.pathsec.engine.linux.LinuxLibC.check;
 
 /**
  * A Linux TUN device (Documentation/networking/tuntap.rst) in IFF_TUN|IFF_NO_PI mode: each

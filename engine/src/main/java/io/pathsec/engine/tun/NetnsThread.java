@@ -1,5 +1,7 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -8,11 +10,11 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.pathsec.engine.tun.LinuxLibC.C;
-import static io.pathsec.engine.tun.LinuxLibC.CLONE_NEWNET;
-import static io.pathsec.engine.tun.LinuxLibC.O_CLOEXEC;
-import static io.pathsec.engine.tun.LinuxLibC.O_RDONLY;
-import static io.pathsec.engine.tun.LinuxLibC.check;
+import static io.pathsec.engine.linux.LinuxLibC.C;
+import static io.pathsec.engine.linux.LinuxLibC.CLONE_NEWNET;
+import static io.pathsec.engine.linux.LinuxLibC.O_CLOEXEC;
+import static io.pathsec.engine.linux.LinuxLibC.O_RDONLY;
+import static io.pathsec.engine.linux.LinuxLibC.check;
 
 /**
  * Threads that live in a named network namespace ({@code ip netns add NAME}, which bind-mounts

@@ -1,11 +1,12 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import java.io.IOException;
 
-import static io.pathsec.engine.tun.LinuxLibC.C;
-import static io.pathsec.engine.tun.LinuxLibC.SOL_SOCKET;
-import static io.pathsec.engine.tun.LinuxLibC.SO_MARK;
-import static io.pathsec.engine.tun.LinuxLibC.check;
+import static io.pathsec.engine.linux.LinuxLibC.SOL_SOCKET;
+import static io.pathsec.engine.linux.LinuxLibC.SO_MARK;
+import static io.pathsec.engine.linux.LinuxLibC.check;
 
 /**
  * SO_MARK on the outer (ESP/IKE) sockets, socket(7). A full tunnel, and transport mode to a
@@ -22,14 +23,11 @@ public final class SocketMark {
 
     /** setsockopt(fd, SOL_SOCKET, SO_MARK, mark). */
     public static void setSocketMark(int fd, int mark) throws IOException {
-        check(C.setsockopt(fd, SOL_SOCKET, SO_MARK, new int[] {mark}, Integer.BYTES), "setsockopt(SO_MARK)");
+        check(LinuxLibC.setInt(fd, SOL_SOCKET, SO_MARK, mark), "setsockopt(SO_MARK)");
     }
 
     /** getsockopt(fd, SOL_SOCKET, SO_MARK): the mark now on the socket (0 when none). */
     public static int socketMark(int fd) throws IOException {
-        int[] value = new int[1];
-        int[] length = {Integer.BYTES};
-        check(C.getsockopt(fd, SOL_SOCKET, SO_MARK, value, length), "getsockopt(SO_MARK)");
-        return value[0];
+        return LinuxLibC.getInt(fd, SOL_SOCKET, SO_MARK, "getsockopt(SO_MARK)");
     }
 }

@@ -1,8 +1,9 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
 import jnr.ffi.Pointer;
 
-import static io.pathsec.engine.tun.LinuxLibC.C;
+import static io.pathsec.engine.linux.LinuxLibC.C;
 
 /**
  * Writes to a TUN opened with IFF_VNET_HDR, where every packet must follow a

@@ -1,6 +1,9 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PskAuthenticator;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
@@ -12,8 +15,8 @@ import java.util.Objects;
 
 /**
  * A road-warrior profile: which gateway to reach from which local address, the identities and
- * the PSK, what to offer, and the TUN device to create. The virtual address and the routes come
- * from the gateway (CP and TSr).
+ * how they are proven (PSK or certificates), what to offer, and the TUN device to create. The
+ * virtual address and the routes come from the gateway (CP and TSr).
  *
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
  *                   and takes what the gateway narrows it to
@@ -21,11 +24,25 @@ import java.util.Objects;
  * @param mode       TUNNEL: a road warrior asking for a virtual address; TRANSPORT or
  *                   TRANSPORT_OR_TUNNEL: host-to-host between the two outer addresses (RFC 7296
  *                   §1.3.1, E1 = G1 and E2 = G2), no virtual address
+ * @param fragmentation IKE fragmentation (RFC 7383): whether to announce it, and the fragment size
+ * @param requestIpv6 a road warrior also asks for an IPv6 virtual address (INTERNAL_IP6_ADDRESS)
+ *                   and proposes IPv6 selectors
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
-                               byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+                               Authenticator authenticator, List<IkeSuite> ikeSuites,
+                               List<EspTransform> espTransforms, List<String> remoteTs, IkeSessionTimers timers,
+                               ChildSaModeRequest mode, IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+    /** A PSK profile. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode,
+                            IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity,
+                new PskAuthenticator(psk), ikeSuites, espTransforms, remoteTs, timers, mode, fragmentation, requestIpv6);
+    }
+
     /** A road-warrior profile with the default timers. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
@@ -35,14 +52,24 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
                 espTransforms, remoteTs, IkeSessionTimers.DEFAULT);
     }
 
+    /** With IKE fragmentation supported and sized from the path. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, psk, ikeSuites,
+                espTransforms, remoteTs, timers, mode, IkeFragmentPolicy.DEFAULT, false);
+    }
+
     public IkeClientProfile {
+        Objects.requireNonNull(fragmentation, "fragmentation");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(gatewayAddress, "gatewayAddress");
         Objects.requireNonNull(localIdentity, "localIdentity");
-        psk = Objects.requireNonNull(psk, "psk").clone();
+        Objects.requireNonNull(authenticator, "authenticator");
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
@@ -65,6 +92,6 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
     @Override
     public String toString() {
         return "IkeClientProfile[" + name + " " + localAddress.getHostAddress() + " -> "
-                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", psk hidden]";
+                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", " + authenticator + "]";
     }
 }

@@ -15,6 +15,12 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.dplpmtud.Dplpmtud;
+import io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.Sad;
@@ -22,6 +28,10 @@ import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Selector;
 import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.policy.SpdEntry;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssInitiator;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
+import io.pathsec.engine.pmtu.tcpmss.TcpMssStats;
 import io.pathsec.engine.tun.LinuxInterfaceConfig;
 import io.pathsec.engine.tun.LinuxTun;
 import org.slf4j.Logger;
@@ -32,6 +42,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +80,14 @@ public final class IkeTunnel implements Tunnel {
     private final AtomicLong childRekeys = new AtomicLong();
     private final AtomicLong ikeRekeys = new AtomicLong();
     private volatile ChildSa currentChild;
+    /** DPLPMTUD over the IKE SA for the current outbound SA (RFC 8899); session thread only. */
+    private Dplpmtud prober;
+    private volatile Dplpmtud proberView;
+    /** The TCP-MSS method (the seed proposal): its settings, its run after IKE_AUTH, its outcome. */
+    private final TcpMssSettings tcpMss;
+    private final TcpMssStats tcpMssStats = new TcpMssStats();
+    private volatile TcpMssInitiator tcpMssRun;
+    private volatile TcpMssResult tcpMssResult;
 
     /** One CHILD_SA in the data path: its inbound SA, and its outbound SA once it carries traffic. */
     private static final class InstalledChild {
@@ -84,8 +103,9 @@ public final class IkeTunnel implements Tunnel {
 
     private IkeTunnel(IkeClientProfile profile, IkeTunnelObserver observer, LinuxTun tun, RoutingSetup routing,
                       TunnelPolicy policy, DataPath dataPath, UdpIkeTransport transport,
-                      ExecutorIkeScheduler scheduler) {
+                      ExecutorIkeScheduler scheduler, TcpMssSettings tcpMss) {
         this.profile = profile;
+        this.tcpMss = tcpMss;
         this.observer = observer;
         this.tun = tun;
         this.routing = routing;
@@ -95,11 +115,13 @@ public final class IkeTunnel implements Tunnel {
         this.scheduler = scheduler;
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
-                profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
+                profile.localIdentity(), profile.remoteIdentity(), profile.authenticator(), profile.ikeSuites(),
                 profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
+        initiator.useFragmentation(profile.fragmentation());
+        initiator.requestVirtualIp6(profile.requestIpv6());
     }
 
     /**
@@ -116,6 +138,22 @@ public final class IkeTunnel implements Tunnel {
      */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture) throws IOException {
+        return startClient(profile, observer, capture, TcpMssSettings.OFF);
+    }
+
+    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the TCP-MSS method's settings. */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, TcpMssSettings tcpMss) throws IOException {
+        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()), tcpMss);
+    }
+
+    /**
+     * As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the profile's
+     * path MTU settings (methods, floor, timers, fixed MTU, outer DF) and the TCP-MSS method's.
+     */
+    public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
+                                        OuterPacketRing capture, PmtuSettings pmtuSettings, TcpMssSettings tcpMss)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-" + profile.name());
@@ -125,12 +163,15 @@ public final class IkeTunnel implements Tunnel {
             LinuxInterfaceConfig ifc = tun.config();
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings, Clock.systemUTC());
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
-            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
-            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler);
+            // A real outer path: classic PMTUD receives its ICMP (the 4-argument start is for in-memory pairs).
+            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture),
+                    new InnerIcmpSource(List.of()), true);
+            IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
+                    tcpMss);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -162,10 +203,15 @@ public final class IkeTunnel implements Tunnel {
         public void established(Established session) {
             try {
                 install(session);
+                probeCurrentChild();
                 // Report the CHILD_SA before completing: completing wakes the connect, which
                 // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
                 established.complete(session);
+                // After "connected": the measurement runs beside the tunnel and never delays it.
+                tcpMssRun = TcpMssInitiator.afterIkeAuth(tcpMss, initiator.peerSpeaksPathSec(), initiator::extensionKey,
+                        profile.localAddress(), profile.gatewayAddress(), RoutingSetup.FWMARK, tcpMssStats,
+                        IkeTunnel.this::tcpMssDone).orElse(null);
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot install the negotiated tunnel: {}", e.getMessage());
                 established.completeExceptionally(e);
@@ -197,6 +243,7 @@ public final class IkeTunnel implements Tunnel {
                 entry.outbound = out;
             }
             currentChild = child;
+            probeCurrentChild();
             childRekeys.incrementAndGet();
             observer.childSaRekeyed(child, replaced);
             LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
@@ -243,6 +290,40 @@ public final class IkeTunnel implements Tunnel {
         }
     }
 
+    /**
+     * Runs DPLPMTUD for the PMTU state of the SA we send with now (session thread). A rekey on
+     * the same path keeps the state and so the prober; a new state gets a new prober.
+     */
+    private void probeCurrentChild() {
+        ChildSa child = currentChild;
+        if (child == null || !policy.pmtuSettings().enabled(PmtuSource.DPLPMTUD)) {
+            return;
+        }
+        String spi = String.format("0x%08x", child.outboundSpi());
+        PmtuState state = dataPath.pmtuStates().stream().filter(p -> p.saName().endsWith(spi)).findFirst()
+                .orElse(null);
+        if (state == null || (prober != null && prober.pmtu() == state)) {
+            return;
+        }
+        if (prober != null) {
+            prober.stop();
+        }
+        prober = new Dplpmtud(state, policy.pmtuSettings().dplpmtud(), initiator.probeLayer());
+        proberView = prober;
+        prober.start();
+    }
+
+    /** Outer ICMP packet-too-big messages accepted and rejected (forged or unvalidated). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmpStats() {
+        return dataPath.outerIcmpStats();
+    }
+
+    /** The DPLPMTUD prober's phase, search bounds and counters; empty when it is off. */
+    public java.util.Optional<DplpmtudStatus> dplpmtud() {
+        Dplpmtud p = proberView;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.status());
+    }
+
     /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
     private void install(IkeSessionListener.Established s) throws IOException {
         ChildSa child = s.child();
@@ -267,13 +348,19 @@ public final class IkeTunnel implements Tunnel {
         if (s.virtualAddress() != null) {
             tun.config().addAddress(tun.name(), vip, vip.getAddress().length * 8);
         }
+        InetAddress vip6 = s.virtualAddress6();
+        if (vip6 != null) {
+            tun.config().addAddress(tun.name(), vip6, 128); // INTERNAL_IP6_ADDRESS (RFC 7296 §3.15.1)
+        }
         for (TrafficSelector remote : child.remoteTs()) {
+            // Packets to an IPv6 network leave from the IPv6 virtual address, when there is one.
+            InetAddress source = remote.startAddress().getAddress().length == 16 && vip6 != null ? vip6 : vip;
             for (String prefix : prefixes(remote.startAddress(), remote.endAddress())) {
                 byte[] gw = s.peer().getAddress().getAddress();
                 if (AddressRange.parse(prefix).contains(gw, gw.length)) {
-                    routing.addPolicyRoute(prefix, vip); // keeps IKE and ESP to the gateway off the TUN
+                    routing.addPolicyRoute(prefix, source); // keeps IKE and ESP to the gateway off the TUN
                 } else {
-                    routing.addRoute(prefix, vip);
+                    routing.addRoute(prefix, source);
                 }
             }
         }
@@ -373,6 +460,16 @@ public final class IkeTunnel implements Tunnel {
         return initiator.peerSpeaksPathSec();
     }
 
+    /** Whether our outer address is translated by a NAT, so we send NAT-keepalives (RFC 3948 §4). */
+    public boolean behindNat() {
+        return initiator.behindNat();
+    }
+
+    /** NAT-keepalives received from the gateway on port 4500 (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
+    }
+
     @Override
     public String deviceName() {
         return tun.name();
@@ -410,10 +507,35 @@ public final class IkeTunnel implements Tunnel {
         return dataPath.pmtuStates();
     }
 
+    private void tcpMssDone(TcpMssResult result) {
+        tcpMssResult = result;
+        if (result instanceof TcpMssResult.Measured m) {
+            m.applyTo(pmtuStates());
+        }
+    }
+
+    /** The TCP-MSS method's outcome, once it has one (never when off or the gateway lacks the Vendor ID). */
+    public java.util.Optional<TcpMssResult> tcpMssResult() {
+        return java.util.Optional.ofNullable(tcpMssResult);
+    }
+
+    public TcpMssStats tcpMssStats() {
+        return tcpMssStats;
+    }
+
     /** Deletes the IKE SA (bounded wait for the gateway's answer), then removes device, rules, sockets. */
     @Override
     public void close() {
-        scheduler.execute(initiator::close);
+        TcpMssInitiator run = tcpMssRun;
+        if (run != null) {
+            run.close();
+        }
+        scheduler.execute(() -> {
+            if (prober != null) {
+                prober.stop();
+            }
+            initiator.close();
+        });
         try {
             closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

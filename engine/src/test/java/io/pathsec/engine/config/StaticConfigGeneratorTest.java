@@ -133,7 +133,7 @@ class StaticConfigGeneratorTest {
         assertEquals(1024, in.replayWindow());
         assertEquals(clock.instant(), in.created());
 
-        byte[] spoofed = AddressRange.parseAddress("198.18.0.1").getAddress();
+        byte[] spoofed = AddressRange.parseAddress("198.51.100.250").getAddress();
         assertFalse(in.allowsInbound(new FlowKey().set(4, spoofed, e2, FlowKey.PROTO_TCP, 1, 443, -1, -1)));
         assertSame(Spd.DEFAULT_DISCARD, spd1.lookupOutbound(
                 new FlowKey().set(4, e1, spoofed, FlowKey.PROTO_TCP, 1, 443, -1, -1)));

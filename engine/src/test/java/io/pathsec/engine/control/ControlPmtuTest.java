@@ -1,5 +1,6 @@
 package io.pathsec.engine.control;
 
+import io.pathsec.engine.testsupport.ManualClock;
 import io.pathsec.engine.control.api.ControlClient;
 import io.pathsec.engine.control.api.ControlEvent;
 import io.pathsec.engine.control.api.ControlException;
@@ -19,11 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,30 +39,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(60)
 class ControlPmtuTest {
-    /** Moves only when told to. */
-    private static final class ManualClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-24T06:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private final ManualClock clock = new ManualClock();
     /** IPv4, ESP-in-UDP, tunnel mode, a flat 40-byte ESP overhead. */
     private final EffectiveMtu math = new EffectiveMtu(false, true, true, n -> 40);

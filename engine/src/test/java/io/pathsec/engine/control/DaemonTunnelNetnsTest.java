@@ -12,17 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,69 +32,33 @@ class DaemonTunnelNetnsTest {
     /** RoutingSetup's rule priority. */
     private static final String RULE = "5053:";
 
-    private String ns;
-    private Path dir;
-    private Process daemon;
-    private Path socket;
+    private DaemonInNamespace host;
 
     @BeforeEach
     void namespace() throws Exception {
-        ns = "psctl-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        dir = Files.createTempDirectory("pathsec-netns-");
-        socket = dir.resolve("run/control.sock");
-        run("ip", "netns", "add", ns);
-        run("ip", "-n", ns, "link", "set", "lo", "up");
         // An outer link for the ESP packets to leave by (nobody answers on it: counting is enough).
-        run("ip", "-n", ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1");
-        run("ip", "-n", ns, "addr", "add", "198.18.7.1/24", "dev", "d0");
-        run("ip", "-n", ns, "link", "set", "d0", "up");
-        run("ip", "-n", ns, "link", "set", "d1", "up");
+        host = new DaemonInNamespace("psctl", "198.51.100.71/24");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (daemon != null && daemon.isAlive()) {
-                daemon.destroyForcibly();
-                daemon.waitFor(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            runQuietly("ip", "netns", "del", ns);
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    private void startDaemon() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        daemon = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
-                ControlDaemonService.class.getName(), socket.toString(), dir.resolve("state").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(dir.resolve("daemon.log")).contains("ready ")) {
-            assertTrue(daemon.isAlive(), "the daemon died: " + Files.readString(dir.resolve("daemon.log")));
-            assertTrue(System.nanoTime() < deadline, "the daemon did not get ready");
-            Thread.sleep(50);
-        }
+        host.close();
     }
 
     @Test
     void connectDisconnectAndSigtermLeaveNothingBehind() throws Exception {
-        startDaemon();
-        try (ControlClient c = ControlClient.connect(socket)) {
+        Process daemon = host.startDaemon();
+        try (ControlClient c = ControlClient.connect(host.socket)) {
             // The route covers the peer: a policy route and rule, like a full tunnel.
             c.putProfile(Profile.of("lab", ProfileKind.STATIC_KEY, TestProfiles.staticKey("lab", TUN,
-                    "198.18.7.1", "198.18.7.2", "10.77.0.1/32", "198.18.7.0/24")), false);
+                    "198.51.100.71", "198.51.100.72", "10.77.0.1/32", "198.51.100.0/24")), false);
             TunnelInfo up = c.connectTunnel("lab");
             assertEquals(TunnelState.CONNECTED, up.state());
             assertEquals(TUN, up.device());
             assertTrue(deviceExists(), "the TUN device is up");
             assertTrue(rules().contains(RULE), "the policy rule is in place: " + rules());
 
-            run("ip", "netns", "exec", ns, "ping", "-c", "3", "-i", "0.2", "-W", "1", "-q", "-I", "10.77.0.1", "198.18.7.2"); // no answer: nobody at .2
+            host.execQuietly("ping", "-c", "3", "-i", "0.2", "-W", "1", "-q", "-I", "10.77.0.1", "198.51.100.72"); // no answer: nobody at .2
             ControlDaemonTest.assertEventually(() -> sent(c) >= 3, "three pings went out as ESP");
             SaList sas = c.securityAssociations("lab");
             assertEquals(List.of("0x00001000", "0x00002000"), sas.sas().stream().map(s -> s.spi()).toList());
@@ -118,14 +74,14 @@ class DaemonTunnelNetnsTest {
         assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon stopped");
         assertFalse(deviceExists(), "SIGTERM took the device down");
         assertFalse(rules().contains(RULE), "and the rule");
-        assertFalse(Files.exists(socket), "and removed the socket");
-        String log = Files.readString(dir.resolve("daemon.log"));
+        assertFalse(Files.exists(host.socket), "and removed the socket");
+        String log = Files.readString(host.log());
         assertTrue(log.contains("tunnel lab down"), log);
         assertFalse(log.contains(TestProfiles.OUT_KEY) || log.contains(TestProfiles.IN_KEY), "no key in the log");
 
         // A restart finds its profile and starts clean.
-        startDaemon();
-        try (ControlClient c = ControlClient.connect(socket)) {
+        daemon = host.startDaemon();
+        try (ControlClient c = ControlClient.connect(host.socket)) {
             assertEquals(TunnelState.CONNECTED, c.connectTunnel("lab").state());
             assertTrue(deviceExists());
         }
@@ -143,29 +99,10 @@ class DaemonTunnelNetnsTest {
     }
 
     private boolean deviceExists() throws Exception {
-        return runQuietly("ip", "-n", ns, "link", "show", "dev", TUN) == 0;
+        return DaemonInNamespace.runQuietly("ip", "-n", host.ns, "link", "show", "dev", TUN) == 0;
     }
 
     private String rules() throws Exception {
-        return run("ip", "-n", ns, "-4", "rule", "show");
-    }
-
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd))).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        if (p.exitValue() != 0 && !cmd[cmd.length - 1].equals("198.18.7.2")) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-        return out;
-    }
-
-    private static int runQuietly(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        return DaemonInNamespace.run("ip", "-n", host.ns, "-4", "rule", "show");
     }
 }

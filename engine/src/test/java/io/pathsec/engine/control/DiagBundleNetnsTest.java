@@ -16,20 +16,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,57 +36,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DiagBundleNetnsTest {
     private static final String TUN = "psdiag0";
 
-    private String ns;
-    private Path dir;
-    private Process daemon;
-    private Path socket;
+    private DaemonInNamespace host;
 
     @BeforeEach
     void namespace() throws Exception {
-        ns = "psdiag-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        dir = Files.createTempDirectory("pathsec-diag-");
-        socket = dir.resolve("run/control.sock");
-        run("ip", "netns", "add", ns);
-        run("ip", "-n", ns, "link", "set", "lo", "up");
-        run("ip", "-n", ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1");
-        run("ip", "-n", ns, "addr", "add", "192.0.2.1/24", "dev", "d0");
-        run("ip", "-n", ns, "link", "set", "d0", "up");
-        run("ip", "-n", ns, "link", "set", "d1", "up");
+        host = new DaemonInNamespace("psdiag", "192.0.2.1/24");
         // A static neighbour: the ESP datagrams leave without waiting for ARP nobody answers.
-        run("ip", "-n", ns, "neigh", "add", "192.0.2.2", "lladdr", "02:00:00:00:00:02", "dev", "d0");
+        DaemonInNamespace.run("ip", "-n", host.ns, "neigh", "add", "192.0.2.2", "lladdr", "02:00:00:00:00:02",
+                "dev", "d0");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (daemon != null && daemon.isAlive()) {
-                daemon.destroy();
-                if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
-                    daemon.destroyForcibly();
-                    daemon.waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-        } finally {
-            runQuietly("ip", "netns", "del", ns);
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        host.close();
     }
 
     @Test
     void theBundlesCaptureDecryptsWithItsOwnEspSaFile() throws Exception {
-        startDaemon();
+        host.startDaemon();
         DiagBundle bundle;
-        try (ControlClient c = ControlClient.connect(socket)) {
+        try (ControlClient c = ControlClient.connect(host.socket)) {
             c.putProfile(Profile.of("lab", ProfileKind.STATIC_KEY, TestProfiles.staticKey("lab", TUN,
                     "192.0.2.1", "192.0.2.2", "10.77.0.1/32", "10.78.0.0/24")), false);
             DiagCapture on = c.diagCapture("lab", true);
             assertTrue(on.enabled());
             c.connectTunnel("lab");
-            run("ip", "netns", "exec", ns, "ping", "-c", "5", "-i", "0.2", "-W", "1", "-q", "-I", "10.77.0.1",
+            host.execQuietly("ping", "-c", "5", "-i", "0.2", "-W", "1", "-q", "-I", "10.77.0.1",
                     "10.78.0.2"); // nobody answers: the outbound ESP is what is captured
             ControlDaemonTest.assertEventually(() -> sent(c) >= 5, "five pings went out as ESP");
             bundle = c.diag("lab", 0);
@@ -109,10 +78,10 @@ class DiagBundleNetnsTest {
         assertTrue(!text(files, "profile.json").contains(TestProfiles.OUT_KEY)
                 && !text(files, "sa.json").contains(TestProfiles.OUT_KEY), "keys only in esp_sa");
 
-        Path ws = dir.resolve("xdg");
+        Path ws = host.dir.resolve("xdg");
         Files.createDirectories(ws.resolve("wireshark"));
         Files.write(ws.resolve("wireshark/esp_sa"), files.get("esp_sa"));
-        Path pcap = dir.resolve("outer.pcap");
+        Path pcap = host.dir.resolve("outer.pcap");
         Files.write(pcap, files.get("outer.pcap"));
         ProcessBuilder pb = new ProcessBuilder("tshark", "-r", pcap.toString(), "-o",
                 "esp.enable_encryption_decode:TRUE", "-Y", "icmp.type == 8 && ip.dst == 10.78.0.2",
@@ -147,35 +116,5 @@ class DiagBundleNetnsTest {
 
     private static String text(Map<String, byte[]> files, String name) {
         return new String(files.get(name), StandardCharsets.UTF_8);
-    }
-
-    private void startDaemon() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        daemon = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", System.getProperty("java.class.path"),
-                ControlDaemonService.class.getName(), socket.toString(), dir.resolve("state").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(dir.resolve("daemon.log")).contains("ready ")) {
-            assertTrue(daemon.isAlive(), "the daemon died: " + Files.readString(dir.resolve("daemon.log")));
-            assertTrue(System.nanoTime() < deadline, "the daemon did not get ready");
-            Thread.sleep(50);
-        }
-    }
-
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of(cmd))).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        if (p.exitValue() != 0 && !cmd[cmd.length - 1].equals("10.78.0.2")) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-    }
-
-    private static void runQuietly(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
     }
 }

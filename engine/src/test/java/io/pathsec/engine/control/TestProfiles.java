@@ -13,7 +13,7 @@ final class TestProfiles {
     }
 
     static JsonObject staticKey(String name, String tun) {
-        return staticKey(name, tun, "198.18.7.1", "198.18.7.2", "10.77.0.1/32", "10.78.0.0/24");
+        return staticKey(name, tun, "198.51.100.71", "198.51.100.72", "10.77.0.1/32", "10.78.0.0/24");
     }
 
     static JsonObject staticKey(String name, String tun, String listen, String peer, String address, String route) {

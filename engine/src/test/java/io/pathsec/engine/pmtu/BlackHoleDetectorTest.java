@@ -1,5 +1,6 @@
 package io.pathsec.engine.pmtu;
 
+import io.pathsec.engine.testsupport.ManualClock;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 

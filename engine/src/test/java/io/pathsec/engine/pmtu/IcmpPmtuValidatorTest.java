@@ -1,5 +1,6 @@
 package io.pathsec.engine.pmtu;
 
+import io.pathsec.engine.testsupport.ManualClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pathsec.engine.packet.Checksums;

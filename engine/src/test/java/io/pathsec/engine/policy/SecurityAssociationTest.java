@@ -1,5 +1,6 @@
 package io.pathsec.engine.policy;
 
+import io.pathsec.engine.testsupport.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -26,36 +26,82 @@ public final class StrongSwanPeer implements AutoCloseable {
 
     /**
      * The gateway's settings, mirroring strongswan.sh's gw config; the rekey and DPD times are
-     * swanctl.conf durations ("4h", "20s").
+     * swanctl.conf durations ("4h", "20s"); {@code localTs} may list several subnets separated by
+     * commas; {@code pool6} is an IPv6 pool beside the IPv4 one (null for none);
+     * {@code fragmentation} is swanctl's IKE fragmentation setting (yes, accept, force, no).
      */
     public record Gateway(String localAddress, String gatewayId, String psk, String ikeProposals,
                           String espProposals, String pool, String localTs, String ikeRekeyTime,
-                          String childRekeyTime, String dpdDelay) {
+                          String childRekeyTime, String dpdDelay, String pool6, String fragmentation) {
         public static Gateway defaults(String localAddress) {
             return new Gateway(localAddress, "gw.sw.test", "sw-interop-test-psk-0123456789",
                     "aes256gcm16-prfsha256-x25519", "aes256gcm16", "10.200.0.0/24", "203.0.113.0/24", "4h", "1h",
-                    "30s");
+                    "30s", null, "yes");
         }
 
         public Gateway withIkeProposals(String proposals) {
             return new Gateway(localAddress, gatewayId, psk, proposals, espProposals, pool, localTs, ikeRekeyTime,
-                    childRekeyTime, dpdDelay);
+                    childRekeyTime, dpdDelay, pool6, fragmentation);
+        }
+
+        public Gateway withEspProposals(String proposals) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, proposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, pool6, fragmentation);
         }
 
         /** strongswan.sh's IKE_REKEY and CHILD_REKEY. */
         public Gateway withRekeyTimes(String ike, String child) {
             return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ike, child,
-                    dpdDelay);
+                    dpdDelay, pool6, fragmentation);
+        }
+
+        public Gateway withLocalTs(String ts) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, ts, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, pool6, fragmentation);
+        }
+
+        public Gateway withPool6(String prefix) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, prefix, fragmentation);
+        }
+
+        public Gateway withFragmentation(String setting) {
+            return new Gateway(localAddress, gatewayId, psk, ikeProposals, espProposals, pool, localTs, ikeRekeyTime,
+                    childRekeyTime, dpdDelay, pool6, setting);
         }
     }
 
-    /** The client's settings, mirroring strongswan.sh's client config ({@code home}: asks for a virtual IP). */
+    /**
+     * The client's settings, mirroring strongswan.sh's client config ({@code home}: asks for a
+     * virtual IP); {@code vips} is swanctl's list ({@code 0.0.0.0}, or {@code 0.0.0.0,::} for an
+     * IPv6 address too), {@code fragmentation} its IKE fragmentation setting.
+     */
     public record Client(String gatewayAddress, String clientId, String gatewayId, String psk, String ikeProposals,
-                         String espProposals, String remoteTs) {
+                         String espProposals, String remoteTs, String vips, String fragmentation) {
         public static Client defaults(String gatewayAddress, String gatewayId, String psk, String remoteTs) {
             return new Client(gatewayAddress, "client.sw.test", gatewayId, psk, "aes256gcm16-prfsha256-x25519",
-                    "aes256gcm16", remoteTs);
+                    "aes256gcm16", remoteTs, "0.0.0.0", "yes");
         }
+
+        public Client withEspProposals(String proposals) {
+            return new Client(gatewayAddress, clientId, gatewayId, psk, ikeProposals, proposals, remoteTs, vips,
+                    fragmentation);
+        }
+
+        public Client withVips(String list) {
+            return new Client(gatewayAddress, clientId, gatewayId, psk, ikeProposals, espProposals, remoteTs, list,
+                    fragmentation);
+        }
+    }
+
+    /**
+     * Certificate authentication ({@code auth = pubkey}) instead of the PSK: our certificate, its
+     * key and the CA we trust (PEM files, e.g. written by {@code pathsec pki}) are copied into
+     * swanctl's {@code x509}, {@code private} and {@code x509ca} directories; {@code localId}
+     * and {@code remoteId} replace the PSK configuration's identities ({@code %any} accepts any
+     * identity its certificate names).
+     */
+    public record Certificates(Path certificate, Path key, Path ca, String localId, String remoteId) {
     }
 
     private final Path dir;
@@ -68,7 +114,67 @@ public final class StrongSwanPeer implements AutoCloseable {
 
     /** Writes the configuration into {@code dir}, starts charon in {@code netns} and loads it. */
     public static StrongSwanPeer startGateway(String netns, Path dir, Gateway gw) throws IOException {
-        return start(netns, dir, swanctlConf(gw));
+        return start(netns, dir, swanctlConf(gw, null));
+    }
+
+    /** A gateway that authenticates with a certificate and checks its clients' certificates. */
+    public static StrongSwanPeer startGateway(String netns, Path dir, Gateway gw, Certificates certs)
+            throws IOException {
+        installCertificates(dir, certs);
+        return start(netns, dir, swanctlConf(gw, certs));
+    }
+
+    /** A client that authenticates with a certificate and checks the gateway's. */
+    public static StrongSwanPeer startClient(String netns, Path dir, Client client, Certificates certs)
+            throws IOException {
+        installCertificates(dir, certs);
+        return start(netns, dir, swanctlConf(client, certs));
+    }
+
+    private static void installCertificates(Path dir, Certificates certs) throws IOException {
+        for (String sub : List.of("x509", "x509ca", "private")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        Files.copy(certs.certificate(), dir.resolve("x509/own.pem"));
+        Files.copy(certs.ca(), dir.resolve("x509ca/ca.pem"));
+        Files.copy(certs.key(), dir.resolve("private/own.pem"));
+    }
+
+    /** The local and remote sections: PSK with the given identities, or pubkey with {@code certs}. */
+    private static String authSections(String localId, String remoteId, Certificates certs) {
+        if (certs == null) {
+            return """
+                    local {
+                      auth = psk
+                      id = %s
+                    }
+                    remote {
+                      auth = psk
+                      id = %s
+                    }
+                """.formatted(localId, remoteId);
+        }
+        return """
+                    local {
+                      auth = pubkey
+                      certs = own.pem
+                      id = %s
+                    }
+                    remote {
+                      auth = pubkey
+                      id = %s
+                    }
+                """.formatted(certs.localId(), certs.remoteId());
+    }
+
+    private static String pskSecret(String psk, Certificates certs) {
+        return certs != null ? "" : """
+                secrets {
+                  ike-any {
+                    secret = "%s"
+                  }
+                }
+                """.formatted(psk);
     }
 
     /**
@@ -76,7 +182,7 @@ public final class StrongSwanPeer implements AutoCloseable {
      * into {@code dir} and starts charon in {@code netns}; {@link #initiate()} connects.
      */
     public static StrongSwanPeer startClient(String netns, Path dir, Client client) throws IOException {
-        return start(netns, dir, swanctlConf(client));
+        return start(netns, dir, swanctlConf(client, null));
     }
 
     /** {@code swanctl --initiate --child home}: returns when the CHILD_SA is up, throws when it failed. */
@@ -89,6 +195,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         Files.writeString(dir.resolve("strongswan.conf"), strongswanConf(dir), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("swanctl.conf"), swanctlConf, StandardCharsets.UTF_8);
         Files.deleteIfExists(dir.resolve("charon.vici"));
+        Files.createDirectories(dir.resolve("x509")); // swanctl --load-all reads its credential folders (SWANCTL_DIR)
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", netns, "unshare", "-m", "--propagation", "private",
                 "sh", "-c", "mount --bind '" + dir.resolve("run") + "' /run && exec " + CHARON)
                 .redirectErrorStream(true)
@@ -122,6 +229,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString());
+        pb.environment().put("SWANCTL_DIR", dir.toString());
         Process p = pb.start();
         try {
             if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -178,7 +286,7 @@ public final class StrongSwanPeer implements AutoCloseable {
     private static String strongswanConf(Path d) {
         return """
                 charon {
-                  load = random nonce openssl pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
+                  load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
                   install_routes = yes
                   install_virtual_ip = yes
                   filelog {
@@ -211,25 +319,19 @@ public final class StrongSwanPeer implements AutoCloseable {
                 """.formatted(d);
     }
 
-    private static String swanctlConf(Gateway gw) {
+    private static String swanctlConf(Gateway gw, Certificates certs) {
         return """
                 connections {
                   rw {
                     version = 2
                     local_addrs = %s
                     proposals = %s
-                    pools = rwpool
+                    pools = %s
                     unique = replace
+                    fragmentation = %s
                     rekey_time = %s
                     dpd_delay = %s
-                    local {
-                      auth = psk
-                      id = %s
-                    }
-                    remote {
-                      auth = psk
-                      id = %%any
-                    }
+                %s
                     children {
                       lan {
                         local_ts = %s
@@ -244,34 +346,26 @@ public final class StrongSwanPeer implements AutoCloseable {
                 pools {
                   rwpool {
                     addrs = %s
-                  }
+                  }%s
                 }
-                secrets {
-                  ike-any {
-                    secret = "%s"
-                  }
-                }
-                """.formatted(gw.localAddress(), gw.ikeProposals(), gw.ikeRekeyTime(), gw.dpdDelay(), gw.gatewayId(),
-                gw.localTs(), gw.espProposals(), gw.childRekeyTime(), gw.pool(), gw.psk());
+                %s
+                """.formatted(gw.localAddress(), gw.ikeProposals(), gw.pool6() == null ? "rwpool" : "rwpool, rwpool6",
+                gw.fragmentation(), gw.ikeRekeyTime(), gw.dpdDelay(), authSections(gw.gatewayId(), "%any", certs),
+                gw.localTs(), gw.espProposals(), gw.childRekeyTime(), gw.pool(), gw.pool6() == null ? ""
+                        : "\n      rwpool6 {\n        addrs = " + gw.pool6() + "\n      }", pskSecret(gw.psk(), certs));
     }
 
-    private static String swanctlConf(Client c) {
+    private static String swanctlConf(Client c, Certificates certs) {
         return """
                 connections {
                   home {
                     version = 2
                     remote_addrs = %s
-                    vips = 0.0.0.0
+                    vips = %s
                     proposals = %s
                     dpd_delay = 0s
-                    local {
-                      auth = psk
-                      id = %s
-                    }
-                    remote {
-                      auth = psk
-                      id = %s
-                    }
+                    fragmentation = %s
+                %s
                     children {
                       home {
                         remote_ts = %s
@@ -282,13 +376,10 @@ public final class StrongSwanPeer implements AutoCloseable {
                     }
                   }
                 }
-                secrets {
-                  ike-any {
-                    secret = "%s"
-                  }
-                }
-                """.formatted(c.gatewayAddress(), c.ikeProposals(), c.clientId(), c.gatewayId(), c.remoteTs(),
-                c.espProposals(), c.psk());
+                %s
+                """.formatted(c.gatewayAddress(), c.vips(), c.ikeProposals(), c.fragmentation(),
+                authSections(c.clientId(), c.gatewayId(), certs), c.remoteTs(), c.espProposals(),
+                pskSecret(c.psk(), certs));
     }
 
     private static String tail(Path file) {

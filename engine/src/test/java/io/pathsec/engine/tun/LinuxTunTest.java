@@ -1,5 +1,7 @@
 package io.pathsec.engine.tun;
 
+import io.pathsec.engine.linux.LinuxLibC;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -51,7 +51,7 @@ class ConnectionViewModelTest {
     @Test
     void aFailedConnectIsToldInWordsWithTheDetailKept() {
         daemon.failNext = new ControlException(new ControlError(ErrorCode.TUNNEL_FAILED,
-                "cannot bind 198.18.7.1:4500: Cannot assign requested address"));
+                "cannot bind 198.51.100.71:4500: Cannot assign requested address"));
         model.connect();
         assertTrue(model.errorProperty().get().summary().contains("does not have the profile's local (listen) address"),
                 model.errorProperty().get().summary());

@@ -23,8 +23,8 @@ class ProfilesViewModelTest {
 
     private void fill(StaticKeyForm f) {
         f.name.valueProperty().set("office");
-        f.listenAddress.valueProperty().set("198.18.7.1");
-        f.peerAddress.valueProperty().set("198.18.7.2");
+        f.listenAddress.valueProperty().set("198.51.100.71");
+        f.peerAddress.valueProperty().set("198.51.100.72");
         f.outSpi.valueProperty().set("0x1000");
         f.inSpi.valueProperty().set("0x2000");
         f.outKey.valueProperty().set(TestProfiles.OUT_KEY);
@@ -59,13 +59,13 @@ class ProfilesViewModelTest {
         model.newProfile();
         fill(model.staticKey());
         daemon.failNext = new ControlException(new ControlError(ErrorCode.INVALID_PROFILE,
-                "in transport mode a protect policy's local must be 198.18.7.1 (listen.address)",
+                "in transport mode a protect policy's local must be 198.51.100.71 (listen.address)",
                 "config.policies[0].local"));
         model.save();
         assertTrue(model.staticKey().localSelector.error().startsWith("In transport mode"),
                 model.staticKey().localSelector.error());
         assertTrue(model.formErrorProperty().get().contains("marked field"));
-        model.staticKey().localSelector.valueProperty().set("198.18.7.1");
+        model.staticKey().localSelector.valueProperty().set("198.51.100.71");
         assertNull(model.staticKey().localSelector.error(), "editing the field replaces the daemon's verdict");
     }
 
@@ -98,14 +98,14 @@ class ProfilesViewModelTest {
     @Test
     void aDuplicateIsANewProfileThatNeedsItsKeysAgain() {
         daemon.profiles.put("lab", Profile.of("lab", ProfileKind.STATIC_KEY,
-                TestProfiles.staticKey("lab", "psx1", "198.18.7.1", "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")));
+                TestProfiles.staticKey("lab", "psx1", "198.51.100.71", "198.51.100.72", "10.77.0.0/24", "10.78.0.0/24")));
         daemon.profiles.put("lab-copy", Profile.of("lab-copy", ProfileKind.STATIC_KEY,
-                TestProfiles.staticKey("lab-copy", "psx2", "198.18.7.1", "198.18.7.3", "10.77.0.0/24", "10.79.0.0/24")));
+                TestProfiles.staticKey("lab-copy", "psx2", "198.51.100.71", "198.51.100.73", "10.77.0.0/24", "10.79.0.0/24")));
         model.refresh();
         model.duplicate("lab");
         assertNull(model.editingProperty().get());
         assertEquals("lab-copy-2", model.staticKey().name.value(), "a free name");
-        assertEquals("198.18.7.2", model.staticKey().peerAddress.value());
+        assertEquals("198.51.100.72", model.staticKey().peerAddress.value());
         assertFalse(model.staticKey().validate(), "keys must be typed again");
         assertTrue(model.staticKey().outKey.error().startsWith("Required"));
         assertTrue(model.noticeProperty().get().contains("Enter the keys again"));
@@ -114,7 +114,7 @@ class ProfilesViewModelTest {
     @Test
     void deleteForgetsTheProfileEverywhere() {
         daemon.profiles.put("lab", Profile.of("lab", ProfileKind.STATIC_KEY,
-                TestProfiles.staticKey("lab", "psx1", "198.18.7.1", "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")));
+                TestProfiles.staticKey("lab", "psx1", "198.51.100.71", "198.51.100.72", "10.77.0.0/24", "10.78.0.0/24")));
         model.refresh();
         assertEquals("lab", store.selectedProfileProperty().get());
         model.delete("lab");

@@ -25,7 +25,7 @@ class RoadWarriorFormTest {
         assertTrue(f.validate(), "a full tunnel needs no networks");
         f.fullTunnelProperty().set(false);
         assertTrue(f.splitRoutes.error().contains("needs the networks"), f.splitRoutes.error());
-        f.splitRoutes.valueProperty().set("10.0.0.0/8, 192.168.10.0/24");
+        f.splitRoutes.valueProperty().set("10.0.0.0/8, 203.0.113.0/24");
         assertNull(f.splitRoutes.error());
         f.gateway.valueProperty().set("not a host!");
         assertTrue(f.gateway.error().startsWith("Not a host"));
@@ -42,7 +42,7 @@ class RoadWarriorFormTest {
         assertFalse(full.has("remoteTs"), "a full tunnel asks for everything");
         assertFalse(full.has("remoteId"));
         f.fullTunnelProperty().set(false);
-        f.splitRoutes.valueProperty().set("10.0.0.0/8, 192.168.10.0/24");
+        f.splitRoutes.valueProperty().set("10.0.0.0/8, 203.0.113.0/24");
         f.remoteId.valueProperty().set("vpn.example.org");
         JsonObject split = f.toConfig();
         assertEquals(2, split.getAsJsonArray("remoteTs").size());

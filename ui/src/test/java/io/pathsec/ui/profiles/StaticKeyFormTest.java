@@ -16,8 +16,8 @@ class StaticKeyFormTest {
         f.name.valueProperty().set("office");
         f.addresses.valueProperty().set("10.77.0.1/32");
         f.routes.valueProperty().set("10.78.0.0/24");
-        f.listenAddress.valueProperty().set("198.18.7.1");
-        f.peerAddress.valueProperty().set("198.18.7.2");
+        f.listenAddress.valueProperty().set("198.51.100.71");
+        f.peerAddress.valueProperty().set("198.51.100.72");
         f.outSpi.valueProperty().set("0x1000");
         f.inSpi.valueProperty().set("0x2000");
         f.outKey.valueProperty().set(TestProfiles.OUT_KEY);
@@ -92,7 +92,7 @@ class StaticKeyFormTest {
 
     @Test
     void anEditedProfileKeepsItsStoredKeysAndWhatTheFormDoesNotShow() {
-        JsonObject stored = TestProfiles.staticKey("office", "psx0", "198.18.7.1", "198.18.7.2", "10.77.0.0/24",
+        JsonObject stored = TestProfiles.staticKey("office", "psx0", "198.51.100.71", "198.51.100.72", "10.77.0.0/24",
                 "10.78.0.0/24");
         stored.getAsJsonArray("sas").forEach(sa -> sa.getAsJsonObject().addProperty("key", ControlProtocol.STORED_SECRET));
         stored.addProperty("tfcPadding", 64);

@@ -74,8 +74,8 @@ class GuiAgainstDaemonTest {
     private void fillOffice() {
         fx.setText("#addressesField", "10.77.0.1/32");
         fx.setText("#routesField", "10.78.0.0/24");
-        fx.setText("#listenAddressField", "198.18.7.1");
-        fx.setText("#peerAddressField", "198.18.7.2");
+        fx.setText("#listenAddressField", "198.51.100.71");
+        fx.setText("#peerAddressField", "198.51.100.72");
         fx.setText("#outSpiField", "0x1000");
         fx.setText("#inSpiField", "0x2000");
         fx.setText("#inKeyField", TestProfiles.IN_KEY);
@@ -192,7 +192,7 @@ class GuiAgainstDaemonTest {
 
     @Test
     void aFailedConnectIsExplainedInWordsWithTheDetailOneClickAway() throws Exception {
-        d.tunnels.failWith = "cannot bind 198.18.7.1:4500: Cannot assign requested address";
+        d.tunnels.failWith = "cannot bind 198.51.100.71:4500: Cannot assign requested address";
         robot.clickOn(fx.shown("#connectButton"));
         eventually("the error in words", () -> fx.isShown("#connectionErrorSummary"));
         assertTrue(fx.text("#connectionErrorSummary").contains("does not have the profile's local (listen) address"),

@@ -73,7 +73,7 @@ class GuiRealTunnelTest {
         run("ip", "netns", "add", netns);
         run("ip", "-n", netns, "link", "set", "lo", "up");
         // The profile's outer address; the peer need not exist, static keys need no handshake.
-        run("ip", "-n", netns, "addr", "add", "198.18.7.1/32", "dev", "lo");
+        run("ip", "-n", netns, "addr", "add", "198.51.100.71/32", "dev", "lo");
         Path socket = dir.resolve("run/control.sock");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         daemon = new ProcessBuilder("ip", "netns", "exec", netns, java.toString(), "-cp",
@@ -88,7 +88,7 @@ class GuiRealTunnelTest {
         });
         try (ControlClient c = ControlClient.connect(socket)) {
             c.putProfile(Profile.of("real", ProfileKind.STATIC_KEY, TestProfiles.staticKey("real", "psgui0",
-                    "198.18.7.1", "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")), false);
+                    "198.51.100.71", "198.51.100.72", "10.77.0.0/24", "10.78.0.0/24")), false);
         }
         FxToolkit.setupStage(stage -> PathSecWindow.open(stage, new GuiOptions(socket, null, "test"),
                 new WindowBounds(prefs)));

@@ -50,10 +50,10 @@ public final class DemoDaemon {
             c.putProfile(Profile.of("lab", ProfileKind.STATIC_KEY, TestProfiles.staticKey("lab", "pathsec1",
                     "198.51.100.1", "198.51.100.140", "10.77.0.0/24", "10.78.0.0/24")), true);
             c.putProfile(Profile.of("branch", ProfileKind.STATIC_KEY, TestProfiles.staticKey("branch", "pathsec2",
-                    "198.51.100.1", "198.51.100.150", "192.0.2.0/24", "198.18.0.0/24")), true);
+                    "198.51.100.1", "198.51.100.150", "192.0.2.0/24", "10.30.0.0/24")), true);
             com.google.gson.JsonObject home = com.google.gson.JsonParser.parseString("""
                     {"gateway": "vpn.example.org", "localId": "alice@example.org", "remoteId": "vpn.example.org",
-                     "psk": "correct horse battery staple", "remoteTs": ["10.0.0.0/8", "192.168.10.0/24"]}
+                     "psk": "correct horse battery staple", "remoteTs": ["10.0.0.0/8", "10.20.10.0/24"]}
                     """).getAsJsonObject();
             c.putProfile(Profile.of("home", ProfileKind.IKEV2_PSK, home), true);
             c.updateSettings("office", new ProfileSettings(IcmpHandling.IMPLICIT, null, null));

@@ -46,8 +46,8 @@ public final class GuiTestDaemon implements AutoCloseable {
     }
 
     public void addStaticKey(String name, String tun) throws Exception {
-        client.putProfile(Profile.of(name, ProfileKind.STATIC_KEY, TestProfiles.staticKey(name, tun, "198.18.7.1",
-                "198.18.7.2", "10.77.0.0/24", "10.78.0.0/24")), false);
+        client.putProfile(Profile.of(name, ProfileKind.STATIC_KEY, TestProfiles.staticKey(name, tun, "198.51.100.71",
+                "198.51.100.72", "10.77.0.0/24", "10.78.0.0/24")), false);
     }
 
     @Override

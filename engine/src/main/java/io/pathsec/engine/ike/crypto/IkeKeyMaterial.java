@@ -46,6 +46,15 @@ public record IkeKeyMaterial(byte[] skD, byte[] skAi, byte[] skAr, byte[] skEi, 
         return prf.prfPlus(skD, seed, length);
     }
 
+    /**
+     * Key material for one of PathSec's own extensions, bound to an IKE SA: prf+(SK_d, label | Ni
+     * | Nr). It is built like KEYMAT (§2.17) with a label in front of the seed, so it never equals
+     * a CHILD_SA's keys, and a distinct label per extension keeps their keys apart.
+     */
+    public static byte[] extensionKey(Prf prf, byte[] skD, byte[] label, byte[] ni, byte[] nr, int length) {
+        return prf.prfPlus(skD, KeyBytes.concat(label, ni, nr), length);
+    }
+
     private static byte[] take(ByteBuffer from, int n) {
         byte[] out = new byte[n];
         from.get(out);

@@ -381,6 +381,9 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
     }
 
     private void adopt(IkeSa sa) {
+        if (current != sa) {
+            sa.fragmentation.inherit(current.fragmentation); // a rekeyed IKE SA keeps what was negotiated
+        }
         sa.attach(this, timers.retransmitInitial(), timers.retransmitSends());
         all.add(sa);
     }

@@ -1,12 +1,13 @@
 package io.pathsec.engine.ike.session;
 
 import io.netty.buffer.Unpooled;
+import io.pathsec.engine.ike.auth.AuthenticationFailure;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PeerAuthHints;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
-import io.pathsec.engine.ike.message.AuthMethod;
-import io.pathsec.engine.ike.message.ConfigAttribute;
-import io.pathsec.engine.ike.message.ConfigAttributeType;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.ConfigType;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
@@ -39,9 +40,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The responder side of one IKE SA with PSK (RFC 7296 §1.2), as a road-warrior gateway runs it:
+ * The responder side of one IKE SA (RFC 7296 §1.2), as a road-warrior gateway runs it:
  * answers IKE_SA_INIT (or asks for another group with INVALID_KE_PAYLOAD, §1.2), verifies the
- * client's AUTH in IKE_AUTH, assigns a virtual address from the pool (§2.19), narrows the traffic
+ * client's AUTH in IKE_AUTH with its {@link Authenticator} (PSK or certificates), assigns a virtual address from the pool (§2.19), narrows the traffic
  * selectors (§2.9) and creates the first CHILD_SA. Never retransmits: it answers (§2.1).
  */
 public final class IkeResponder {
@@ -77,7 +78,13 @@ public final class IkeResponder {
     private byte[] ni;
     private byte[] nr;
     private String leasedTo;
+    private InetAddress vip6;
     private boolean peerSpeaksPathSec;
+    /** The client's SIGNATURE_HASH_ALGORITHMS (IKE_SA_INIT) and CERTREQ (IKE_AUTH), RFC 7427 §4, RFC 7296 §3.7. */
+    private PeerAuthHints peerAuthHints = PeerAuthHints.NONE;
+    /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
+    private IkeSa authenticatedSa;
+    private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa establishedSa;
 
@@ -122,6 +129,25 @@ public final class IkeResponder {
     /** Whether the client sent PathSec's Vendor ID in IKE_SA_INIT ({@link PathSecVendorId}). */
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
+    }
+
+    /**
+     * Key material for a PathSec extension ({@link IkeSaExtensionKey}), bound to the IKE SA that
+     * IKE_AUTH authenticated; empty before that. Scheduler thread only.
+     */
+    public java.util.Optional<IkeSaExtensionKey> extensionKey(byte[] label, int length) {
+        return java.util.Optional.ofNullable(authenticatedSa).map(sa -> IkeSaExtensionKey.of(sa, ni, nr, label, length));
+    }
+
+    /** How to fragment large messages (RFC 7383); before the first datagram. Supported by default. */
+    public void useFragmentation(IkeFragmentPolicy policy) {
+        this.fragmentPolicy = policy;
+    }
+
+    /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
+    public boolean fragmentationNegotiated() {
+        IkeSa sa = establishedSa != null ? establishedSa.currentSa() : currentSa();
+        return sa != null && sa.fragmentation.enabled();
     }
 
     /** One datagram from the client. Never throws; bad input is dropped (§2.21). */
@@ -189,7 +215,9 @@ public final class IkeResponder {
         nr = new byte[IkeConstants.NONCE_LENGTH];
         random.nextBytes(nr);
         peerSpeaksPathSec = PathSecVendorId.presentIn(request);
-        List<IkePayload> payloads = List.of(
+        peerAuthHints = PeerAuthHints.NONE.with(request);
+        boolean fragmentation = fragmentPolicy.supported() && IkeSaFragmentation.announcedIn(request);
+        List<IkePayload> payloads = new ArrayList<>(List.of(
                 new IkeSaPayload(List.of(chosen.get().toProposal(sa.get().proposals().stream()
                         .filter(p -> p.protocolId() == io.pathsec.engine.ike.message.ProtocolId.IKE)
                         .findFirst().orElseThrow().number()))),
@@ -198,13 +226,21 @@ public final class IkeResponder {
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP,
                         NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort())),
                 IkeNotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP,
-                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort())),
-                PathSecVendorId.payload());
+                        NatDetection.hash(spiI, spiR, from.getAddress(), from.getPort()))));
+        if (fragmentation) {
+            payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
+        }
+        payloads.add(PathSecVendorId.payload());
+        payloads.addAll(config.authenticator().initPayloads());
+        payloads.addAll(config.authenticator().certificateRequests()); // §1.2: [CERTREQ] in the answer
         initRequest = datagram.clone();
         initResponse = answerInit(header, payloads, spiR, from, natT);
         IkeSaKeys keys = IkeSaKeys.derive(chosen.get(), ni, nr, shared, spiI, spiR, false, random);
         Arrays.fill(shared, (byte) 0);
         IkeSa ikeSa = new IkeSa(spiI, spiR, false, keys, scheduler, transport, owner(), from, natT, 0, 1);
+        if (fragmentation) {
+            ikeSa.fragmentation.enable(fragmentPolicy);
+        }
         state = new CreateIkeRemoteIkeAuth(ikeSa);
         LOG.info("IKE_SA_INIT from {}: {} (SPIr {})", from, chosen.get(), IkeInitiator.spiHex(spiR));
     }
@@ -228,40 +264,38 @@ public final class IkeResponder {
             return List.of(IkeNotifyPayload.of(NotifyType.INVALID_SYNTAX));
         }
         byte[] signed = PskAuthentication.signedOctets(sa.keys.prf, initRequest, nr, sa.keys.skPi, idi.get());
-        if (auth.get().authMethod() != AuthMethod.SHARED_KEY_MIC.value()
-                || !PskAuthentication.verify(sa.keys.prf, config.psk(), signed, auth.get().authenticationData())) {
-            LOG.warn("IKE_AUTH from {} as {}: AUTH does not verify (wrong PSK?)", from, IkeIdentity.describe(idi.get()));
-            closeWith(sa, Reason.AUTHENTICATION_FAILED,
-                    "authentication failed: the client's AUTH does not verify with our PSK");
-            return List.of(IkeNotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)); // §2.21.2
+        peerAuthHints = peerAuthHints.with(request);
+        try {
+            config.authenticator().verify(sa.keys.prf, signed, request, idi.get(), "client");
+        } catch (AuthenticationFailure f) {
+            LOG.warn("IKE_AUTH from {} as {}: {}", from, IkeIdentity.describe(idi.get()), f.getMessage());
+            IkeSessionException e = IkeSessionException.of(f);
+            closeWith(sa, e.reason(), e.getMessage());
+            return List.of(IkeNotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)); // §2.21.2: no more detail
         }
         String peerId = IkeIdentity.describe(idi.get());
         IkeIdPayload idr = config.localIdentity().payload(false);
         byte[] ourSigned = PskAuthentication.signedOctets(sa.keys.prf, initResponse, ni, sa.keys.skPr, idr);
+        Authenticator.Proof proof = config.authenticator().prove(sa.keys.prf, ourSigned, peerAuthHints);
         List<IkePayload> answer = new ArrayList<>();
-        answer.add(idr);
-        answer.add(new IkeAuthPayload(AuthMethod.SHARED_KEY_MIC.value(),
-                PskAuthentication.authData(sa.keys.prf, config.psk(), ourSigned)));
+        answer.add(idr); // §1.2: IDr, [CERT,] AUTH
+        answer.addAll(proof.certificates());
+        answer.add(proof.auth());
         // From here on the IKE SA stands; CHILD_SA problems are notified without tearing it down (§1.2).
         InetAddress vip = null;
         Optional<IkeConfigPayload> cp = request.first(IkeConfigPayload.class)
                 .filter(c -> c.configType() == ConfigType.CFG_REQUEST);
-        if (cp.isPresent() && cp.get().attributes().stream()
-                .anyMatch(a -> a.type() == ConfigAttributeType.INTERNAL_IP4_ADDRESS.value())) {
-            vip = config.pool() == null ? null : config.pool().lease(peerId).orElse(null);
-            if (vip == null) {
+        if (cp.isPresent() && ConfigurationReply.asksForAddress(cp.get())) {
+            ConfigurationReply.Answer assigned = ConfigurationReply.answer(cp.get(), config.pool(), peerId, config.dns(),
+                    config.localTs());
+            if (assigned.payload() == null) {
                 answer.add(IkeNotifyPayload.of(NotifyType.INTERNAL_ADDRESS_FAILURE));
                 return established(sa, peerId, answer, null, null);
             }
             leasedTo = peerId;
-            List<ConfigAttribute> reply = new ArrayList<>();
-            reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_ADDRESS, vip));
-            for (InetAddress server : config.dns()) {
-                if (server.getAddress().length == 4) {
-                    reply.add(ConfigAttribute.address(ConfigAttributeType.INTERNAL_IP4_DNS, server));
-                }
-            }
-            answer.add(new IkeConfigPayload(ConfigType.CFG_REPLY, reply));
+            vip = assigned.ipv4();
+            vip6 = assigned.ipv6();
+            answer.add(assigned.payload());
         }
         Optional<EspProposal.Selected> esp = request.first(IkeSaPayload.class)
                 .flatMap(p -> EspProposal.select(config.espTransforms(), p));
@@ -273,12 +307,12 @@ public final class IkeResponder {
         }
         // Narrowing (§2.9): the client side becomes its virtual address (or what it asked for),
         // our side the protected networks that fall within its TSr.
-        List<TrafficSelector> narrowedTsi = vip != null ? List.of(TrafficSelectors.single(vip))
+        List<TrafficSelector> narrowedTsi = vip != null || vip6 != null ? virtualSelectors(vip, vip6, tsi)
                 : tsi.map(IkeTsPayload::selectors).orElse(List.of());
         List<TrafficSelector> narrowedTsr = tsr.isEmpty() ? List.of() : config.localTs().stream()
                 .filter(ours -> tsr.get().selectors().stream().anyMatch(theirs -> TrafficSelectors.within(ours, theirs)))
                 .toList();
-        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || (vip != null && tsi.isPresent()
+        if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || ((vip != null || vip6 != null) && tsi.isPresent()
                 && !TrafficSelectors.allWithin(narrowedTsi, tsi.get().selectors()))) {
             answer.add(IkeNotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
             return established(sa, peerId, answer, null, vip);
@@ -299,6 +333,24 @@ public final class IkeResponder {
         answer.add(new IkeTsPayload(true, narrowedTsi));
         answer.add(new IkeTsPayload(false, narrowedTsr));
         return established(sa, peerId, answer, child, vip);
+    }
+
+    /**
+     * §2.9: the client's side narrowed to its virtual addresses; an address whose family the
+     * client's TSi does not cover is left out, so that TSi still only narrows.
+     */
+    private static List<TrafficSelector> virtualSelectors(InetAddress vip, InetAddress vip6, Optional<IkeTsPayload> tsi) {
+        List<TrafficSelector> out = new ArrayList<>();
+        for (InetAddress a : new InetAddress[] {vip, vip6}) {
+            if (a == null) {
+                continue;
+            }
+            TrafficSelector single = TrafficSelectors.single(a);
+            if (tsi.isEmpty() || tsi.get().selectors().stream().anyMatch(t -> TrafficSelectors.within(single, t))) {
+                out.add(single);
+            }
+        }
+        return out;
     }
 
     /**
@@ -329,7 +381,8 @@ public final class IkeResponder {
     private List<IkePayload> established(IkeSa sa, String peerId, List<IkePayload> answer, ChildSa child,
                                          InetAddress vip) {
         IkeSessionListener.Established info = new IkeSessionListener.Established(peerId, sa.keys.suite,
-                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of());
+                config.local(), sa.peer(), sa.natTraversal(), child, vip, List.of(), vip6, List.of());
+        authenticatedSa = sa;
         state = new Established(sa, info);
         establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
@@ -351,6 +404,11 @@ public final class IkeResponder {
 
     EstablishedIkeSa established() {
         return establishedSa;
+    }
+
+    /** DPLPMTUD probes over this session's current IKE SA ({@link IkeProbeLayer}); call on the session thread. */
+    public IkeProbeLayer probeLayer() {
+        return new IkeProbeLayer(scheduler, () -> establishedSa == null ? null : establishedSa.currentSa());
     }
 
     private EstablishedIkeSa.Owner establishedOwner() {

@@ -1,5 +1,6 @@
 package io.pathsec.engine.ike.session;
 
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.netty.buffer.Unpooled;
 import io.pathsec.engine.ike.message.ExchangeType;
 import io.pathsec.engine.ike.message.IkeHeader;
@@ -85,6 +86,7 @@ public final class IkeResponderTable {
     };
     private long cookiesSent;
     private boolean closed;
+    private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
 
     /**
      * @param cookieThreshold half-open SAs at or beyond which a cookie is required (0: always)
@@ -109,6 +111,11 @@ public final class IkeResponderTable {
                              SecureRandom random, Events events) {
         this(config, scheduler, transport, random, events, IkeConstants.COOKIE_THRESHOLD,
                 IkeConstants.HALF_OPEN_TIMEOUT);
+    }
+
+    /** How new sessions fragment large messages (RFC 7383); supported by default. */
+    public void useFragmentation(IkeFragmentPolicy policy) {
+        this.fragmentPolicy = policy;
     }
 
     /** One datagram for the gateway (non-ESP marker removed). Never throws; what fits nothing is dropped. */
@@ -165,6 +172,7 @@ public final class IkeResponderTable {
         IkeResponder[] self = new IkeResponder[1];
         IkeResponder session = new IkeResponder(config, scheduler, transport, random, listenerFor(self));
         self[0] = session;
+        session.useFragmentation(fragmentPolicy);
         session.receive(datagram, from, natT);
         if (!session.halfOpen()) {
             return; // refused (no proposal, INVALID_KE_PAYLOAD): the responder kept no state

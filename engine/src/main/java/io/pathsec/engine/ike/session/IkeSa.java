@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -67,7 +68,19 @@ final class IkeSa {
         void onTimeout();
     }
 
-    private record Request(ExchangeType type, List<IkePayload> payloads, ResponseHandler handler) {
+    private record Request(ExchangeType type, List<IkePayload> payloads, ResponseHandler handler, Probe probe) {
+        Request(ExchangeType type, List<IkePayload> payloads, ResponseHandler handler) {
+            this(type, payloads, handler, null);
+        }
+    }
+
+    /**
+     * What makes a request a DPLPMTUD probe ({@link IkeProbeLayer}): sent once, with DF, lost after
+     * {@code timer}; then its message ID is completed by {@code completion}, an ordinary request
+     * with the same ID, so that the window of one (§2.3) moves on whether or not the peer saw the
+     * probe (§2.1: a responder answers a repeated ID from its cache).
+     */
+    record Probe(Duration timer, List<IkePayload> completion, ResponseHandler completionHandler) {
     }
 
     private record Outstanding(int messageId, Retransmission retransmission, ResponseHandler handler) {
@@ -86,7 +99,9 @@ final class IkeSa {
     private int nextRequestId;
     private int expectedPeerRequestId;
     private int lastResponseId = -1;
-    private byte[] lastResponse;
+    private List<byte[]> lastResponse;
+    /** RFC 7383: off until negotiated in IKE_SA_INIT. */
+    final IkeSaFragmentation fragmentation = new IkeSaFragmentation();
     private Outstanding outstanding;
     private final Deque<Request> queue = new ArrayDeque<>();
     private final List<ChildSa> children = new ArrayList<>();
@@ -156,13 +171,27 @@ final class IkeSa {
         sendNextIfIdle();
     }
 
+    /** Queues a DPLPMTUD probe behind the requests in flight (window size 1, §2.3). */
+    void sendProbe(List<IkePayload> payloads, Probe probe, ResponseHandler handler) {
+        if (closed) {
+            return;
+        }
+        queue.add(new Request(ExchangeType.INFORMATIONAL, payloads, handler, probe));
+        sendNextIfIdle();
+    }
+
     private void sendNextIfIdle() {
         if (outstanding != null || queue.isEmpty() || closed) {
             return;
         }
         Request r = queue.poll();
         int id = nextRequestId++;
-        byte[] message = keys.outbound.encryptMessage(header(r.type, false, id), r.payloads);
+        if (r.probe != null) {
+            sendProbeNow(r, id); // never fragmented: a probe's size is the point (RFC 8899 §4.1)
+            return;
+        }
+        List<byte[]> message = fragmentation.protect(keys.outbound, header(r.type, false, id), r.payloads, peer,
+                natTraversal);
         Retransmission rtx = new Retransmission(scheduler, transport, message, peer, natTraversal,
                 retransmitInitial, retransmitSends, () -> {
                     Outstanding o = outstanding;
@@ -174,6 +203,31 @@ final class IkeSa {
                 });
         outstanding = new Outstanding(id, rtx, r.handler);
         rtx.start();
+    }
+
+    /**
+     * A probe goes out once, DF set, never retransmitted: its loss is the information (RFC 8899
+     * §4.1). When PROBE_TIMER expires the handler learns of the loss, and the same message ID is
+     * completed by the small request, retransmitted as usual; the probe never counts towards
+     * declaring the peer dead (§2.4), the completion does as any request would.
+     */
+    private void sendProbeNow(Request r, int id) {
+        byte[] message = keys.outbound.encryptMessage(header(r.type, false, id), r.payloads);
+        Retransmission once = new Retransmission(scheduler, transport::sendProbe, message, peer, natTraversal,
+                r.probe.timer(), 1, () -> {
+                    r.handler.onTimeout();
+                    byte[] small = keys.outbound.encryptMessage(header(r.type, false, id), r.probe.completion());
+                    Retransmission rtx = new Retransmission(scheduler, transport, small, peer, natTraversal,
+                            retransmitInitial, retransmitSends, () -> {
+                                outstanding = null;
+                                r.probe.completionHandler().onTimeout();
+                                sendNextIfIdle();
+                            });
+                    outstanding = new Outstanding(id, rtx, r.probe.completionHandler());
+                    rtx.start();
+                });
+        outstanding = new Outstanding(id, once, r.handler);
+        once.start();
     }
 
     private IkeHeader header(ExchangeType type, boolean response, int messageId) {
@@ -206,9 +260,9 @@ final class IkeSa {
                     o == null ? "none" : Integer.toUnsignedString(o.messageId));
             return;
         }
-        IkeMessage message = open(datagram);
+        IkeMessage message = open(datagram, header);
         if (message == null) {
-            return; // keep retransmitting: a forged or damaged response must not end the exchange
+            return; // keep retransmitting: a forged or damaged response (or a fragment) must not end the exchange
         }
         o.retransmission.cancel();
         outstanding = null;
@@ -221,8 +275,11 @@ final class IkeSa {
 
     private void receiveRequest(byte[] datagram, IkeHeader header, InetSocketAddress from, boolean viaNatTraversal) {
         if (header.messageId() == lastResponseId && lastResponse != null) {
-            // A retransmitted request: answer with the very same octets (§2.1).
-            transport.send(lastResponse, from, viaNatTraversal);
+            // A retransmitted request: answer with the very same octets (§2.1), once per
+            // retransmission of a fragmented request (RFC 7383 §2.6.1).
+            if (!IkeSaFragmentation.isLaterFragment(datagram, header)) {
+                sendAll(lastResponse, from, viaNatTraversal);
+            }
             return;
         }
         if (header.messageId() != expectedPeerRequestId) {
@@ -230,7 +287,7 @@ final class IkeSa {
                     Integer.toUnsignedString(expectedPeerRequestId));
             return;
         }
-        IkeMessage request = open(datagram);
+        IkeMessage request = open(datagram, header);
         if (request == null) {
             return;
         }
@@ -269,12 +326,12 @@ final class IkeSa {
         if (answer == null) {
             return;
         }
-        byte[] response = keys.outbound.encryptMessage(header(request.header().exchangeType(), true, header.messageId()),
-                answer);
+        List<byte[]> response = fragmentation.protect(keys.outbound,
+                header(request.header().exchangeType(), true, header.messageId()), answer, from, viaNatTraversal);
         lastResponse = response;
         lastResponseId = header.messageId();
         expectedPeerRequestId++;
-        transport.send(response, from, viaNatTraversal);
+        sendAll(response, from, viaNatTraversal);
         if (after != null) {
             after.run();
         }
@@ -301,10 +358,19 @@ final class IkeSa {
         return ours.isEmpty() ? List.of() : List.of(new IkeDeletePayload(ProtocolId.ESP, ours));
     }
 
-    /** Decrypts and decodes; null (logged) when the message is damaged, forged or malformed. */
-    private IkeMessage open(byte[] datagram) {
+    private void sendAll(List<byte[]> datagrams, InetSocketAddress to, boolean viaNatTraversal) {
+        for (byte[] d : datagrams) {
+            transport.send(d, to, viaNatTraversal);
+        }
+    }
+
+    /**
+     * Decrypts and decodes; null (logged) when the message is damaged, forged or malformed, and
+     * while a fragmented message is incomplete (RFC 7383 §2.6).
+     */
+    private IkeMessage open(byte[] datagram, IkeHeader header) {
         try {
-            return keys.inbound.decryptMessage(datagram);
+            return fragmentation.open(datagram, header, keys.inbound, scheduler.now());
         } catch (IkeIntegrityException e) {
             LOG.debug("dropping a message whose ICV does not verify (§2.21.2): {}", e.getMessage());
         } catch (IkeProtocolException e) {

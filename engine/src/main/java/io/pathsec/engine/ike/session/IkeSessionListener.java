@@ -10,13 +10,23 @@ public interface IkeSessionListener {
     /**
      * The IKE SA and its first CHILD_SA are up.
      *
-     * @param virtualAddress the INTERNAL_IP4_ADDRESS the responder assigned, or null
+     * @param virtualAddress  the INTERNAL_IP4_ADDRESS the responder assigned, or null
+     * @param virtualAddress6 the INTERNAL_IP6_ADDRESS the responder assigned, or null
+     * @param subnets         the INTERNAL_IP4_SUBNET / INTERNAL_IP6_SUBNET prefixes it announced (§3.15.2)
      */
     record Established(String peerIdentity, IkeSuite.Chosen ikeSuite, InetSocketAddress local,
                        InetSocketAddress peer, boolean natTraversal, ChildSa child, InetAddress virtualAddress,
-                       List<InetAddress> dns) {
+                       List<InetAddress> dns, InetAddress virtualAddress6, List<String> subnets) {
         public Established {
             dns = List.copyOf(dns);
+            subnets = List.copyOf(subnets);
+        }
+
+        /** An IPv4-only session. */
+        public Established(String peerIdentity, IkeSuite.Chosen ikeSuite, InetSocketAddress local,
+                           InetSocketAddress peer, boolean natTraversal, ChildSa child, InetAddress virtualAddress,
+                           List<InetAddress> dns) {
+            this(peerIdentity, ikeSuite, local, peer, natTraversal, child, virtualAddress, dns, null, List.of());
         }
     }
 

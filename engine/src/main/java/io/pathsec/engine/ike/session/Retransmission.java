@@ -2,16 +2,18 @@ package io.pathsec.engine.ike.session;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One request in flight and its retransmissions (RFC 7296 §2.1): the identical octets are
  * resent with a doubling timeout; after the last try {@code onGiveUp} runs. Only the initiator
- * of an exchange retransmits; a responder answers repeats from its cache (§2.1).
+ * of an exchange retransmits; a responder answers repeats from its cache (§2.1). A fragmented
+ * request is resent whole, every fragment each time (RFC 7383 §2.5.3).
  */
 final class Retransmission {
     private final IkeScheduler scheduler;
     private final IkeTransport transport;
-    private final byte[] message;
+    private final List<byte[]> messages;
     private final InetSocketAddress to;
     private final boolean natTraversal;
     private final int maxSends;
@@ -28,10 +30,16 @@ final class Retransmission {
 
     Retransmission(IkeScheduler scheduler, IkeTransport transport, byte[] message, InetSocketAddress to,
                    boolean natTraversal, Duration initialTimeout, int maxSends, Runnable onGiveUp) {
+        this(scheduler, transport, List.of(message), to, natTraversal, initialTimeout, maxSends, onGiveUp);
+    }
+
+    /** @param messages the datagrams of one request: one, or its fragments (RFC 7383) */
+    Retransmission(IkeScheduler scheduler, IkeTransport transport, List<byte[]> messages, InetSocketAddress to,
+                   boolean natTraversal, Duration initialTimeout, int maxSends, Runnable onGiveUp) {
         this.initialTimeout = initialTimeout;
         this.scheduler = scheduler;
         this.transport = transport;
-        this.message = message;
+        this.messages = List.copyOf(messages);
         this.to = to;
         this.natTraversal = natTraversal;
         this.maxSends = maxSends;
@@ -46,7 +54,9 @@ final class Retransmission {
         if (done) {
             return;
         }
-        transport.send(message, to, natTraversal);
+        for (byte[] message : messages) {
+            transport.send(message, to, natTraversal);
+        }
         Duration timeout = initialTimeout.multipliedBy(1L << sends);
         sends++;
         timer = scheduler.schedule(timeout, () -> {
@@ -67,7 +77,7 @@ final class Retransmission {
     }
 
     byte[] message() {
-        return message;
+        return messages.get(0);
     }
 
     void cancel() {

@@ -16,6 +16,11 @@ final class TrafficSelectors {
         return TrafficSelector.range(AddressRange.parseAddress("0.0.0.0"), AddressRange.parseAddress("255.255.255.255"));
     }
 
+    static TrafficSelector allIpv6() {
+        return TrafficSelector.range(AddressRange.parseAddress("::"),
+                AddressRange.parseAddress("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+    }
+
     static TrafficSelector of(AddressRange range) {
         return TrafficSelector.range(range.low(), range.high());
     }

@@ -108,4 +108,17 @@ class IkeKeyMaterialTest {
         assertArrayEquals(MessageDigest.getInstance("SHA-1").digest(input), hash);
         assertEquals(20, NatDetection.hash(1, 2, InetAddress.getByName("2001:db8::1"), 4500).length);
     }
+
+    @Test
+    void extensionKeyIsPrfPlusOverSkDWithTheLabelBeforeTheNonces() throws Exception {
+        byte[] skD = HEX.parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
+        byte[] label = "PathSec TCP-MSS 1".getBytes(StandardCharsets.US_ASCII);
+        byte[] seed = ByteBuffer.allocate(label.length + NI.length + NR.length).put(label).put(NI).put(NR).array();
+        byte[] t1 = hmac(skD, seed, new byte[] {1});
+        byte[] t2 = hmac(skD, t1, seed, new byte[] {2});
+        byte[] expected = Arrays.copyOf(ByteBuffer.allocate(64).put(t1).put(t2).array(), 40);
+        assertArrayEquals(expected, IkeKeyMaterial.extensionKey(PRF, skD, label, NI, NR, 40));
+        byte[] keymat = IkeKeyMaterial.childKeymat(PRF, skD, null, NI, NR, 40);
+        assertTrue(!Arrays.equals(keymat, expected), "the label keeps it apart from CHILD_SA KEYMAT (§2.17)");
+    }
 }

@@ -75,7 +75,7 @@ class IkeSessionStateMachineTest {
     }
 
     /** A SecureRandom with a fixed seed: same keys, SPIs and nonces on every run. */
-    private static SecureRandom seeded(long seed) {
+    static SecureRandom seeded(long seed) {
         Random r = new Random(seed);
         return new SecureRandom() {
             @Override
@@ -350,5 +350,28 @@ class IkeSessionStateMachineTest {
             IkeHeader h = IkeHeader.decode(Unpooled.wrappedBuffer(d.message()));
             assertEquals(d.fromInitiator(), h.initiator(), "I flag set exactly on the original initiator's messages");
         }
+    }
+
+    @Test
+    void bothSidesDeriveTheSameExtensionKeyBoundToTheAuthenticatedIkeSa() {
+        byte[] label = "PathSec test label".getBytes(StandardCharsets.US_ASCII);
+        IkeInitiator client = initiator(PSK, List.of(DhGroup.CURVE25519));
+        IkeResponder gateway = responder(List.of(DhGroup.CURVE25519));
+        assertTrue(client.extensionKey(label, 32).isEmpty(), "no key before IKE_AUTH");
+        client.start();
+        net.pump(clock);
+        IkeSaExtensionKey c = client.extensionKey(label, 32).orElseThrow();
+        IkeSaExtensionKey g = gateway.extensionKey(label, 32).orElseThrow();
+        assertArrayEquals(c.key(), g.key());
+        assertEquals(32, c.key().length);
+        assertEquals(client.initiatorSpi(), c.initiatorSpi());
+        assertEquals(gateway.initiatorSpi(), g.initiatorSpi());
+        assertEquals(gateway.responderSpi(), c.responderSpi());
+        assertEquals(gateway.responderSpi(), g.responderSpi());
+        byte[] other = client.extensionKey("another label".getBytes(StandardCharsets.US_ASCII), 32).orElseThrow().key();
+        assertTrue(!Arrays.equals(c.key(), other), "a different label gives a different key");
+        assertTrue(!Arrays.equals(c.key(), Arrays.copyOf(clientEvents.established.get(0).child().outboundKey(), 32)),
+                "never a CHILD_SA key");
+        assertTrue(!c.toString().contains(java.util.HexFormat.of().formatHex(c.key())), "the key is never printed");
     }
 }

@@ -78,18 +78,11 @@ class PathSecGatewayLabTest {
     }
 
     private static Map<String, Object> clientProfile(String name, String local, String id) {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = LabClients.profile(lab, lab.outerAddress(LabNode.G2, false).getHostAddress(), PSK, id,
+                "gw.pathsec.test");
         p.put("name", name);
         p.put("local", local);
-        p.put("gateway", lab.outerAddress(LabNode.G2, false).getHostAddress());
-        p.put("localId", id);
-        p.put("remoteId", "gw.pathsec.test");
-        p.put("psk", PSK);
         return p;
-    }
-
-    static boolean settled(IkeTunnelStatus s) {
-        return Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(s.state);
     }
 
     @Test
@@ -100,7 +93,7 @@ class PathSecGatewayLabTest {
             try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                     clientProfile("c", lab.outerAddress(LabNode.G1, false).getHostAddress(), "client.pathsec.test"),
                     dir, "client", IkeTunnelStatus.class)) {
-                IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+                IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state,
                         () -> client.statusText() + client.logTail() + gw.logTail());
                 assertTrue(AddressRange.parse(POOL).contains(InetAddress.getByName(s.virtualIp)), s.virtualIp);
@@ -144,7 +137,7 @@ class PathSecGatewayLabTest {
                     clientProfile("c", lab.outerAddress(LabNode.G1, false).getHostAddress(), "client.pathsec.test"),
                     dir, "client", IkeTunnelStatus.class);
             try {
-                IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+                IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, client::statusText);
                 assertEquals(1, gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5)).clients.size());
                 client.kill(); // no Delete: only liveness checks can notice
@@ -184,7 +177,7 @@ class PathSecGatewayLabTest {
                 Set<String> vips = new HashSet<>();
                 for (int i = 0; i < n; i++) {
                     IkeLabProcess<IkeTunnelStatus> c = clients.get(i);
-                    IkeTunnelStatus s = c.await(PathSecGatewayLabTest::settled, Duration.ofSeconds(90));
+                    IkeTunnelStatus s = c.await(LabClients::settled, Duration.ofSeconds(90));
                     assertEquals("ESTABLISHED", s == null ? null : s.state, () -> c.statusText() + c.logTail());
                     assertTrue(vips.add(s.virtualIp), "distinct virtual IPs: " + vips + " + " + s.virtualIp);
                     // Each client replaced the main route to E2's network; its own policy rule

@@ -9,7 +9,6 @@ import io.pathsec.engine.lab.ProcessResult;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
-import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,20 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * PathSec as a road-warrior client in G1 against strongSwan 5.9 (charon, kernel-libipsec) as the
@@ -41,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 @RequiresRoot
 class StrongSwanGatewayInteropTest {
     private static final Gson GSON = new Gson();
-    private static final Duration ESTABLISH_TIMEOUT = Duration.ofSeconds(40);
     private static final String E2 = "203.0.113.2";
 
     private static LabTopology lab;
@@ -65,9 +57,9 @@ class StrongSwanGatewayInteropTest {
     void establishesPingsAndTransfersThroughStrongSwan() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2());
         try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             Client client = Client.start(dir, gw.psk(), "gw.sw.test", null)) {
-            IkeTunnelStatus s = client.awaitSettled(peer);
-            assertEquals("ESTABLISHED", s.state, () -> "status " + GSON.toJson(s) + "\n" + client.logTail() + peer.log());
+             IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), "gw.sw.test", null)) {
+            IkeTunnelStatus s = LabClients.awaitSettled(client);
+            assertEquals("ESTABLISHED", LabClients.state(s), () -> "status " + GSON.toJson(s) + "\n" + client.logTail() + peer.log());
             InetAddress vip = InetAddress.getByName(s.virtualIp);
             assertTrue(AddressRange.parse("10.200.0.0/24").contains(vip), "virtual IP from strongSwan's pool: " + vip);
             assertTrue(s.natTraversal, "moved to port 4500");
@@ -98,9 +90,9 @@ class StrongSwanGatewayInteropTest {
     void retriesWithTheGroupStrongSwanAsksFor() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withIkeProposals("aes256gcm16-prfsha256-ecp256");
         try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             Client client = Client.start(dir, gw.psk(), null, List.of("CURVE25519", "ECP_256"))) {
-            IkeTunnelStatus s = client.awaitSettled(peer);
-            assertEquals("ESTABLISHED", s.state, () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
+             IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), null, List.of("CURVE25519", "ECP_256"))) {
+            IkeTunnelStatus s = LabClients.awaitSettled(client);
+            assertEquals("ESTABLISHED", LabClients.state(s), () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
             assertTrue(s.ikeSuite.contains("ECP_256"), s.ikeSuite);
             // strongSwan logs it as "N(INVAL_KE)" and "DH group CURVE_25519 unacceptable, requesting ECP_256"
             assertTrue(peer.log().contains("DH group CURVE_25519 unacceptable, requesting ECP_256"), peer.log());
@@ -111,9 +103,9 @@ class StrongSwanGatewayInteropTest {
     void wrongPskIsReportedAsAuthenticationFailure() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2());
         try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             Client client = Client.start(dir, "not-the-right-psk-000000000000", null, null)) {
-            IkeTunnelStatus s = client.awaitSettled(peer);
-            assertEquals("FAILED", s.state, () -> GSON.toJson(s));
+             IkeLabProcess<IkeTunnelStatus> client = client(dir, "not-the-right-psk-000000000000", null, null)) {
+            IkeTunnelStatus s = LabClients.awaitSettled(client);
+            assertEquals("FAILED", LabClients.state(s), () -> GSON.toJson(s));
             assertEquals("AUTHENTICATION_FAILED", s.reason);
             assertEquals("authentication failed: the gateway rejected our PSK/AUTH", s.error);
         }
@@ -131,86 +123,13 @@ class StrongSwanGatewayInteropTest {
         return lab.outerAddress(LabNode.G2, false).getHostAddress();
     }
 
-    /** An IkeTunnelService process in G1, ended by PID. */
-    private static final class Client implements AutoCloseable {
-        private final Process process;
-        private final Path status;
-        private final Path log;
-
-        private Client(Process process, Path status, Path log) {
-            this.process = process;
-            this.status = status;
-            this.log = log;
+    /** A PathSec client in G1 for strongSwan's gateway in G2. */
+    private static IkeLabProcess<IkeTunnelStatus> client(Path dir, String psk, String remoteId, List<String> dhGroups)
+            throws IOException {
+        Map<String, Object> profile = LabClients.profile(lab, g2(), psk, "client.pathsec.test", remoteId);
+        if (dhGroups != null) {
+            profile.put("dhGroups", dhGroups);
         }
-
-        static Client start(Path dir, String psk, String remoteId, List<String> dhGroups) throws IOException {
-            Map<String, Object> profile = new LinkedHashMap<>();
-            profile.put("name", "sw");
-            profile.put("local", lab.outerAddress(LabNode.G1, false).getHostAddress());
-            profile.put("gateway", g2());
-            profile.put("localId", "client.pathsec.test");
-            if (remoteId != null) {
-                profile.put("remoteId", remoteId);
-            }
-            profile.put("psk", psk);
-            if (dhGroups != null) {
-                profile.put("dhGroups", dhGroups);
-            }
-            Path file = dir.resolve("client.json");
-            Files.writeString(file, GSON.toJson(profile));
-            Path status = dir.resolve("client.status.json");
-            Path log = dir.resolve("client.log");
-            String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    IkeTunnelService.class.getName(), file.toString(), status.toString()));
-            return new Client(lab.start(LabNode.G1, cmd, log), status, log);
-        }
-
-        /** Polls the status file until ESTABLISHED or FAILED, bounded. */
-        IkeTunnelStatus awaitSettled(StrongSwanPeer peer) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + ESTABLISH_TIMEOUT.toNanos();
-            IkeTunnelStatus last = null;
-            while (System.nanoTime() < deadline) {
-                if (Files.exists(status)) {
-                    last = GSON.fromJson(Files.readString(status), IkeTunnelStatus.class);
-                    if (last != null && Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(last.state)) {
-                        return last;
-                    }
-                }
-                if (!process.isAlive()) {
-                    fail("the client exited with " + process.exitValue() + ":\n" + logTail());
-                }
-                Thread.sleep(100); // polling a file another process writes; bounded by the deadline
-            }
-            fail("no result within " + ESTABLISH_TIMEOUT.toSeconds() + " s; last status " + GSON.toJson(last) + "\n"
-                    + logTail() + "\n" + peer.log());
-            return last;
-        }
-
-        String statusText() {
-            try {
-                return Files.readString(status);
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy(); // SIGTERM: the service deletes the IKE SA and removes its TUN
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+        return LabClients.start(lab, dir, profile, "client");
     }
 }

@@ -8,7 +8,6 @@ import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.ProcessResult;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
-import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,22 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Rekeying and liveness against strongSwan 5.9 (charon, kernel-libipsec) as the gateway in G2:
@@ -42,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 @RequiresRoot
 class StrongSwanRekeyInteropTest {
     private static final Gson GSON = new Gson();
-    private static final Duration ESTABLISH_TIMEOUT = Duration.ofSeconds(40);
     private static final String E2 = "203.0.113.2";
     /** Shapes the path R1 -> R2 so that 100 MB take about 40 s and span the rekeys. */
     private static final String RATE = "20mbit";
@@ -73,10 +65,9 @@ class StrongSwanRekeyInteropTest {
                 "burst", "64kb", "latency", "400ms");
         assertTrue(shaped.succeeded(), shaped::describe);
         try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             Client client = Client.start(dir, gw.psk(), timers)) {
-            IkeTunnelStatus s = client.await(st -> Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(st.state),
-                    ESTABLISH_TIMEOUT, peer);
-            assertEquals("ESTABLISHED", s.state, () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
+             IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), timers)) {
+            IkeTunnelStatus s = LabClients.awaitSettled(client);
+            assertEquals("ESTABLISHED", LabClients.state(s), () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
             long started = System.nanoTime();
             try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
                     100L * 1024 * 1024, dir)) {
@@ -124,10 +115,9 @@ class StrongSwanRekeyInteropTest {
                 "retransmitSends", 3);
         Duration deadline = Duration.ofMillis(dpdDelay * 1000L + 3500 + 1500); // + 1 s status period + margin
         try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             Client client = Client.start(dir, gw.psk(), timers)) {
-            IkeTunnelStatus s = client.await(st -> Set.of("ESTABLISHED", "FAILED", "CLOSED").contains(st.state),
-                    ESTABLISH_TIMEOUT, peer);
-            assertEquals("ESTABLISHED", s.state, () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
+             IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), timers)) {
+            IkeTunnelStatus s = LabClients.awaitSettled(client);
+            assertEquals("ESTABLISHED", LabClients.state(s), () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
             // Two liveness checks answered by a live strongSwan must leave the tunnel up.
             long checksBefore = informationalRequests(peer.log());
             long checksDeadline = System.nanoTime() + Duration.ofSeconds(4L * dpdDelay).toNanos();
@@ -140,10 +130,10 @@ class StrongSwanRekeyInteropTest {
             ProcessHandle charon = ProcessHandle.of(peer.pid()).orElseThrow();
             assertTrue(charon.destroyForcibly(), "SIGKILL to charon, PID " + peer.pid()); // SIGKILL, by PID
             charon.onExit().get(5, TimeUnit.SECONDS);
-            IkeTunnelStatus dead = client.await(st -> "CLOSED".equals(st.state), deadline.plusSeconds(10), peer);
+            IkeTunnelStatus dead = client.await(st -> "CLOSED".equals(st.state), deadline.plusSeconds(10));
             Duration noticed = Duration.ofNanos(System.nanoTime() - killed);
             System.out.println("DPD: declared dead " + noticed.toMillis() + " ms after SIGKILL: " + dead.error);
-            assertEquals("PEER_UNREACHABLE", dead.reason, () -> GSON.toJson(dead));
+            assertEquals("PEER_UNREACHABLE", dead.reason, () -> GSON.toJson(dead) + client.logTail() + peer.log());
             assertTrue(Pattern.matches("gateway unreachable \\(no answer to liveness checks for \\d+ s\\)", dead.error),
                     dead.error);
             assertTrue(noticed.compareTo(deadline) <= 0, "noticed after " + noticed.toMillis() + " ms, allowed "
@@ -171,82 +161,12 @@ class StrongSwanRekeyInteropTest {
         return lab.outerAddress(LabNode.G2, false).getHostAddress();
     }
 
-    /** An IkeTunnelService process in G1, ended by PID. */
-    private static final class Client implements AutoCloseable {
-        private final Process process;
-        private final Path status;
-        private final Path log;
-
-        private Client(Process process, Path status, Path log) {
-            this.process = process;
-            this.status = status;
-            this.log = log;
-        }
-
-        static Client start(Path dir, String psk, Map<String, Object> timers) throws IOException {
-            Map<String, Object> profile = new LinkedHashMap<>();
-            profile.put("name", "sw");
-            profile.put("local", lab.outerAddress(LabNode.G1, false).getHostAddress());
-            profile.put("gateway", g2());
-            profile.put("localId", "client.pathsec.test");
-            profile.put("remoteId", "gw.sw.test");
-            profile.put("psk", psk);
-            profile.putAll(timers);
-            Path file = dir.resolve("client.json");
-            Files.writeString(file, GSON.toJson(profile));
-            Path status = dir.resolve("client.status.json");
-            Path log = dir.resolve("client.log");
-            String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    IkeTunnelService.class.getName(), file.toString(), status.toString()));
-            return new Client(lab.start(LabNode.G1, cmd, log), status, log);
-        }
-
-        IkeTunnelStatus status() throws IOException {
-            return Files.exists(status) ? GSON.fromJson(Files.readString(status), IkeTunnelStatus.class) : null;
-        }
-
-        /** Polls the status file (written every second) until {@code done} holds, bounded. */
-        IkeTunnelStatus await(Predicate<IkeTunnelStatus> done, Duration timeout, StrongSwanPeer peer)
-                throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            IkeTunnelStatus last = null;
-            while (System.nanoTime() < deadline) {
-                last = status();
-                if (last != null && done.test(last)) {
-                    return last;
-                }
-                if (!process.isAlive()) {
-                    last = status();
-                    if (last != null && done.test(last)) {
-                        return last;
-                    }
-                    fail("the client exited with " + process.exitValue() + ":\n" + logTail());
-                }
-                Thread.sleep(100); // polling a file another process writes; bounded by the deadline
-            }
-            fail("not settled within " + timeout.toSeconds() + " s; last status " + GSON.toJson(last) + "\n"
-                    + logTail() + "\n" + peer.log());
-            return last;
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())) + "\n";
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy(); // SIGTERM: the service deletes the IKE SA and removes its TUN
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+    /** A PathSec client in G1 for strongSwan's gateway in G2, with these timers. */
+    private static IkeLabProcess<IkeTunnelStatus> client(Path dir, String psk, Map<String, Object> timers)
+            throws IOException {
+        Map<String, Object> profile = LabClients.profile(lab, g2(), psk, "client.pathsec.test", "gw.sw.test");
+        profile.putAll(timers);
+        return LabClients.start(lab, dir, profile, "client");
     }
 
     /** How many INFORMATIONAL requests charon has parsed: our liveness checks (RFC 7296 §1.4). */

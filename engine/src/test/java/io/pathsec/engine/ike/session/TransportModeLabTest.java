@@ -92,7 +92,7 @@ class TransportModeLabTest {
             assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
             try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                     hostClient("transport"), dir, "g1", IkeTunnelStatus.class)) {
-                IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+                IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, () -> client.statusText() + client.logTail()
                         + gw.logTail());
                 assertEquals("TRANSPORT", s.mode, s.childSa);
@@ -125,7 +125,7 @@ class TransportModeLabTest {
             String firstChild;
             try (IkeLabProcess<IkeTunnelStatus> first = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                     hostClient("transport"), dir, "g1-first", IkeTunnelStatus.class)) {
-                IkeTunnelStatus s = first.await(PathSecGatewayLabTest::settled, SETTLE);
+                IkeTunnelStatus s = first.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, first::statusText);
                 firstChild = s.childSa;
                 first.kill(); // no Delete: the gateway keeps the SA and the policy route to G1
@@ -134,7 +134,7 @@ class TransportModeLabTest {
             // leads into its TUN: the IKE bypass rule must keep that answer out of the tunnel.
             try (IkeLabProcess<IkeTunnelStatus> second = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                     hostClient("transport"), dir, "g1-second", IkeTunnelStatus.class)) {
-                IkeTunnelStatus s = second.await(PathSecGatewayLabTest::settled, SETTLE);
+                IkeTunnelStatus s = second.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, () -> second.statusText() + second.logTail()
                         + gw.logTail());
                 assertEquals("TRANSPORT", s.mode);
@@ -158,7 +158,7 @@ class TransportModeLabTest {
                 hostGateway(false), dir, "g2", IkeGatewayStatus.class);
              IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                      hostClient("transport"), dir, "g1", IkeTunnelStatus.class)) {
-            IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+            IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
             assertEquals("FAILED", s == null ? null : s.state, client::statusText);
             assertEquals("TRANSPORT_MODE_REFUSED", s.reason);
             assertEquals("the gateway refused transport mode, and this profile does not allow falling back to"
@@ -174,7 +174,7 @@ class TransportModeLabTest {
                 hostGateway(false), dir, "g2", IkeGatewayStatus.class);
              IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                      hostClient("transport-or-tunnel"), dir, "g1", IkeTunnelStatus.class)) {
-            IkeTunnelStatus s = client.await(PathSecGatewayLabTest::settled, SETTLE);
+            IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
             assertEquals("ESTABLISHED", s == null ? null : s.state, client::statusText);
             assertEquals("TUNNEL", s.mode);
             try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2,
