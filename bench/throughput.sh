@@ -12,6 +12,7 @@
 #
 # Usage (root, no arguments):  bench/throughput.sh
 # Environment: T=10 (seconds per iperf3 run), REPS=1 (iperf3 runs per row; the median counts),
+#   WARMUP=3 (seconds of one unmeasured iperf3 run per row first; 0 for none),
 #   PEERS=<peers dir>, TRANSFORM=aes256gcm16,
 #   WORKERS=2 (PathSec crypto threads per host; 0 = crypto on the I/O threads),
 #   ROWS="pathsec openvpn strongswan" (tunnels to measure besides raw; any of pathsec openvpn strongswan),
@@ -23,6 +24,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 PEERS=${PEERS:-$top/../shared/peers}
 T=${T:-10}
 REPS=${REPS:-1}
+WARMUP=${WARMUP:-3}
 TRANSFORM=${TRANSFORM:-aes256gcm16}
 WORKERS=${WORKERS:-2}
 ROWS=${ROWS:-pathsec openvpn strongswan}
@@ -44,8 +46,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$top/pathsec" --version >/dev/null   # builds on first use, before anything is timed
-jar=$(ls "$top"/client-app/target/pathsec-client-app-*.jar | head -n 1)
+# Build before anything is timed when the launcher jar is missing or older than the sources;
+# `package` (never `install`: the local repository is shared with other checkouts).
+jar=$(ls "$top"/client-app/target/pathsec-client-app-*.jar 2>/dev/null | head -n 1 || true)
+if [ -z "$jar" ] || [ -n "$(find "$top/engine/src/main" "$top/client-app/src/main" "$top/pom.xml" -newer "$jar" -print -quit)" ]; then
+  echo "bench/throughput.sh: building (mvn package, tests skipped)" >&2
+  (cd "$top" && mvn -q -B -DskipTests package) >&2
+  jar=$(ls "$top"/client-app/target/pathsec-client-app-*.jar | head -n 1)
+fi
 cp="$jar:$top/client-app/target/lib/*"
 
 # iperf3 once, JSON; prints Mbit/s received (integer) or 0
@@ -60,6 +68,9 @@ rtt() {
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 measure() {   # $1 = label; sets single_<label>, multi_<label>, rtt_<label>
   local s=() m=() i
+  # One unmeasured run first: PathSec's engines are fresh JVMs whose hot path is still being
+  # compiled; every row gets the same warm-up so that the comparison stays fair.
+  [ "$WARMUP" -gt 0 ] && (T=$WARMUP; iperf >/dev/null)
   for i in $(seq "$REPS"); do s+=("$(iperf)"); m+=("$(iperf -P 4)"); done
   printf -v "single_$1" '%s' "$(median "${s[@]}")"
   printf -v "multi_$1" '%s' "$(median "${m[@]}")"
@@ -91,8 +102,13 @@ for n in swc swg; do
     --stats-file "$work/$n.stats.json" >"$work/$n.log" 2>&1 &
   pids+=($!)
 done
-for i in $(seq 100); do
-  [ -s "$work/swc.stats.json" ] && [ -s "$work/swg.stats.json" ] && break; sleep 0.1
+# Up means both engines said "ready" and swc routes the LAN into the TUN: before that, the ping
+# below would take the raw path and the route would appear under a running iperf3. A JVM may
+# take many seconds to start on a loaded box, hence the bound of 90 s.
+for i in $(seq 900); do
+  grep -q '^ready' "$work/swc.log" 2>/dev/null && grep -q '^ready' "$work/swg.log" 2>/dev/null \
+    && ip -n swc route get 203.0.113.2 | grep -q 'dev pathsec' && break
+  sleep 0.1
 done
 ip netns exec swc ping -c 3 -i 0.2 -W 2 203.0.113.2 >/dev/null || { tail -20 "$work"/*.log; echo "PathSec tunnel did not carry ping" >&2; exit 1; }
 measure pathsec

@@ -31,6 +31,14 @@ import static io.pathsec.engine.linux.LinuxLibC.check;
  * read(2) returns one whole IP packet, each write(2) injects one, with no packet-information
  * prefix.
  *
+ * <p>By default with offloads (IFF_VNET_HDR, TUNSETOFFLOAD CSUM|TSO4|TSO6): the kernel's TCP
+ * then hands the device super-packets of up to 64 KB, one read(2) for dozens of segments, and
+ * skips checksumming what it sends into the device. {@link #read} still returns one ordinary
+ * packet per call ({@link GsoSegmenter} splits and checksums); {@link #write} puts the
+ * required virtio header in front ({@link VnetHeaderWriter}). This is what keeps a single TCP
+ * stream through the tunnel from paying one system call per 1400 octets (BENCHMARKS.md).
+ * {@code -Dpathsec.tun.offload=false} opens devices without.
+ *
  * <p>The device lives in the network namespace of the thread that calls {@link #open}; run that
  * on a {@link NetnsThread} to put it elsewhere. Opening inside the namespace is the clean way:
  * a link moved with {@code ip link set dev X netns NS} keeps its MTU but arrives down and
