@@ -15,6 +15,11 @@ final class IkeTunnelEvents implements IkeTunnelObserver {
     private final String profile;
     private final TunnelContext context;
 
+    @Override
+    public void icmpDecision(io.pathsec.engine.control.api.IcmpDecision decision) {
+        context.events().accept(decision);
+    }
+
     IkeTunnelEvents(String profile, TunnelContext context) {
         this.profile = profile;
         this.context = context;

@@ -1,5 +1,7 @@
 package io.pathsec.engine.control;
 
+import io.pathsec.engine.control.api.ProfileSettings;
+import io.pathsec.engine.icmp.IcmpSettings;
 import io.pathsec.engine.control.api.ConnectStep;
 import io.pathsec.engine.control.api.Counters;
 import io.pathsec.engine.control.api.SaChange;
@@ -36,13 +38,20 @@ public final class LinuxTunnelStarter implements TunnelStarter {
     private static RunningTunnel startStatic(StaticKeyProfile s, TunnelContext context) throws IOException {
         context.events().accept(new TunnelProgress(s.name(), System.currentTimeMillis(), ConnectStep.INSTALLING,
                 "static keys: " + s.config().sas().size() + " SAs, TUN " + s.config().tun().name()));
-        StaticTunnel tunnel = StaticTunnel.start(s.config(), context.capture().apply(s.config().listen()));
+        StaticTunnel tunnel = StaticTunnel.start(s.config(), context.capture().apply(s.config().listen()),
+                icmpSettings(s.settings()), context.events()::accept);
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             boolean in = sa.direction() == Direction.INBOUND;
             context.events().accept(new SaChanged(s.name(), System.currentTimeMillis(), SaChange.UP,
                     in ? SaViews.spi(sa.spi()) : null, in ? null : SaViews.spi(sa.spi()), sa.transform(), null));
         }
         return new RunningEngineTunnel(tunnel);
+    }
+
+    /** The profile's ICMP option over the engine's ICMP defaults ({@code pathsec.icmp.*} properties). */
+    static IcmpSettings icmpSettings(ProfileSettings settings) {
+        IcmpSettings base = IcmpSettings.fromProperties(System.getProperties());
+        return settings == null || settings.icmpHandling() == null ? base : base.withHandling(settings.icmpHandling());
     }
 
     /** A running engine tunnel (static keys or IKEv2) seen through the control API's types. */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspException;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.packet.TcpMssClamp;
 import io.pathsec.engine.pmtu.InnerMtuEnforcer;
@@ -141,8 +142,16 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
             return DropReason.MALFORMED;
         }
         FlowKey flow = flows[worker];
-        if (!flow.parse(job.buf) || !sa.sa().allowsInbound(flow)) {
+        if (!flow.parse(job.buf)) {
             return DropReason.SELECTOR_MISMATCH;
+        }
+        if (!sa.sa().allowsInbound(flow)) {
+            // An ICMP error about a flow of this SA may still pass (RFC 4301 §6.2, icmp.TunnelIcmp).
+            TunnelIcmp icmp = policy.icmp();
+            DropReason refused = icmp == null ? DropReason.SELECTOR_MISMATCH : icmp.inbound(job.buf, flow, sa.sa());
+            if (refused != null) {
+                return refused;
+            }
         }
         PmtuState pmtu = sa.pmtu();
         if (pmtu != null && flow.protocol() == FlowKey.PROTO_TCP) {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspException;
+import io.pathsec.engine.icmp.IcmpRoute;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.pmtu.BlackHoleDetector;
 import io.pathsec.engine.pmtu.BlackHoleEvent;
@@ -127,10 +129,23 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         }
         SaRuntime sa = policy.outboundSa(flow);
         if (sa == null) {
-            counters.dropOutbound(DropReason.POLICY_DISCARD);
-            return false;
+            return icmpOutsideSelectors(packet);
         }
         return fitPathMtu(packet, sa);
+    }
+
+    /** An ICMP error may still cross under the profile's ICMP option (RFC 4301 §6.2, icmp.TunnelIcmp). */
+    private boolean icmpOutsideSelectors(ByteBuf packet) throws InterruptedException {
+        TunnelIcmp icmp = policy.icmp();
+        IcmpRoute route = icmp == null ? null : icmp.crossing(packet, flow);
+        SaRuntime sa = route == null || route.sa() == null ? null : policy.outboundRuntime(route.sa());
+        if (sa != null) {
+            return fitPathMtu(packet, sa);
+        }
+        if (route == null || route.drop() != null) {
+            counters.dropOutbound(route == null ? DropReason.POLICY_DISCARD : route.drop());
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.pathsec.engine.datapath;
 
 import io.netty.util.collection.IntObjectHashMap;
+import io.pathsec.engine.icmp.IcmpSaLookup;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.pmtu.PmtuSaView;
 import io.pathsec.engine.pmtu.PmtuSettings;
@@ -30,7 +32,7 @@ import java.util.Objects;
  * the outbound SA towards the same peer, whose PMTU state clamps inbound SYNs and learns
  * whether the peer is still heard; a rekeyed outbound SA keeps its predecessor's PMTU state.
  */
-public final class TunnelPolicy implements PmtuSaView.Directory {
+public final class TunnelPolicy implements PmtuSaView.Directory, IcmpSaLookup {
     private final Spd spd;
     private final Sad sad;
     private final int workers;
@@ -40,6 +42,7 @@ public final class TunnelPolicy implements PmtuSaView.Directory {
     private volatile Map<String, SaRuntime> outbound = Map.of();
     private volatile IntObjectHashMap<SaRuntime> outboundBySpi = new IntObjectHashMap<>();
     private volatile IntObjectHashMap<SaRuntime> inbound = new IntObjectHashMap<>();
+    private volatile TunnelIcmp icmp;
 
     public TunnelPolicy(Spd spd, Sad sad, int workers, int tfcPadTo) {
         this(spd, sad, workers, tfcPadTo, PmtuSettings.defaults(), Clock.systemUTC());
@@ -190,6 +193,28 @@ public final class TunnelPolicy implements PmtuSaView.Directory {
     @Override
     public SaRuntime outboundBySpi(int spi) {
         return outboundBySpi.get(spi);
+    }
+
+    /** ICMP handling's view of the SPD: the live outbound SA for a flow, or null. */
+    @Override
+    public SecurityAssociation outboundSaFor(FlowKey flow) {
+        SaRuntime sa = outboundSa(flow);
+        return sa == null ? null : sa.sa();
+    }
+
+    /** The live runtime of this outbound SA, or null when it is gone (rekeyed, deleted). */
+    SaRuntime outboundRuntime(SecurityAssociation sa) {
+        SaRuntime r = outbound.get(sa.name());
+        return r != null && r.sa() == sa ? r : null;
+    }
+
+    /** The ICMP decision point (docs/icmp.md); null: ICMP errors outside the selectors are dropped unseen. */
+    public TunnelIcmp icmp() {
+        return icmp;
+    }
+
+    public void icmp(TunnelIcmp icmp) {
+        this.icmp = icmp;
     }
 
     public PmtuSettings pmtuSettings() {

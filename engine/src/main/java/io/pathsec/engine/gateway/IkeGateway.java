@@ -2,6 +2,9 @@ package io.pathsec.engine.gateway;
 
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.IkeRelayCarrier;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.ike.message.TrafficSelector;
 import io.pathsec.engine.ike.session.AddressPool;
@@ -16,6 +19,7 @@ import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Sad;
+import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.pmtu.PmtuState;
@@ -61,6 +65,7 @@ public final class IkeGateway implements AutoCloseable {
     private final AddressPool pool;
     private final GatewayClients clients;
     private final IkeResponderTable sessions;
+    private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method's responder: its port is open only while a PathSec peer's IKE SA waits for it. */
     private final TcpMssResponder tcpMss;
     /** The last failed setups in words ("certificate not trusted: …"), newest last, for status views. */
@@ -122,6 +127,9 @@ public final class IkeGateway implements AutoCloseable {
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            // ICMP settings from pathsec.icmp.* properties; decisions go to the log (docs/icmp.md).
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), IcmpSettings.fromProperties(System.getProperties()),
+                    policy, d -> { }));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.listenAddress(), 500), scheduler);
             // Marked like a client's socket: host-to-host peers are policy-routed into the TUN.
             dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.listenAddress(), 4500), WORKERS,
@@ -133,6 +141,8 @@ public final class IkeGateway implements AutoCloseable {
                 routing.addRoute(profile.pool6(), null);
             }
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
+            gw.icmpRelay = new IkeRelayCarrier(gw::relaySession, policy.icmp(), tun);
+            policy.icmp().relay(gw.icmpRelay);
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
                     profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
@@ -149,6 +159,36 @@ public final class IkeGateway implements AutoCloseable {
             tun.close();
             throw e;
         }
+    }
+
+    /** The IKE session of the client that owns {@code sa}, as the ike-relay option sees it; null when gone. */
+    private IkeRelayCarrier.Session relaySession(SecurityAssociation sa) {
+        GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
+        if (client == null) {
+            return null;
+        }
+        IkeResponder session = client.session();
+        return new IkeRelayCarrier.Session() {
+            @Override
+            public boolean speaksPathSec() {
+                return session.peerSpeaksPathSec();
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public boolean relay(byte[] packet) {
+                return session.relayIcmp(packet);
+            }
+
+            @Override
+            public String peer() {
+                return client.info().peerIdentity() + " at " + client.info().peer().getAddress().getHostAddress();
+            }
+        };
     }
 
     private final class Events implements IkeResponderTable.Events {
@@ -188,6 +228,13 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void childSaDeleted(IkeResponder session, ChildSa child) {
             clients.childSaDeleted(session, child);
+        }
+
+        @Override
+        public void icmpRelayed(IkeResponder session, byte[] packet) {
+            clients.clients().stream().filter(c -> c.session() == session).findFirst().ifPresent(c ->
+                    icmpRelay.received(packet, c.sas().stream()
+                            .filter(sa -> sa.direction() == Direction.INBOUND).toList()));
         }
 
         @Override
@@ -264,6 +311,11 @@ public final class IkeGateway implements AutoCloseable {
     }
 
     /** IKE SAs with our SPI, half-open ones included. */
+    /** ICMP decisions so far by outcome and reason (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions() {
+        return policy.icmp().decisions().counts();
+    }
+
     public int ikeSaCount() {
         return sessions.sessions().size();
     }

@@ -190,6 +190,7 @@ public final class IkeGatewayService {
         s.cookiesSent = cookies[1];
         s.natKeepalives = gateway.natKeepalivesReceived();
         s.recentFailures.addAll(gateway.recentFailures());
+        s.icmpDecisions.putAll(gateway.icmpDecisions());
         for (IkeGateway.Client c : gateway.clients()) {
             IkeGatewayStatus.ClientStatus cs = new IkeGatewayStatus.ClientStatus();
             cs.identity = c.identity();

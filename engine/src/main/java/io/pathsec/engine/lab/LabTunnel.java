@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * A PathSec tunnel between the lab's gateways G1 and G2, keyed with a freshly generated static
@@ -53,14 +54,25 @@ public final class LabTunnel implements AutoCloseable {
      */
     public static LabTunnel start(LabTopology lab, IpsecMode mode, String transform, boolean outerIpv6,
                                   Path workDir) throws IOException {
+        return start(lab, mode, transform, outerIpv6, workDir, (gateway, config) -> config);
+    }
+
+    /**
+     * As {@link #start(LabTopology, IpsecMode, String, boolean, Path)}, with each gateway's
+     * generated configuration passed through {@code adjust} before it is written (narrower
+     * policies, for example).
+     */
+    public static LabTunnel start(LabTopology lab, IpsecMode mode, String transform, boolean outerIpv6,
+                                  Path workDir, BiFunction<LabNode, StaticConfig, StaticConfig> adjust)
+            throws IOException {
         LabTunnel t = new LabTunnel(lab, mode);
         boolean v6 = mode == IpsecMode.TRANSPORT && outerIpv6;
         Host g1 = host(lab, LabNode.G1, mode, v6);
         Host g2 = host(lab, LabNode.G2, mode, v6);
         StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(g1, g2, mode, transform, new SecureRandom());
         try {
-            t.launch(LabNode.G1, pair.first(), workDir);
-            t.launch(LabNode.G2, pair.second(), workDir);
+            t.launch(LabNode.G1, adjust.apply(LabNode.G1, pair.first()), workDir);
+            t.launch(LabNode.G2, adjust.apply(LabNode.G2, pair.second()), workDir);
             t.awaitReady(LabNode.G1);
             t.awaitReady(LabNode.G2);
             return t;

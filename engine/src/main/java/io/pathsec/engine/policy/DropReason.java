@@ -21,5 +21,12 @@ public enum DropReason {
     /** A queue between pipeline stages was full. */
     QUEUE_FULL,
     /** A dummy packet, next header 59 (RFC 4303 §2.6): consumed, never delivered. */
-    DUMMY
+    DUMMY,
+    /** An ICMP error that fits no SA, not carried under the profile's ICMP option (docs/icmp.md). */
+    ICMP_NOT_CARRIED,
+    /**
+     * An ICMP error refused by a check: its type/code is rejected (RFC 4301 §6.1), or the packet it
+     * quotes never crossed an SA (RFC 4301 §6.2): forged, or not about tunnelled traffic.
+     */
+    ICMP_REJECTED
 }

@@ -2,6 +2,9 @@ package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
+import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.IkeRelayCarrier;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
 import io.pathsec.engine.diag.OuterPacketRing;
 import io.pathsec.engine.diag.TappedEspTransport;
@@ -83,6 +86,7 @@ public final class IkeTunnel implements Tunnel {
     /** DPLPMTUD over the IKE SA for the current outbound SA (RFC 8899); session thread only. */
     private Dplpmtud prober;
     private volatile Dplpmtud proberView;
+    private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method (the seed proposal): its settings, its run after IKE_AUTH, its outcome. */
     private final TcpMssSettings tcpMss;
     private final TcpMssStats tcpMssStats = new TcpMssStats();
@@ -144,15 +148,18 @@ public final class IkeTunnel implements Tunnel {
     /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the TCP-MSS method's settings. */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture, TcpMssSettings tcpMss) throws IOException {
-        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()), tcpMss);
+        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()), tcpMss,
+                IcmpSettings.fromProperties(System.getProperties()));
     }
 
     /**
      * As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the profile's
-     * path MTU settings (methods, floor, timers, fixed MTU, outer DF) and the TCP-MSS method's.
+     * path MTU settings (methods, floor, timers, fixed MTU, outer DF), the TCP-MSS method's and the
+     * ICMP handling's (docs/icmp.md).
      */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
-                                        OuterPacketRing capture, PmtuSettings pmtuSettings, TcpMssSettings tcpMss)
+                                        OuterPacketRing capture, PmtuSettings pmtuSettings, TcpMssSettings tcpMss,
+                                        IcmpSettings icmp)
             throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
@@ -164,6 +171,7 @@ public final class IkeTunnel implements Tunnel {
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings, Clock.systemUTC());
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), icmp, policy, observer::icmpDecision));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
@@ -172,6 +180,8 @@ public final class IkeTunnel implements Tunnel {
                     new InnerIcmpSource(List.of()), true);
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
                     tcpMss);
+            t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
+            policy.icmp().relay(t.icmpRelay);
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -198,7 +208,38 @@ public final class IkeTunnel implements Tunnel {
         return ts;
     }
 
+    /** The gateway's IKE session as the ike-relay option sees it (one peer: every SA is its). */
+    private IkeRelayCarrier.Session relaySession() {
+        return new IkeRelayCarrier.Session() {
+            @Override
+            public boolean speaksPathSec() {
+                return initiator.peerSpeaksPathSec();
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public boolean relay(byte[] packet) {
+                return initiator.relayIcmp(packet);
+            }
+
+            @Override
+            public String peer() {
+                return "gateway " + profile.gatewayAddress().getHostAddress();
+            }
+        };
+    }
+
     private final class Listener implements IkeSessionListener {
+        @Override
+        public void icmpRelayed(byte[] packet) {
+            icmpRelay.received(packet, policy.sad().all().stream()
+                    .filter(sa -> sa.direction() == Direction.INBOUND).toList());
+        }
+
         @Override
         public void established(Established session) {
             try {
@@ -483,6 +524,11 @@ public final class IkeTunnel implements Tunnel {
     /** The CHILD_SA that carries outbound traffic now. */
     public java.util.Optional<ChildSa> currentChildSa() {
         return java.util.Optional.ofNullable(currentChild);
+    }
+
+    /** ICMP decisions so far by outcome and reason (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions() {
+        return policy.icmp().decisions().counts();
     }
 
     public long childRekeys() {

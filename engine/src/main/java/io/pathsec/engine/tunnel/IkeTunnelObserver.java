@@ -32,6 +32,10 @@ public interface IkeTunnelObserver {
     default void ikeSaRekeyed(IkeSuite.Chosen suite) {
     }
 
+    /** A decision about an ICMP error (docs/icmp.md); called on the data path: must not block. */
+    default void icmpDecision(io.pathsec.engine.control.api.IcmpDecision decision) {
+    }
+
     /** The session ended after it was established; null when we closed it. */
     default void sessionClosed(IkeSessionException cause) {
     }

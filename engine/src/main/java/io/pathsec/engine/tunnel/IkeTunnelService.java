@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.icmp.IcmpSettings;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
@@ -16,7 +17,6 @@ import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
-import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,7 +193,8 @@ public final class IkeTunnelService {
     static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, Path statusFile)
             throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss)) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss,
+                     IcmpSettings.fromProperties(System.getProperties()))) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
@@ -243,6 +244,7 @@ public final class IkeTunnelService {
         }
         tunnel.stats().inboundDrops().forEach((r, n) -> s.inboundDrops.put(r.name(), n));
         tunnel.stats().outboundDrops().forEach((r, n) -> s.outboundDrops.put(r.name(), n));
+        s.icmpDecisions.putAll(tunnel.icmpDecisions());
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             s.securityAssociations.add(sa + " packets " + sa.packets());
         }

@@ -32,6 +32,8 @@ public final class IkeTunnelStatus {
     /** Data-path drops by {@code DropReason} name: a lossless rekey adds no NO_SA or AUTHENTICATION drops. */
     public java.util.Map<String, Long> inboundDrops = new java.util.TreeMap<>();
     public java.util.Map<String, Long> outboundDrops = new java.util.TreeMap<>();
+    /** ICMP decisions by outcome and reason, e.g. {@code delivered} (docs/icmp.md). */
+    public java.util.Map<String, Long> icmpDecisions = new java.util.TreeMap<>();
     /** Each outbound SA's path MTU: PLPMTU, effective MTU, each source's last value and time. */
     public List<io.pathsec.engine.pmtu.PmtuStatus> pmtu = new ArrayList<>();
     /** The TCP-MSS method's outcome in words (null until it has one), and its counters. */

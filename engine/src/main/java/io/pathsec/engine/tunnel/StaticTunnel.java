@@ -2,7 +2,10 @@ package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.config.IpPrefix;
 import io.pathsec.engine.config.StaticConfig;
+import io.pathsec.engine.control.api.IcmpDecision;
 import io.pathsec.engine.datapath.DataPath;
+import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.diag.OuterPacketRing;
 import io.pathsec.engine.diag.TappedEspTransport;
 import io.pathsec.engine.transport.EspTransport;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A tunnel keyed by a {@link StaticConfig}: the TUN device, its addresses and routes, the SAD
@@ -69,6 +73,16 @@ public final class StaticTunnel implements Tunnel {
      * diagnostics ring; null for none).
      */
     public static StaticTunnel start(StaticConfig config, OuterPacketRing capture) throws IOException {
+        return start(config, capture, IcmpSettings.fromProperties(System.getProperties()), d -> { });
+    }
+
+    /**
+     * As {@link #start(StaticConfig, OuterPacketRing)}, with these ICMP settings (docs/icmp.md;
+     * static keys have no IKE, so explicit-sa and ike-relay drop and say why) and their
+     * decisions sent to {@code icmpEvents}.
+     */
+    public static StaticTunnel start(StaticConfig config, OuterPacketRing capture, IcmpSettings icmp,
+                                     Consumer<IcmpDecision> icmpEvents) throws IOException {
         LinuxTun tun = LinuxTun.open(config.tun().name(), config.tun().mtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         DataPath dataPath = null;
@@ -79,6 +93,7 @@ public final class StaticTunnel implements Tunnel {
             List<SecurityAssociation> sas = config.securityAssociations(Clock.systemUTC());
             policy.install(sas);
             policy.policies(config.spdEntries());
+            policy.icmp(TunnelIcmp.forTunnel(config.name(), icmp, policy, icmpEvents));
             followEffectiveMtu(tun, policy);
             // Marking is harmless when no policy route needs it, and always right in transport mode.
             EspTransport.Opener udp = DataPath.udpOpener(config.listen(), RoutingSetup.FWMARK, null);

@@ -20,7 +20,9 @@ public enum EventType {
     /** The daemon's log at INFO and above. */
     LOG("log", LogLine.class),
     /** Sent to a subscriber that read too slowly, once it catches up. */
-    EVENTS_DROPPED("events.dropped", EventsDropped.class);
+    EVENTS_DROPPED("events.dropped", EventsDropped.class),
+    /** A gateway forwarded, relayed, queued, delivered or dropped an ICMP error (docs/icmp.md). */
+    ICMP_DECISION("icmp.decision", IcmpDecision.class);
 
     private final String wireName;
     private final Class<? extends ControlEvent> recordClass;

@@ -93,6 +93,7 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
     private final String peerRole;
     private final ChildSaProcedures children;
     private final LivenessCheck liveness;
+    private final IcmpRelay icmpRelay = new IcmpRelay(this::currentSa, 16);
     private final List<IkeSa> all = new ArrayList<>();
     private IkeSa current;
     private IkeState state = new Idle();
@@ -130,6 +131,11 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
     @Override
     public IkeSa currentSa() {
         return current;
+    }
+
+    /** Relays one ICMP error to the peer (ike-relay); false when refused (see {@link IcmpRelay#send}). */
+    boolean relayIcmp(byte[] packet) {
+        return !(state instanceof Ended) && icmpRelay.send(packet);
     }
 
     IkeState state() {
@@ -429,6 +435,7 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
             return IkeSa.Answer.of(List.of());
         }
         if (request.header().exchangeType() == ExchangeType.INFORMATIONAL) {
+            IcmpRelay.packetsIn(request).forEach(listener::icmpRelayed);
             List<IkeDeletePayload> deletes = request.all(IkeDeletePayload.class);
             if (deletes.stream().anyMatch(d -> d.protocolId() == ProtocolId.IKE)) {
                 if (sa != current) {

@@ -134,6 +134,14 @@ public final class IkeInitiator {
     }
 
     /** Whether the gateway sent PathSec's Vendor ID in its IKE_SA_INIT answer ({@link PathSecVendorId}). */
+    /**
+     * Relays one ICMP error packet to the peer in an INFORMATIONAL exchange (the ike-relay
+     * option); call on the session thread. False when not established or refused.
+     */
+    public boolean relayIcmp(byte[] packet) {
+        return established != null && established.relayIcmp(packet);
+    }
+
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
     }

@@ -127,6 +127,14 @@ public final class IkeResponder {
     }
 
     /** Whether the client sent PathSec's Vendor ID in IKE_SA_INIT ({@link PathSecVendorId}). */
+    /**
+     * Relays one ICMP error packet to the peer in an INFORMATIONAL exchange (the ike-relay
+     * option); call on the session thread. False when not established or refused.
+     */
+    public boolean relayIcmp(byte[] packet) {
+        return establishedSa != null && establishedSa.relayIcmp(packet);
+    }
+
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
     }

@@ -53,6 +53,10 @@ public final class IkeResponderTable {
         default void childSaDeleted(IkeResponder session, ChildSa child) {
         }
 
+        /** The client relayed an ICMP error in IKE (ike-relay, {@link IcmpRelay}). */
+        default void icmpRelayed(IkeResponder session, byte[] packet) {
+        }
+
         /** @param cause null when the gateway closed it */
         void closed(IkeResponder session, IkeSessionException cause);
     }
@@ -252,6 +256,11 @@ public final class IkeResponderTable {
             @Override
             public void childSaDeleted(ChildSa child) {
                 events.childSaDeleted(session[0], child);
+            }
+
+            @Override
+            public void icmpRelayed(byte[] packet) {
+                events.icmpRelayed(session[0], packet);
             }
 
             @Override

@@ -301,7 +301,7 @@ final class IkeSa {
         Runnable after = null;
         ExchangeType exchange = request.header().exchangeType();
         if (procedures != null && (exchange == ExchangeType.CREATE_CHILD_SA || (exchange == ExchangeType.INFORMATIONAL
-                && !request.all(IkeDeletePayload.class).isEmpty()))) {
+                && (!request.all(IkeDeletePayload.class).isEmpty() || !IcmpRelay.packetsIn(request).isEmpty())))) {
             Answer a = procedures.answer(this, request);
             answer = a.payloads();
             after = a.after();

@@ -72,6 +72,13 @@ public interface IkeSessionListener {
     default void ikeSaRekeyed(IkeSuite.Chosen suite) {
     }
 
+    /**
+     * The peer relayed an ICMP error to us in an INFORMATIONAL exchange (the ike-relay option,
+     * {@link IcmpRelay}): the whole IP packet, not yet checked against any SA.
+     */
+    default void icmpRelayed(byte[] packet) {
+    }
+
     /** The session ended; {@code cause} is null when we closed it ourselves. */
     void closed(IkeSessionException cause);
 }

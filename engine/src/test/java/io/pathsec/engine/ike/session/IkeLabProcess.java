@@ -37,6 +37,13 @@ public final class IkeLabProcess<S> implements AutoCloseable {
 
     public static <S> IkeLabProcess<S> start(LabTopology lab, LabNode node, Class<?> mainClass, Map<String, Object> profile,
                                       Path dir, String tag, Class<S> statusType) throws IOException {
+        return start(lab, node, mainClass, profile, dir, tag, statusType, List.of());
+    }
+
+    /** As above, with extra JVM options (system properties such as {@code -Dpathsec.icmp.handling=implicit}). */
+    static <S> IkeLabProcess<S> start(LabTopology lab, LabNode node, Class<?> mainClass, Map<String, Object> profile,
+                                      Path dir, String tag, Class<S> statusType, List<String> jvmOptions)
+            throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(tag + ".json");
         Files.writeString(file, GSON.toJson(profile));
@@ -46,6 +53,7 @@ public final class IkeLabProcess<S> implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx192m",
                 "-cp", System.getProperty("java.class.path"), mainClass.getName(), file.toString(), status.toString()));
+        cmd.addAll(1, jvmOptions);
         return new IkeLabProcess<>(lab.start(node, cmd, log), status, log, statusType);
     }
 

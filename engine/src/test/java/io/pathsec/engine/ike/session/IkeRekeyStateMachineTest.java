@@ -79,6 +79,11 @@ class IkeRekeyStateMachineTest {
         }
 
         @Override
+        public void icmpRelayed(byte[] packet) {
+            events.add("icmp relayed " + packet.length + " bytes starting " + hex(packet[0] & 0xff));
+        }
+
+        @Override
         public void closed(IkeSessionException cause) {
             closed.add(cause);
         }
@@ -468,5 +473,29 @@ class IkeRekeyStateMachineTest {
         clock.advance(Duration.ofSeconds(63));
         IkeInitiator.Closed closed = assertInstanceOf(IkeInitiator.Closed.class, client.state());
         assertEquals(IkeSessionException.Reason.PEER_UNREACHABLE, closed.cause().reason());
+    }
+
+    @Test
+    void icmpErrorsRelayedInAnInformationalReachThePeerBoundedAndBothWays() {
+        connect();
+        byte[] icmp = new byte[56];
+        icmp[0] = 0x45;
+        int before = net.sent.size();
+        assertTrue(gateway.relayIcmp(icmp));
+        net.pump(clock);
+        assertEquals(List.of("icmp relayed 56 bytes starting 45"), clientEvents.events.stream()
+                .filter(e -> e.startsWith("icmp")).toList());
+        assertEquals(ExchangeType.INFORMATIONAL, exchangeOf(net.sent.get(before)));
+        assertTrue(client.relayIcmp(icmp));
+        net.pump(clock);
+        assertEquals(1, gatewayEvents.events.stream().filter(e -> e.startsWith("icmp")).count());
+        // Window size 1 (§2.3): relays queue; beyond the bound of 16 waiting they are refused.
+        net.drop = d -> true;
+        int accepted = 0;
+        for (int i = 0; i < 20; i++) {
+            accepted += gateway.relayIcmp(icmp) ? 1 : 0;
+        }
+        assertEquals(16, accepted);
+        assertFalse(gateway.relayIcmp(new byte[IcmpRelay.MAX_PACKET + 1]), "larger than any ICMP error");
     }
 }
