@@ -3,6 +3,7 @@ package io.pathsec.engine.gateway;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.ExplicitSaCarrier;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -140,6 +141,8 @@ public final class IkeGateway implements AutoCloseable {
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
             gw.icmpRelay = new IkeRelayCarrier(gw::relaySession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
+            policy.icmp().explicitSa(new ExplicitSaCarrier(gw::explicitSaSession,
+                    policy.icmp().settings().queueLimit(), java.time.Clock.systemUTC()));
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
                     profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
@@ -188,6 +191,30 @@ public final class IkeGateway implements AutoCloseable {
         };
     }
 
+    /** The IKE session of the client that owns {@code sa}, as the explicit-sa option sees it; null when gone. */
+    private ExplicitSaCarrier.Session explicitSaSession(SecurityAssociation sa) {
+        GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
+        if (client == null) {
+            return null;
+        }
+        return new ExplicitSaCarrier.Session() {
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+                client.session().createIcmpChildSa(done);
+            }
+
+            @Override
+            public String peer() {
+                return client.info().peerIdentity() + " at " + client.info().peer().getAddress().getHostAddress();
+            }
+        };
+    }
+
     private final class Events implements IkeResponderTable.Events {
         @Override
         public void established(IkeResponder session, IkeSessionListener.Established info) {
@@ -225,6 +252,11 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void childSaDeleted(IkeResponder session, ChildSa child) {
             clients.childSaDeleted(session, child);
+        }
+
+        @Override
+        public void childSaAdded(IkeResponder session, ChildSa child) {
+            clients.added(session, child);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.ExplicitSaCarrier;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -164,6 +165,8 @@ public final class IkeTunnel implements Tunnel {
                     tcpMss);
             t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
             policy.icmp().relay(t.icmpRelay);
+            policy.icmp().explicitSa(new ExplicitSaCarrier(sa -> t.explicitSaSession(), icmp.queueLimit(),
+                    java.time.Clock.systemUTC()));
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -215,6 +218,26 @@ public final class IkeTunnel implements Tunnel {
         };
     }
 
+    /** The gateway's IKE session as the explicit-sa option sees it. */
+    private ExplicitSaCarrier.Session explicitSaSession() {
+        return new ExplicitSaCarrier.Session() {
+            @Override
+            public void execute(Runnable task) {
+                scheduler.execute(task);
+            }
+
+            @Override
+            public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+                initiator.createIcmpChildSa(done);
+            }
+
+            @Override
+            public String peer() {
+                return "gateway " + profile.gatewayAddress().getHostAddress();
+            }
+        };
+    }
+
     private final class Listener implements IkeSessionListener {
         @Override
         public void icmpRelayed(byte[] packet) {
@@ -253,6 +276,27 @@ public final class IkeTunnel implements Tunnel {
                     peerEndpoint(), selectors(child));
             policy.addInbound(in);
             children.put(child.inboundSpi(), new InstalledChild(child, in));
+        }
+
+        @Override
+        public void childSaAdded(ChildSa child) {
+            if (!child.carriesOnlyIcmp()) {
+                return;
+            }
+            InstalledChild entry = children.get(child.inboundSpi());
+            List<Selector> icmp = selectors(child);
+            SecurityAssociation out = sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
+                    localEndpoint(), peerEndpoint(), icmp);
+            policy.install(List.of(out));
+            if (entry != null) {
+                entry.outbound = out;
+            }
+            List<SpdEntry> entries = new ArrayList<>(policy.spdEntries());
+            for (int i = 0; i < icmp.size(); i++) {
+                entries.add(SpdEntry.protect(out.name() + "-" + i, entries.size(), icmp.get(i), out.name()));
+            }
+            policy.policies(entries);
+            LOG.info("tunnel {}: ICMP CHILD_SA {} installed", profile.name(), child);
         }
 
         @Override
@@ -395,7 +439,9 @@ public final class IkeTunnel implements Tunnel {
 
     private SecurityAssociation sa(int spi, Direction direction, ChildSa child, byte[] key, InetSocketAddress local,
                                    InetSocketAddress peer, List<Selector> selectors) {
-        return SecurityAssociation.builder().name(profile.name()).spi(spi).direction(direction)
+        // The explicit ICMP SA has its own binding, so it never replaces the data SA's outbound SA.
+        String binding = child.carriesOnlyIcmp() ? profile.name() + "-icmp" : profile.name();
+        return SecurityAssociation.builder().name(binding).spi(spi).direction(direction)
                 .transform(child.esp().transform().ikeName()).key(key).mode(child.mode())
                 .localEndpoint(local).remoteEndpoint(peer).udpEncapsulation(true)
                 .extendedSequenceNumbers(child.esp().extendedSequenceNumbers())
