@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {LabCommand.class, StaticTunnelCommand.class, StaticKeysCommand.class,
                 DaemonCommand.class, GuiCommand.class, StatusCommand.class, ConnectCommand.class,
                 DisconnectCommand.class, ProfilesCommand.class, EventsCommand.class, SaCommand.class, PmtuCommand.class,
-                DiagCommand.class, CompletionCommand.class,
+                DiagCommand.class, CompletionCommand.class, PkiCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PathSec implements Runnable {
 

@@ -54,6 +54,9 @@ final class ProfileFile {
             }
         }
         inlineKey(file, "psk", config, "psk"); // an IKEv2 profile's pre-shared key
+        for (String pem : new String[] {"cert", "key", "ca"}) {
+            inlineKey(file, pem, config, pem); // a certificate profile's PEM files
+        }
         return config;
     }
 

@@ -7,11 +7,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pathsec.engine.control.api.ControlProtocol;
 import io.pathsec.engine.control.api.LogLine;
 import org.slf4j.Logger;
@@ -51,10 +54,13 @@ public final class ControlDaemon implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final Channel server;
+    /** Every open client connection; a closed channel leaves the group by itself. */
+    private final ChannelGroup clients;
     private volatile boolean closed;
 
     private ControlDaemon(DaemonOptions options, EventHub events, TunnelRegistry tunnels, EventLoopGroup loop,
-                          ThreadPoolExecutor workers, ScheduledExecutorService timer, Channel server) {
+                          ThreadPoolExecutor workers, ScheduledExecutorService timer, Channel server,
+                          ChannelGroup clients) {
         this.options = options;
         this.events = events;
         this.tunnels = tunnels;
@@ -62,6 +68,7 @@ public final class ControlDaemon implements AutoCloseable {
         this.workers = workers;
         this.timer = timer;
         this.server = server;
+        this.clients = clients;
     }
 
     public static ControlDaemon start(DaemonOptions options) throws IOException {
@@ -75,6 +82,7 @@ public final class ControlDaemon implements AutoCloseable {
         workers.allowCoreThreadTimeOut(true);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("pathsec-counters"));
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, named("pathsec-control-io"), EpollIoHandler.newFactory());
+        ChannelGroup clients = new DefaultChannelGroup("pathsec-control-clients", GlobalEventExecutor.INSTANCE);
         try {
             ControlSocket.prepare(options.socket(), options.socketGroup());
             Channel server = new ServerBootstrap()
@@ -85,6 +93,7 @@ public final class ControlDaemon implements AutoCloseable {
                     .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                         @Override
                         protected void initChannel(EpollDomainSocketChannel ch) {
+                            clients.add(ch);
                             ch.pipeline().addLast(new LineFramer(ControlProtocol.MAX_MESSAGE_BYTES),
                                     new ControlConnection(options.access(), requests, events, workers,
                                             SUBSCRIBER_QUEUE_BYTES));
@@ -95,7 +104,7 @@ public final class ControlDaemon implements AutoCloseable {
             timer.scheduleAtFixedRate(new CounterSampler(tunnels, events), 1, 1, TimeUnit.SECONDS);
             LOG.info("PathSec daemon {} listening on {} (profiles in {})", options.version(), options.socket(),
                     options.stateDir());
-            return new ControlDaemon(options, events, tunnels, loop, workers, timer, server);
+            return new ControlDaemon(options, events, tunnels, loop, workers, timer, server, clients);
         } catch (IOException | RuntimeException e) {
             shutdown(loop, workers, timer);
             throw e;
@@ -141,6 +150,11 @@ public final class ControlDaemon implements AutoCloseable {
         tunnels.close();
         closed = true;
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // Hang up on every client before the event loop stops: the loop's own shutdown closes
+        // its channels only if it notices the shutdown before its last pass, and with a quiet
+        // period of 0 a loop that is busy at that moment (say, with another client's hang-up)
+        // exits without doing so. Those clients would then wait on a socket nobody serves.
+        clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown(loop, workers, timer);
         try {
             Files.deleteIfExists(options.socket());

@@ -3,6 +3,7 @@ package io.pathsec.engine.control;
 import io.pathsec.engine.control.api.ProfileKind;
 import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -12,18 +13,18 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * A validated IKEv2 PSK profile. The gateway may be a DNS name and the local address may be
- * left open: both are resolved at each connect ({@link #resolve}), since a laptop's address
+ * A validated IKEv2 profile, with a PSK or certificates ({@link Authenticator}). The gateway may
+ * be a DNS name and the local address may be left open: both are resolved at each connect ({@link #resolve}), since a laptop's address
  * and the gateway's may change between connects.
  *
  * @param local null: the address the routing table picks to reach the gateway
  */
 public record IkeClientProfileSpec(String name, ProfileSettings settings, String gateway, InetAddress local,
-                                   IkeIdentity localId, IkeIdentity remoteId, byte[] psk, List<IkeSuite> ikeSuites,
+                                   IkeIdentity localId, IkeIdentity remoteId, Authenticator authenticator,
+                                   List<IkeSuite> ikeSuites,
                                    List<EspTransform> espTransforms, List<String> remoteTs, String tun, int mtu,
                                    IkeSessionTimers timers) implements TunnelProfile {
     public IkeClientProfileSpec {
-        psk = psk.clone();
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
@@ -36,17 +37,13 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
 
     /** The engine's profile, for a gateway and local address looked up now. */
     IkeClientProfile resolve(InetAddress gatewayAddress, InetAddress localAddress) {
-        return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, psk, ikeSuites,
-                espTransforms, remoteTs, timers);
-    }
-
-    @Override
-    public byte[] psk() {
-        return psk.clone();
+        return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, authenticator,
+                ikeSuites, espTransforms, remoteTs, timers, io.pathsec.engine.ike.session.ChildSaModeRequest.TUNNEL,
+                io.pathsec.engine.ike.fragment.IkeFragmentPolicy.DEFAULT, false);
     }
 
     @Override
     public String toString() {
-        return "IkeClientProfileSpec[" + name + " -> " + gateway + ", " + localId + ", psk hidden]";
+        return "IkeClientProfileSpec[" + name + " -> " + gateway + ", " + localId + ", " + authenticator + "]";
     }
 }

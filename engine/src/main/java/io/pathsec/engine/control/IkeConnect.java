@@ -47,7 +47,8 @@ final class IkeConnect {
         InetAddress local = spec.local() != null ? spec.local() : localAddressToward(gateway);
         IkeClientProfile profile = spec.resolve(gateway, local);
         IkeTunnel tunnel = IkeTunnel.startClient(profile, events,
-                context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)), tcpMss(spec.settings()),
+                context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)),
+                io.pathsec.engine.pmtu.PmtuSettings.fromProperties(System.getProperties()), tcpMss(spec.settings()),
                 LinuxTunnelStarter.icmpSettings(spec.settings()));
         try {
             tunnel.established().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -28,6 +28,9 @@ final class IkeFailureWords {
             case PEER_DELETED -> "closed by the gateway";
             case PROTOCOL_ERROR -> "protocol error";
             case TRANSPORT_MODE_REFUSED -> "transport mode refused";
+            case CERTIFICATE_NOT_TRUSTED -> "certificate not trusted";
+            case IDENTITY_MISMATCH -> "identity does not match certificate";
+            case SIGNATURE_INVALID -> "signature invalid";
         };
     }
 }

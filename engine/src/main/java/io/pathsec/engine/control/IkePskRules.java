@@ -11,6 +11,7 @@ import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.tunnel.IkeProfileAuth;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,19 @@ import java.util.Set;
  * </pre>
  * Only {@code gateway}, {@code localId} and {@code psk} are required. The PSK is the one secret:
  * text, or strongSwan's {@code 0x…} (hex) or {@code 0s…} (base64) for binary keys.
+ *
+ * <p>With {@code "auth": "certificate"} there is no PSK; {@code cert}, {@code key} and {@code ca}
+ * are PEM text (our certificate, its private key, the CAs we trust) that the CLI reads from
+ * {@code "@file:PATH"} with the user's permissions, and {@code localId} may be left out (the
+ * certificate's subject is used). The private key is a secret like the PSK.
  */
 final class IkePskRules implements ProfileKindRules {
     static final String PSK_ID = "psk";
+    /** A certificate profile's private key (PEM): a secret like the PSK. */
+    static final String KEY_ID = "key";
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
-            "dpdDelaySeconds");
+            "dpdDelaySeconds", "auth", "cert", "key", "ca");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
@@ -64,8 +72,6 @@ final class IkePskRules implements ProfileKindRules {
         if (localText != null) {
             local = address("config.local", localText);
         }
-        IkeIdentity localId = identity("config.localId", requiredText(config, "localId",
-                "our IKE identity, e.g. \"alice@example.org\""));
         String remoteIdText = optionalText(config, "remoteId");
         IkeIdentity remoteId = remoteIdText == null ? null : identity("config.remoteId", remoteIdText);
         if (remoteId == null) {
@@ -74,20 +80,29 @@ final class IkePskRules implements ProfileKindRules {
 
         Map<String, String> secrets = new LinkedHashMap<>();
         JsonObject publicConfig = config.deepCopy();
-        String pskText = requiredText(config, "psk", "the pre-shared key");
-        if (pskText.equals(ControlProtocol.STORED_SECRET)) {
-            pskText = storedSecrets.get(PSK_ID);
-            if (pskText == null) {
-                throw ControlFailure.invalid("config.psk", "no key is stored for this profile; send the key itself");
+        String auth = optionalText(config, "auth");
+        byte[] psk = null;
+        String key = null;
+        if (auth == null || auth.equalsIgnoreCase(IkeProfileAuth.PSK)) {
+            requiredText(config, "localId", "our IKE identity, e.g. \"alice@example.org\"");
+            psk = psk(secret(config, PSK_ID, "the pre-shared key", storedSecrets, secrets, publicConfig));
+            if (psk.length < WEAK_PSK_OCTETS) {
+                warnings.add("config.psk is shorter than " + WEAK_PSK_OCTETS + " octets: an observer of one"
+                        + " exchange can guess it offline (RFC 7296 §2.15); use a long random key");
             }
+        } else if (config.has("psk")) {
+            throw ControlFailure.invalid("config.psk", "given with auth \"" + auth + "\"; leave it out");
+        } else if (config.has(KEY_ID)) {
+            key = secret(config, KEY_ID, "our private key (PEM)", storedSecrets, secrets, publicConfig);
         }
-        byte[] psk = psk(pskText);
-        if (psk.length < WEAK_PSK_OCTETS) {
-            warnings.add("config.psk is shorter than " + WEAK_PSK_OCTETS + " octets: an observer of one"
-                    + " exchange can guess it offline (RFC 7296 §2.15); use a long random key");
+        IkeProfileAuth authentication;
+        try {
+            authentication = IkeProfileAuth.fromPem(auth, psk, optionalText(config, "cert"), key,
+                    optionalText(config, "ca"), optionalText(config, "localId"));
+        } catch (IkeProfileAuth.InvalidField e) {
+            throw ControlFailure.invalid("config." + e.field(), e.getMessage());
         }
-        secrets.put(PSK_ID, pskText);
-        publicConfig.addProperty("psk", ControlProtocol.STORED_SECRET);
+        IkeIdentity localId = authentication.localIdentity();
 
         List<IkeSuite> suites = new ArrayList<>();
         List<String> ike = texts(config, "ikeProposals");
@@ -137,9 +152,11 @@ final class IkePskRules implements ProfileKindRules {
         }
         int mtu = (int) number(config, "mtu", 1400, 576, 9000);
         IkeSessionTimers timers = timers(config);
-        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId, psk,
-                suites, esp, remoteTs, tun, mtu, timers);
-        java.util.Arrays.fill(psk, (byte) 0);
+        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId,
+                authentication.authenticator(), suites, esp, remoteTs, tun, mtu, timers);
+        if (psk != null) {
+            java.util.Arrays.fill(psk, (byte) 0);
+        }
         return new ValidatedProfile(spec, publicConfig, secrets, warnings);
     }
 
@@ -162,6 +179,24 @@ final class IkePskRules implements ProfileKindRules {
         } catch (IllegalArgumentException e) {
             throw ControlFailure.invalid("config.ikeRekeySeconds", e.getMessage());
         }
+    }
+
+    /**
+     * A write-only field (docs/control-api.md, "Secrets"): its value, or the stored one
+     * when the client sends the stored-secret marker; kept apart and shown as the marker.
+     */
+    private static String secret(JsonObject config, String field, String what, Map<String, String> stored,
+                                 Map<String, String> secrets, JsonObject publicConfig) throws ControlFailure {
+        String text = requiredText(config, field, what);
+        if (text.equals(ControlProtocol.STORED_SECRET)) {
+            text = stored.get(field);
+            if (text == null) {
+                throw ControlFailure.invalid("config." + field, "no key is stored for this profile; send the key itself");
+            }
+        }
+        secrets.put(field, text);
+        publicConfig.addProperty(field, ControlProtocol.STORED_SECRET);
+        return text;
     }
 
     /** The PSK's octets: strongSwan's {@code 0x} hex and {@code 0s} base64 forms, else UTF-8 text. */
@@ -258,6 +293,6 @@ final class IkePskRules implements ProfileKindRules {
 
     @Override
     public List<String> secretPaths(JsonObject publicConfig) {
-        return publicConfig.has("psk") ? List.of("psk") : List.of();
+        return publicConfig.has(PSK_ID) ? List.of(PSK_ID) : publicConfig.has(KEY_ID) ? List.of(KEY_ID) : List.of();
     }
 }

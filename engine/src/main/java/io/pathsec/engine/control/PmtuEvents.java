@@ -40,7 +40,9 @@ final class PmtuEvents {
         }
         for (PmtuState state : states) {
             if (state != null && watched.add(state)) {
-                state.addListener(new Listener(profile, tunnel, lastBlackHole(state)));
+                Listener listener = new Listener(profile, tunnel, lastBlackHole(state));
+                state.addListener(listener);
+                listener.catchUp(state);
             }
         }
     }
@@ -102,6 +104,18 @@ final class PmtuEvents {
             this.profile = profile;
             this.tunnel = tunnel;
             this.reported = alreadyThere;
+        }
+
+        /**
+         * A change made before the state was watched (the TCP-MSS method measures right after
+         * IKE_AUTH, while the connect is still returning): published now, so subscribers see it.
+         */
+        void catchUp(PmtuState state) {
+            List<PmtuSample> history = state.history();
+            boolean changed = history.stream().skip(1).anyMatch(PmtuSample::applied);
+            if (changed && !history.isEmpty()) {
+                plpmtuChanged(state, state.effectiveMtuAt(history.get(0).value()), state.effectiveMtu());
+            }
         }
 
         @Override

@@ -143,7 +143,7 @@ public final class DataPath implements AutoCloseable {
         ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(policy,
                 policy.pmtuSettings().icmpSequenceWindow()));
         OuterIcmpReceiver receiver = null;
-        if (outerIcmp) {
+        if (outerIcmp && policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.CLASSIC_ICMP)) {
             try {
                 receiver = OuterIcmpReceiver.start(classic, tun.name());
             } catch (IOException | RuntimeException | LinkageError e) {
@@ -207,6 +207,14 @@ public final class DataPath implements AutoCloseable {
         io.netty.buffer.ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(4 + message.length);
         buf.writeInt(0);
         buf.writeBytes(message);
+        socket.write(buf, to);
+        socket.flush();
+    }
+
+    /** Sends one NAT-keepalive, the single octet 0xFF, from the data path's port (RFC 3948 §2.3). */
+    public void sendNatKeepalive(InetSocketAddress to) {
+        io.netty.buffer.ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(1);
+        buf.writeByte(0xff);
         socket.write(buf, to);
         socket.flush();
     }

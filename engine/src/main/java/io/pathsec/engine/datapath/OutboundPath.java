@@ -58,7 +58,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                  InnerMtuEnforcer mtuEnforcer) {
         this.tun = tun;
         this.mtuEnforcer = mtuEnforcer;
-        this.blackHoles = new BlackHoleDetector(policy.pmtuSettings());
+        this.blackHoles = policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.BLACK_HOLE)
+                ? new BlackHoleDetector(policy.pmtuSettings()) : null;
         this.policy = policy;
         this.socket = socket;
         this.allocator = allocator;
@@ -177,7 +178,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             default:
                 break;
         }
-        BlackHoleEvent blackHole = blackHoles.observe(packet, pmtu);
+        BlackHoleEvent blackHole = blackHoles == null ? null : blackHoles.observe(packet, pmtu);
         if (blackHole != null) {
             LOG.warn("PMTU black hole on SA {}: {}-byte inner packets vanish with no ICMP; PLPMTU {} -> {}",
                     blackHole.sa(), blackHole.vanishedSize(), blackHole.previousPlpmtu(), blackHole.newPlpmtu());

@@ -69,6 +69,9 @@ public final class IkeGateway implements AutoCloseable {
     private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method's responder: its port is open only while a PathSec peer's IKE SA waits for it. */
     private final TcpMssResponder tcpMss;
+    /** The last failed setups in words ("certificate not trusted: …"), newest last, for status views. */
+    private final java.util.ArrayDeque<String> recentFailures = new java.util.ArrayDeque<>();
+    private static final int RECENT_FAILURES = 16;
 
     private IkeGateway(IkeGatewayProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
                        DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler,
@@ -98,7 +101,7 @@ public final class IkeGateway implements AutoCloseable {
             localTs.add(TrafficSelector.range(r.low(), r.high()));
         }
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
-                profile.localIdentity(), profile.psk(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
+                profile.localIdentity(), profile.authenticator(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
                 profile.timers(), profile.allowTransportMode(), profile.dns());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
@@ -272,6 +275,12 @@ public final class IkeGateway implements AutoCloseable {
             clients.remove(session);
             if (cause != null) {
                 LOG.info("session ended: {}", cause.getMessage());
+                synchronized (recentFailures) {
+                    if (recentFailures.size() == RECENT_FAILURES) {
+                        recentFailures.removeFirst();
+                    }
+                    recentFailures.addLast(cause.reason() + ": " + cause.getMessage());
+                }
             }
         }
     }
@@ -328,6 +337,11 @@ public final class IkeGateway implements AutoCloseable {
         return tcpMss.stats();
     }
 
+    /** NAT-keepalives received from clients behind NATs (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
+    }
+
     /** IKE SAs with our SPI, half-open ones included. */
     /** ICMP decisions so far by outcome and reason (docs/icmp.md). */
     public java.util.Map<String, Long> icmpDecisions() {
@@ -339,6 +353,13 @@ public final class IkeGateway implements AutoCloseable {
     }
 
     /** Half-open IKE SAs and cookies sent (RFC 7296 §2.6), read on the session thread. */
+    /** Why the last sessions ended badly (at most 16), oldest first: "REASON: words". */
+    public List<String> recentFailures() {
+        synchronized (recentFailures) {
+            return List.copyOf(recentFailures);
+        }
+    }
+
     public long[] cookieCounters() {
         CompletableFuture<long[]> f = new CompletableFuture<>();
         scheduler.execute(() -> f.complete(new long[] {sessions.halfOpenCount(), sessions.cookiesSent()}));

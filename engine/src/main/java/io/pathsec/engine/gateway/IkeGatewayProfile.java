@@ -1,6 +1,8 @@
 package io.pathsec.engine.gateway;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PskAuthenticator;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
@@ -12,9 +14,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A gateway profile: where it listens (UDP 500 and 4500), who it is, the PSK every client must
- * prove, what it offers, the virtual-address pool, the protected subnets it offers as TSr, DNS
- * servers for clients, whether host-to-host transport mode is granted, and when cookies start.
+ * A gateway profile: where it listens (UDP 500 and 4500), who it is, how clients and the gateway
+ * prove themselves (a PSK, or certificates and a trust store), what it offers, the virtual-address
+ * pool, the protected subnets it offers as TSr, DNS servers for clients, whether host-to-host transport mode is granted, and when cookies start.
  *
  * @param pool             prefix of virtual addresses (e.g. 10.201.0.0/24), or null for a gateway
  *                         that serves only host-to-host peers
@@ -29,18 +31,19 @@ import java.util.Objects;
  *                         IPv4 only
  */
 public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
-                                IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                                IkeIdentity localIdentity, Authenticator authenticator, List<IkeSuite> ikeSuites,
                                 List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
                                 List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
                                 IkeSessionTimers timers, IkeFragmentPolicy fragmentation, String pool6) {
-    /** With IKE fragmentation supported and sized from the path. */
+    /** A PSK gateway with IKE fragmentation supported and sized from the path, IPv4 only. */
     public IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
                              IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
                              List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
                              List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
                              IkeSessionTimers timers) {
-        this(name, tunName, tunMtu, listenAddress, localIdentity, psk, ikeSuites, espTransforms, pool,
-                protectedSubnets, dns, allowTransportMode, cookieThreshold, timers, IkeFragmentPolicy.DEFAULT, null);
+        this(name, tunName, tunMtu, listenAddress, localIdentity, new PskAuthenticator(psk), ikeSuites, espTransforms,
+                pool, protectedSubnets, dns, allowTransportMode, cookieThreshold, timers, IkeFragmentPolicy.DEFAULT,
+                null);
     }
 
     public IkeGatewayProfile {
@@ -50,14 +53,11 @@ public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAdd
         Objects.requireNonNull(tunName, "tunName");
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(localIdentity, "localIdentity");
-        psk = Objects.requireNonNull(psk, "psk").clone();
+        Objects.requireNonNull(authenticator, "authenticator");
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         protectedSubnets = List.copyOf(protectedSubnets);
         dns = List.copyOf(dns);
-        if (psk.length == 0) {
-            throw new IllegalArgumentException("the pre-shared key must not be empty");
-        }
         if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
             throw new IllegalArgumentException("at least one IKE and one ESP proposal are needed");
         }
@@ -89,6 +89,6 @@ public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAdd
     @Override
     public String toString() {
         return "IkeGatewayProfile[" + name + " " + listenAddress.getHostAddress() + ", " + localIdentity + ", pool "
-                + pool + ", protects " + protectedSubnets + ", psk hidden]";
+                + pool + ", protects " + protectedSubnets + ", " + authenticator + "]";
     }
 }

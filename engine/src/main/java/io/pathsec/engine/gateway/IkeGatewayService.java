@@ -13,6 +13,7 @@ import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
+import io.pathsec.engine.tunnel.IkeProfileAuth;
 import io.pathsec.engine.tunnel.ShutdownSignal;
 import io.pathsec.engine.tunnel.StaticTunnelService;
 
@@ -32,7 +33,8 @@ import java.util.List;
  * <pre>
  *   java … io.pathsec.engine.gateway.IkeGatewayService PROFILE.json STATUS.json
  * </pre>
- * The profile is JSON: {@code name, tun, mtu, listen, localId, psk, pool (optional prefix),
+ * The profile is JSON: {@code name, tun, mtu, listen, localId, psk (or auth "certificate" with cert, key
+ * and ca, PEM files; localId then defaults to the certificate's subject), pool (optional prefix),
  * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
  * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
  * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
@@ -51,6 +53,11 @@ public final class IkeGatewayService {
         String listen;
         String localId;
         String psk;
+        /** "psk" (default) or "certificate". */
+        String auth;
+        String cert;
+        String key;
+        String ca;
         String pool;
         List<String> protectedSubnets;
         List<String> dns;
@@ -91,8 +98,15 @@ public final class IkeGatewayService {
         }
 
         IkeGatewayProfile toProfile() {
-            if (listen == null || localId == null || psk == null || protectedSubnets == null) {
-                throw new IllegalArgumentException("a gateway profile needs listen, localId, psk and protectedSubnets");
+            if (listen == null || protectedSubnets == null) {
+                throw new IllegalArgumentException("a gateway profile needs listen and protectedSubnets");
+            }
+            IkeProfileAuth authentication;
+            try {
+                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
+                        cert, key, ca, localId);
+            } catch (IkeProfileAuth.InvalidField e) {
+                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
             }
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
@@ -110,9 +124,9 @@ public final class IkeGatewayService {
             for (String d : dns == null ? List.<String>of() : dns) {
                 servers.add(AddressRange.parseAddress(d));
             }
-            return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen), new IkeIdentity(localId),
-                    psk.getBytes(StandardCharsets.UTF_8), List.of(suite), transforms, pool, protectedSubnets, servers,
-                    allowTransportMode, cookieThreshold, timers(),
+            return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen),
+                    authentication.localIdentity(), authentication.authenticator(), List.of(suite), transforms, pool,
+                    protectedSubnets, servers, allowTransportMode, cookieThreshold, timers(),
                     IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
         }
     }
@@ -174,6 +188,8 @@ public final class IkeGatewayService {
         long[] cookies = gateway.cookieCounters();
         s.halfOpen = cookies[0];
         s.cookiesSent = cookies[1];
+        s.natKeepalives = gateway.natKeepalivesReceived();
+        s.recentFailures.addAll(gateway.recentFailures());
         s.icmpDecisions.putAll(gateway.icmpDecisions());
         for (IkeGateway.Client c : gateway.clients()) {
             IkeGatewayStatus.ClientStatus cs = new IkeGatewayStatus.ClientStatus();

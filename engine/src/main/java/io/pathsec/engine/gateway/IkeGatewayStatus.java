@@ -12,11 +12,15 @@ public final class IkeGatewayStatus {
     public int ikeSas;
     public long halfOpen;
     public long cookiesSent;
+    /** NAT-keepalives received on port 4500 (RFC 3948 §2.3). */
+    public long natKeepalives;
     /** ICMP decisions by outcome and reason, e.g. {@code dropped:discard-option} (docs/icmp.md). */
     public java.util.Map<String, Long> icmpDecisions = new java.util.TreeMap<>();
     public List<ClientStatus> clients = new ArrayList<>();
     /** The TCP-MSS method: exchanges completed, connections refused by reason. */
     public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMss;
+    /** Why recent sessions ended badly, oldest first ("CERTIFICATE_NOT_TRUSTED: certificate not trusted: …"). */
+    public List<String> recentFailures = new ArrayList<>();
 
     /** One connected client. */
     public static final class ClientStatus {

@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param delay                  extra delay of packets R1 sends towards R2 (needs sch_netem)
  * @param routeProtectedNetworks R1 and R2 route 192.0.2.0/24, 203.0.113.0/24 and their IPv6
  *                               networks, so E1 reaches E2 without a tunnel (a raw baseline)
+ * @param nat                    R1 masquerades G1's outer IPv4 address and ports towards R2, a NAT
+ *                               between client and gateway (RFC 7296 §2.23)
  */
 public record LabOptions(int pathMtu, boolean icmpBlackHole, boolean dropFragments, Integer mssClamp,
-                         double lossPercent, Duration delay, boolean routeProtectedNetworks) {
+                         double lossPercent, Duration delay, boolean routeProtectedNetworks, boolean nat) {
 
     public static final int DEFAULT_MTU = 1500;
     public static final int MIN_MTU = 1280;
@@ -39,35 +41,51 @@ public record LabOptions(int pathMtu, boolean icmpBlackHole, boolean dropFragmen
 
     /** MTU 1500, no black hole, fragments pass, no clamping, no loss or delay, no raw route. */
     public static LabOptions defaults() {
-        return new LabOptions(DEFAULT_MTU, false, false, null, 0.0, Duration.ZERO, false);
+        return new LabOptions(DEFAULT_MTU, false, false, null, 0.0, Duration.ZERO, false, false);
     }
 
     public LabOptions withPathMtu(int mtu) {
-        return new LabOptions(mtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, delay, routeProtectedNetworks);
+        return new LabOptions(mtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, delay,
+                routeProtectedNetworks, nat);
     }
 
     public LabOptions withIcmpBlackHole(boolean on) {
-        return new LabOptions(pathMtu, on, dropFragments, mssClamp, lossPercent, delay, routeProtectedNetworks);
+        return new LabOptions(pathMtu, on, dropFragments, mssClamp, lossPercent, delay, routeProtectedNetworks, nat);
     }
 
     public LabOptions withDropFragments(boolean on) {
-        return new LabOptions(pathMtu, icmpBlackHole, on, mssClamp, lossPercent, delay, routeProtectedNetworks);
+        return new LabOptions(pathMtu, icmpBlackHole, on, mssClamp, lossPercent, delay, routeProtectedNetworks, nat);
     }
 
     public LabOptions withMssClamp(Integer mss) {
-        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mss, lossPercent, delay, routeProtectedNetworks);
+        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mss, lossPercent, delay, routeProtectedNetworks,
+                nat);
     }
 
     public LabOptions withLossPercent(double percent) {
-        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, percent, delay, routeProtectedNetworks);
+        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, percent, delay,
+                routeProtectedNetworks, nat);
     }
 
     public LabOptions withDelay(Duration d) {
-        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, d, routeProtectedNetworks);
+        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, d,
+                routeProtectedNetworks, nat);
     }
 
     public LabOptions withRouteProtectedNetworks(boolean on) {
-        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, delay, on);
+        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, delay, on, nat);
+    }
+
+    public LabOptions withNat(boolean on) {
+        return new LabOptions(pathMtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, delay,
+                routeProtectedNetworks,
+                on);
+    }
+
+    /** Options without a NAT (the settings as they were before the NAT option). */
+    public LabOptions(int pathMtu, boolean icmpBlackHole, boolean dropFragments, Integer mssClamp, double lossPercent,
+                      Duration delay, boolean routeProtectedNetworks) {
+        this(pathMtu, icmpBlackHole, dropFragments, mssClamp, lossPercent, delay, routeProtectedNetworks, false);
     }
 
     static void checkMtu(int mtu) {

@@ -175,6 +175,9 @@ public final class LabTopology implements AutoCloseable {
         setMssClamp(wanted.mssClamp());
         setLoss(wanted.lossPercent());
         setDelay(wanted.delay());
+        if (wanted.nat()) {
+            setNat(true); // only when asked: the NAT loads conntrack into R1's namespace
+        }
     }
 
     // ---- naming and addresses ----------------------------------------------------------------
@@ -259,6 +262,21 @@ public final class LabTopology implements AutoCloseable {
         ns(LabNode.R1).nft(NftRules.dropFragments(on, LabNames.interfaceName(LabNode.R2)));
         ns(LabNode.R2).nft(NftRules.dropFragments(on, LabNames.interfaceName(LabNode.R1)));
         options = options.withDropFragments(on);
+    }
+
+    /**
+     * Puts a NAT on R1 (or takes it away): G1's outer IPv4 address and ports are translated to
+     * R1's address on the R1—R2 link, as behind a home router (nftables masquerade). See
+     * {@link LabOptions#nat()}.
+     */
+    public synchronized void setNat(boolean on) throws IOException {
+        ns(LabNode.R1).nft(NftRules.nat(on, LabNames.interfaceName(LabNode.R2), AddressPlan.G1_R1.prefix(false)));
+        options = options.withNat(on);
+    }
+
+    /** The address G1's IPv4 packets carry beyond R1 while the NAT is on: R1's on the R1—R2 link. */
+    public InetAddress natAddress() {
+        return address(LabNode.R1, LabNode.R2, false);
     }
 
     /** Clamps the MSS of TCP SYNs forwarded by R1 (both directions) to {@code mss}; null stops it. */

@@ -104,6 +104,33 @@ final class NftRules {
         return script;
     }
 
+    /** The table of the NAT on R1; apart from {@link #TABLE} because only it needs conntrack. */
+    static final String NAT_TABLE = "pathsec_lab_nat";
+
+    /**
+     * A NAT on R1 between G1 and the path, as a home router does it: packets from G1's network
+     * leaving towards R2 get R1's address and a port from a high range (masquerade with port
+     * translation), so both the address and the port of G1's IKE and ESP change. Answers are
+     * translated back by conntrack. Off removes the table again.
+     *
+     * <p>Masquerading needs conntrack, which reassembles IP fragments in R1's namespace: while the
+     * NAT is on, {@link #dropFragments} on R1 no longer sees fragments.
+     */
+    static String nat(boolean on, String segmentInterface, String insidePrefix) {
+        // "add" then "delete" removes the table whether it existed or not, in one transaction.
+        String script = "add table ip " + NAT_TABLE + "\ndelete table ip " + NAT_TABLE + "\n";
+        if (on) {
+            script += "table ip " + NAT_TABLE + " {\n"
+                    + "  chain postrouting { type nat hook postrouting priority srcnat; policy accept;\n"
+                    + "    oifname \"" + segmentInterface + "\" ip saddr " + insidePrefix
+                    + " meta l4proto { tcp, udp } counter masquerade to :20000-29999\n"
+                    + "    oifname \"" + segmentInterface + "\" ip saddr " + insidePrefix + " counter masquerade\n"
+                    + "  }\n"
+                    + "}\n";
+        }
+        return script;
+    }
+
     private static String baseChain(String name, String hook, String priority) {
         return "  chain " + name + " { type filter hook " + hook + " priority " + priority + "; policy accept; }\n";
     }

@@ -37,6 +37,37 @@ public final class OuterSocketPmtuMode {
         }
     }
 
+    /**
+     * Runs {@code send} with {@code fd} in probe mode and then restores the modes it had: for a
+     * socket that must keep the kernel's ordinary behaviour for everything else (IKE on port 500,
+     * whose large IKE_AUTH messages the kernel may fragment) but sends DPLPMTUD probes with DF
+     * set whatever the route's cached MTU (RFC 8899 §4.4). Callers serialise their sends.
+     */
+    public static void whileProbing(int fd, Runnable send) throws IOException {
+        int v4 = modeOr(fd, IPPROTO_IP, IP_MTU_DISCOVER);
+        int v6 = modeOr(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER);
+        setProbeMode(fd);
+        try {
+            send.run();
+        } finally {
+            if (v4 >= 0) {
+                LinuxLibC.setInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, v4);
+            }
+            if (v6 >= 0) {
+                LinuxLibC.setInt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, v6);
+            }
+        }
+    }
+
+    /** The mode at one level, or -1 when the socket has none there (an IPv4 socket at the IPv6 level). */
+    private static int modeOr(int fd, int level, int option) {
+        try {
+            return LinuxLibC.getInt(fd, level, option, "getsockopt(MTU_DISCOVER)");
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** The IPv4-level mode now on the socket (3 = probe), for tests and diagnostics. */
     public static int ipv4Mode(int fd) throws IOException {
         return LinuxLibC.getInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, "getsockopt(IP_MTU_DISCOVER)");

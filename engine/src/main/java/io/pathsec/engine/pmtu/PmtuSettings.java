@@ -1,7 +1,10 @@
 package io.pathsec.engine.pmtu;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The path MTU settings of a tunnel (issue 4, item 7). All sizes are outer IP packet sizes
@@ -20,10 +23,27 @@ import java.util.Properties;
  * @param icmpSequenceWindow an outer ICMP must quote one of our last this many sequence numbers
  * @param blackHoleRetransmissions times the same full-size inner TCP segment must be seen
  * @param blackHoleWindow within this time, with no valid ICMP received meanwhile
+ * @param methods the sources that run (DESIGN.md "Path MTU"): CLASSIC_ICMP, DPLPMTUD, TCP_MSS,
+ *                BLACK_HOLE (the inner TCP retransmission detector); CONFIGURED is implied
+ * @param outerDf the outer IPv4 DF bit of this tunnel's SAs (RFC 4301 §8.1)
+ * @param dplpmtud the RFC 8899 timers and counts
  */
 public record PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseIpv6, int maximum, int fixedMtu,
                            Duration raiseTimer, int history, int icmpSequenceWindow,
-                           int blackHoleRetransmissions, Duration blackHoleWindow) {
+                           int blackHoleRetransmissions, Duration blackHoleWindow, Set<PmtuSource> methods,
+                           OuterDf outerDf, DplpmtudSettings dplpmtud) {
+
+    /** Every source on: what a profile gets unless it turns some off. */
+    public static final Set<PmtuSource> ALL_METHODS = Set.copyOf(EnumSet.of(PmtuSource.CLASSIC_ICMP,
+            PmtuSource.DPLPMTUD, PmtuSource.TCP_MSS, PmtuSource.BLACK_HOLE));
+
+    /** The sizes and detector settings, with every method on, DF set and RFC 8899's DPLPMTUD defaults. */
+    public PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseIpv6, int maximum, int fixedMtu,
+                        Duration raiseTimer, int history, int icmpSequenceWindow, int blackHoleRetransmissions,
+                        Duration blackHoleWindow) {
+        this(floorIpv4, floorIpv6, baseIpv4, baseIpv6, maximum, fixedMtu, raiseTimer, history, icmpSequenceWindow,
+                blackHoleRetransmissions, blackHoleWindow, ALL_METHODS, OuterDf.SET, DplpmtudSettings.defaults());
+    }
 
     /** System properties read by {@link #fromProperties}, e.g. {@code -Dpathsec.pmtu.raiseTimer=PT5S}. */
     public static final String PREFIX = "pathsec.pmtu.";
@@ -42,6 +62,15 @@ public record PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseI
                 || blackHoleRetransmissions < 2 || blackHoleWindow.isNegative() || blackHoleWindow.isZero()) {
             throw new IllegalArgumentException("timers, history and counts must be positive");
         }
+        methods = methods.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(methods));
+        if (outerDf == null || dplpmtud == null) {
+            throw new IllegalArgumentException("outerDf and dplpmtud are required");
+        }
+    }
+
+    /** Whether the source {@code method} runs for this tunnel. */
+    public boolean enabled(PmtuSource method) {
+        return methods.contains(method);
     }
 
     public static PmtuSettings defaults() {
@@ -49,9 +78,15 @@ public record PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseI
                 3, Duration.ofSeconds(3));
     }
 
-    /** The defaults, overridden by {@code pathsec.pmtu.<component>} properties (durations ISO-8601). */
+    /**
+     * The defaults, overridden by {@code pathsec.pmtu.<component>} properties (durations ISO-8601;
+     * {@code methods} a comma list of {@link PmtuSource} names, {@code outerDf} copy/set/clear) and
+     * the {@code pathsec.dplpmtud.*} ones of {@link DplpmtudSettings}.
+     */
     public static PmtuSettings fromProperties(Properties p) {
         PmtuSettings d = defaults();
+        String methods = p.getProperty(PREFIX + "methods");
+        String df = p.getProperty(PREFIX + "outerDf");
         return new PmtuSettings(
                 integer(p, "floorIpv4", d.floorIpv4), integer(p, "floorIpv6", d.floorIpv6),
                 integer(p, "baseIpv4", d.baseIpv4), integer(p, "baseIpv6", d.baseIpv6),
@@ -59,7 +94,37 @@ public record PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseI
                 duration(p, "raiseTimer", d.raiseTimer), integer(p, "history", d.history),
                 integer(p, "icmpSequenceWindow", d.icmpSequenceWindow),
                 integer(p, "blackHoleRetransmissions", d.blackHoleRetransmissions),
-                duration(p, "blackHoleWindow", d.blackHoleWindow));
+                duration(p, "blackHoleWindow", d.blackHoleWindow),
+                methods == null ? d.methods : parseMethods(methods), df == null ? d.outerDf : parseOuterDf(df),
+                DplpmtudSettings.fromProperties(p));
+    }
+
+    /**
+     * "classic, dplpmtud" → the set; the control API's names (classic, dplpmtud, tcp-mss,
+     * black-hole-detection) and the {@link PmtuSource} names both work; an unknown name is an error.
+     */
+    public static Set<PmtuSource> parseMethods(String list) {
+        EnumSet<PmtuSource> out = EnumSet.noneOf(PmtuSource.class);
+        for (String name : list.split(",")) {
+            if (!name.isBlank()) {
+                out.add(method(name));
+            }
+        }
+        return out;
+    }
+
+    private static PmtuSource method(String name) {
+        String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        return switch (n) {
+            case "CLASSIC" -> PmtuSource.CLASSIC_ICMP;
+            case "BLACK_HOLE_DETECTION" -> PmtuSource.BLACK_HOLE;
+            case "CONFIGURED" -> throw new IllegalArgumentException("CONFIGURED is not a method that can be turned on");
+            default -> PmtuSource.valueOf(n);
+        };
+    }
+
+    public static OuterDf parseOuterDf(String name) {
+        return OuterDf.valueOf(name.trim().toUpperCase(Locale.ROOT));
     }
 
     public int floor(boolean outerIpv6) {
@@ -72,12 +137,38 @@ public record PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseI
 
     public PmtuSettings withRaiseTimer(Duration d) {
         return new PmtuSettings(floorIpv4, floorIpv6, baseIpv4, baseIpv6, maximum, fixedMtu, d, history,
-                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow);
+                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow, methods, outerDf, dplpmtud);
     }
 
     public PmtuSettings withFixedMtu(int mtu) {
         return new PmtuSettings(floorIpv4, floorIpv6, baseIpv4, baseIpv6, maximum, mtu, raiseTimer, history,
-                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow);
+                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow, methods, outerDf, dplpmtud);
+    }
+
+    /**
+     * One floor for both families, as a profile states it: IPv4 takes it as is, IPv6 never below
+     * its 1280 minimum; the bases rise with it when they would fall below.
+     */
+    public PmtuSettings withFloor(int floor) {
+        int v6 = Math.max(1280, floor);
+        return new PmtuSettings(floor, v6, Math.max(baseIpv4, floor), Math.max(baseIpv6, v6), maximum, fixedMtu,
+                raiseTimer, history, icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow, methods, outerDf,
+                dplpmtud);
+    }
+
+    public PmtuSettings withMethods(Set<PmtuSource> on) {
+        return new PmtuSettings(floorIpv4, floorIpv6, baseIpv4, baseIpv6, maximum, fixedMtu, raiseTimer, history,
+                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow, on, outerDf, dplpmtud);
+    }
+
+    public PmtuSettings withOuterDf(OuterDf df) {
+        return new PmtuSettings(floorIpv4, floorIpv6, baseIpv4, baseIpv6, maximum, fixedMtu, raiseTimer, history,
+                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow, methods, df, dplpmtud);
+    }
+
+    public PmtuSettings withDplpmtud(DplpmtudSettings d) {
+        return new PmtuSettings(floorIpv4, floorIpv6, baseIpv4, baseIpv6, maximum, fixedMtu, raiseTimer, history,
+                icmpSequenceWindow, blackHoleRetransmissions, blackHoleWindow, methods, outerDf, d);
     }
 
     private static int integer(Properties p, String name, int fallback) {

@@ -1,6 +1,8 @@
 package io.pathsec.engine.tunnel;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PskAuthenticator;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
@@ -13,8 +15,8 @@ import java.util.Objects;
 
 /**
  * A road-warrior profile: which gateway to reach from which local address, the identities and
- * the PSK, what to offer, and the TUN device to create. The virtual address and the routes come
- * from the gateway (CP and TSr).
+ * how they are proven (PSK or certificates), what to offer, and the TUN device to create. The
+ * virtual address and the routes come from the gateway (CP and TSr).
  *
  * @param remoteTs   networks to ask for behind the gateway (TSr); empty asks for all of IPv4
  *                   and takes what the gateway narrows it to
@@ -28,9 +30,19 @@ import java.util.Objects;
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
-                               byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
-                               List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode,
-                               IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+                               Authenticator authenticator, List<IkeSuite> ikeSuites,
+                               List<EspTransform> espTransforms, List<String> remoteTs, IkeSessionTimers timers,
+                               ChildSaModeRequest mode, IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+    /** A PSK profile. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            byte[] psk, List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                            List<String> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode,
+                            IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity,
+                new PskAuthenticator(psk), ikeSuites, espTransforms, remoteTs, timers, mode, fragmentation, requestIpv6);
+    }
+
     /** A road-warrior profile with the default timers. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
@@ -57,7 +69,7 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(gatewayAddress, "gatewayAddress");
         Objects.requireNonNull(localIdentity, "localIdentity");
-        psk = Objects.requireNonNull(psk, "psk").clone();
+        Objects.requireNonNull(authenticator, "authenticator");
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
@@ -80,6 +92,6 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
     @Override
     public String toString() {
         return "IkeClientProfile[" + name + " " + localAddress.getHostAddress() + " -> "
-                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", psk hidden]";
+                + gatewayAddress.getHostAddress() + ", " + localIdentity + ", " + authenticator + "]";
     }
 }

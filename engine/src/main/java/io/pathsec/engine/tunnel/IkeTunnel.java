@@ -19,6 +19,12 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.ike.session.UdpIkeTransport;
+import io.pathsec.engine.pmtu.InnerIcmpSource;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.dplpmtud.Dplpmtud;
+import io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.Sad;
@@ -40,6 +46,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +84,9 @@ public final class IkeTunnel implements Tunnel {
     private final AtomicLong childRekeys = new AtomicLong();
     private final AtomicLong ikeRekeys = new AtomicLong();
     private volatile ChildSa currentChild;
+    /** DPLPMTUD over the IKE SA for the current outbound SA (RFC 8899); session thread only. */
+    private Dplpmtud prober;
+    private volatile Dplpmtud proberView;
     private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method (the seed proposal): its settings, its run after IKE_AUTH, its outcome. */
     private final TcpMssSettings tcpMss;
@@ -110,7 +120,7 @@ public final class IkeTunnel implements Tunnel {
         this.scheduler = scheduler;
         IkeInitiatorConfig config = new IkeInitiatorConfig(
                 new InetSocketAddress(profile.localAddress(), 500), new InetSocketAddress(profile.gatewayAddress(), 500),
-                profile.localIdentity(), profile.remoteIdentity(), profile.psk(), profile.ikeSuites(),
+                profile.localIdentity(), profile.remoteIdentity(), profile.authenticator(), profile.ikeSuites(),
                 profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
@@ -139,12 +149,18 @@ public final class IkeTunnel implements Tunnel {
     /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the TCP-MSS method's settings. */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
                                         OuterPacketRing capture, TcpMssSettings tcpMss) throws IOException {
-        return startClient(profile, observer, capture, tcpMss, IcmpSettings.fromProperties(System.getProperties()));
+        return startClient(profile, observer, capture, PmtuSettings.fromProperties(System.getProperties()), tcpMss,
+                IcmpSettings.fromProperties(System.getProperties()));
     }
 
-    /** As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing, TcpMssSettings)}, with these ICMP settings. */
+    /**
+     * As {@link #startClient(IkeClientProfile, IkeTunnelObserver, OuterPacketRing)}, with the profile's
+     * path MTU settings (methods, floor, timers, fixed MTU, outer DF), the TCP-MSS method's and the
+     * ICMP handling's (docs/icmp.md).
+     */
     public static IkeTunnel startClient(IkeClientProfile profile, IkeTunnelObserver observer,
-                                        OuterPacketRing capture, TcpMssSettings tcpMss, IcmpSettings icmp)
+                                        OuterPacketRing capture, PmtuSettings pmtuSettings, TcpMssSettings tcpMss,
+                                        IcmpSettings icmp)
             throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
@@ -155,12 +171,14 @@ public final class IkeTunnel implements Tunnel {
             LinuxInterfaceConfig ifc = tun.config();
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings, Clock.systemUTC());
             policy.icmp(TunnelIcmp.forTunnel(profile.name(), icmp, policy, observer::icmpDecision));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.localAddress(), 500), scheduler);
             EspTransport.Opener udp = DataPath.udpOpener(new InetSocketAddress(profile.localAddress(), 4500),
                     RoutingSetup.FWMARK, transport);
-            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture));
+            // A real outer path: classic PMTUD receives its ICMP (the 4-argument start is for in-memory pairs).
+            dataPath = DataPath.start(tun, policy, WORKERS, capture == null ? udp : TappedEspTransport.tap(udp, capture),
+                    new InnerIcmpSource(List.of()), true);
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
                     tcpMss);
             t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
@@ -249,6 +267,7 @@ public final class IkeTunnel implements Tunnel {
         public void established(Established session) {
             try {
                 install(session);
+                probeCurrentChild();
                 // Report the CHILD_SA before completing: completing wakes the connect, which
                 // announces "connected"; the SA must not race behind it (as for static keys).
                 observer.childSaUp(session.child());
@@ -309,6 +328,7 @@ public final class IkeTunnel implements Tunnel {
                 entry.outbound = out;
             }
             currentChild = child;
+            probeCurrentChild();
             childRekeys.incrementAndGet();
             observer.childSaRekeyed(child, replaced);
             LOG.info("tunnel {}: sending with {} (was 0x{})", profile.name(), child,
@@ -353,6 +373,40 @@ public final class IkeTunnel implements Tunnel {
                 observer.sessionClosed(cause);
             }
         }
+    }
+
+    /**
+     * Runs DPLPMTUD for the PMTU state of the SA we send with now (session thread). A rekey on
+     * the same path keeps the state and so the prober; a new state gets a new prober.
+     */
+    private void probeCurrentChild() {
+        ChildSa child = currentChild;
+        if (child == null || !policy.pmtuSettings().enabled(PmtuSource.DPLPMTUD)) {
+            return;
+        }
+        String spi = String.format("0x%08x", child.outboundSpi());
+        PmtuState state = dataPath.pmtuStates().stream().filter(p -> p.saName().endsWith(spi)).findFirst()
+                .orElse(null);
+        if (state == null || (prober != null && prober.pmtu() == state)) {
+            return;
+        }
+        if (prober != null) {
+            prober.stop();
+        }
+        prober = new Dplpmtud(state, policy.pmtuSettings().dplpmtud(), initiator.probeLayer());
+        proberView = prober;
+        prober.start();
+    }
+
+    /** Outer ICMP packet-too-big messages accepted and rejected (forged or unvalidated). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmpStats() {
+        return dataPath.outerIcmpStats();
+    }
+
+    /** The DPLPMTUD prober's phase, search bounds and counters; empty when it is off. */
+    public java.util.Optional<DplpmtudStatus> dplpmtud() {
+        Dplpmtud p = proberView;
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.status());
     }
 
     /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
@@ -493,6 +547,16 @@ public final class IkeTunnel implements Tunnel {
         return initiator.peerSpeaksPathSec();
     }
 
+    /** Whether our outer address is translated by a NAT, so we send NAT-keepalives (RFC 3948 §4). */
+    public boolean behindNat() {
+        return initiator.behindNat();
+    }
+
+    /** NAT-keepalives received from the gateway on port 4500 (RFC 3948 §2.3). */
+    public long natKeepalivesReceived() {
+        return dataPath.natKeepalives();
+    }
+
     @Override
     public String deviceName() {
         return tun.name();
@@ -558,7 +622,12 @@ public final class IkeTunnel implements Tunnel {
         if (run != null) {
             run.close();
         }
-        scheduler.execute(initiator::close);
+        scheduler.execute(() -> {
+            if (prober != null) {
+                prober.stop();
+            }
+            initiator.close();
+        });
         try {
             closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.icmp.IcmpSettings;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.ChildSaModeRequest;
@@ -12,9 +13,10 @@ import io.pathsec.engine.ike.session.IkeSessionException;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
-import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +37,15 @@ import java.util.concurrent.ExecutionException;
  * <pre>
  *   java … io.pathsec.engine.tunnel.IkeTunnelService PROFILE.json STATUS.json
  * </pre>
- * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk,
+ * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk, or
+ * auth "certificate" with cert, key and ca (PEM files; localId then defaults to the certificate's subject),
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
  * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
- * choose the seed proposal's measurement (docs/pmtu.md).
+ * choose the seed proposal's measurement (docs/tcp-mss.md), and an optional {@code pmtu} object
+ * ({@link PmtuProfileFile}: methods, floor, timers, fixed MTU, outer DF) the other path MTU settings.
  */
 public final class IkeTunnelService {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTunnelService.class);
@@ -57,6 +61,11 @@ public final class IkeTunnelService {
         String localId;
         String remoteId;
         String psk;
+        /** "psk" (default) or "certificate". */
+        String auth;
+        String cert;
+        String key;
+        String ca;
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
@@ -68,6 +77,8 @@ public final class IkeTunnelService {
         Long dpdDelaySeconds;
         Long retransmitInitialMillis;
         Integer retransmitSends;
+        /** Path MTU settings ({@link PmtuProfileFile}); absent: the defaults and pathsec.pmtu.* properties. */
+        PmtuProfileFile pmtu;
         /** The TCP-MSS method (off unless true) and its port (4500). */
         Boolean tcpMss;
         Integer tcpMssPort;
@@ -81,6 +92,8 @@ public final class IkeTunnelService {
         Integer ikeFragmentSize;
         /** Also ask the gateway for an IPv6 virtual address and IPv6 networks (default false). */
         Boolean ipv6;
+        /** Behind a NAT, NAT-keepalive interval in seconds (RFC 3948 §4; default 20, 0 off). */
+        Long natKeepaliveSeconds;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -96,12 +109,21 @@ public final class IkeTunnelService {
             return d.withRekey(ike, child, jitter).withDpd(
                     dpdDelaySeconds == null ? d.dpdDelay() : Duration.ofSeconds(dpdDelaySeconds),
                     retransmitInitialMillis == null ? d.retransmitInitial() : Duration.ofMillis(retransmitInitialMillis),
-                    retransmitSends == null ? d.retransmitSends() : retransmitSends);
+                    retransmitSends == null ? d.retransmitSends() : retransmitSends)
+                    .withNatKeepalive(natKeepaliveSeconds == null ? d.natKeepalive()
+                            : Duration.ofSeconds(natKeepaliveSeconds));
         }
 
         IkeClientProfile toProfile() {
-            if (local == null || gateway == null || localId == null || psk == null) {
-                throw new IllegalArgumentException("profile needs local, gateway, localId and psk");
+            if (local == null || gateway == null) {
+                throw new IllegalArgumentException("profile needs local and gateway");
+            }
+            IkeProfileAuth authentication;
+            try {
+                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
+                        cert, key, ca, localId);
+            } catch (IkeProfileAuth.InvalidField e) {
+                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
             }
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
@@ -112,8 +134,8 @@ public final class IkeTunnelService {
             List<EspTransform> transforms = esp == null || esp.isEmpty() ? List.of(EspTransform.AES_GCM_16_256)
                     : esp.stream().map(EspTransform::fromName).toList();
             return new IkeClientProfile(name, tun, mtu, AddressRange.parseAddress(local),
-                    AddressRange.parseAddress(gateway), new IkeIdentity(localId),
-                    remoteId == null ? null : new IkeIdentity(remoteId), psk.getBytes(StandardCharsets.UTF_8),
+                    AddressRange.parseAddress(gateway), authentication.localIdentity(),
+                    remoteId == null ? null : new IkeIdentity(remoteId), authentication.authenticator(),
                     List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
                     fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
         }
@@ -154,22 +176,25 @@ public final class IkeTunnelService {
         }
         IkeClientProfile profile;
         TcpMssSettings tcpMss;
+        PmtuSettings pmtu;
         try {
             ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
             profile = file.toProfile();
             tcpMss = file.tcpMssSettings();
+            pmtu = PmtuProfileFile.apply(file.pmtu, PmtuSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, tcpMss, Path.of(args[1]));
+        run(profile, pmtu, tcpMss, Path.of(args[1]));
     }
 
-    static void run(IkeClientProfile profile, TcpMssSettings tcpMss, Path statusFile)
+    static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, Path statusFile)
             throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, tcpMss)) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss,
+                     IcmpSettings.fromProperties(System.getProperties()))) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
@@ -192,6 +217,7 @@ public final class IkeTunnelService {
             s.childSa = e.child().toString();
             s.mode = e.child().mode().name();
             s.speaksPathSec = tunnel.peerSpeaksPathSec();
+            s.behindNat = tunnel.behindNat();
             s.natTraversal = e.natTraversal();
             s.childSa = tunnel.currentChildSa().map(Object::toString).orElse(s.childSa);
             s.childRekeys = tunnel.childRekeys();
@@ -225,6 +251,8 @@ public final class IkeTunnelService {
         s.pmtu = tunnel.pmtuStates().stream().map(PmtuStatus::of).toList();
         s.tcpMss = tunnel.tcpMssResult().map(Object::toString).orElse(null);
         s.tcpMssCounts = tunnel.tcpMssStats().counts();
+        s.dplpmtud = tunnel.dplpmtud().orElse(null);
+        s.outerIcmp = tunnel.outerIcmpStats();
         return s;
     }
 

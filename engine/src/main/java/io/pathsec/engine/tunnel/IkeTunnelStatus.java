@@ -11,6 +11,8 @@ public final class IkeTunnelStatus {
     public String virtualIp;
     /** INTERNAL_IP6_ADDRESS, when the profile asked for IPv6 and the gateway assigned one. */
     public String virtualIp6;
+    /** Our outer address is translated by a NAT (RFC 7296 §2.23); we send NAT-keepalives. */
+    public boolean behindNat;
     public String peer;
     public String peerIdentity;
     public String ikeSuite;
@@ -37,4 +39,8 @@ public final class IkeTunnelStatus {
     /** The TCP-MSS method's outcome in words (null until it has one), and its counters. */
     public String tcpMss;
     public io.pathsec.engine.pmtu.tcpmss.TcpMssStats.Counts tcpMssCounts;
+    /** The DPLPMTUD prober over the IKE SA (RFC 8899), null when the method is off. */
+    public io.pathsec.engine.pmtu.dplpmtud.DplpmtudStatus dplpmtud;
+    /** Outer ICMP packet-too-big messages accepted and rejected (classic PMTUD). */
+    public io.pathsec.engine.pmtu.OuterIcmpStats outerIcmp;
 }

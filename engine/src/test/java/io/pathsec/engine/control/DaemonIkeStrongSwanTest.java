@@ -325,7 +325,7 @@ class DaemonIkeStrongSwanTest {
         return sb.toString();
     }
 
-    private static String readQuietly(Path file) {
+    static String readQuietly(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -334,7 +334,7 @@ class DaemonIkeStrongSwanTest {
     }
 
     /** Polls a condition another process brings about, bounded by {@code limit}. */
-    private static void awaitTrue(BooleanSupplier condition, Duration limit, java.util.function.Supplier<String> why)
+    static void awaitTrue(BooleanSupplier condition, Duration limit, java.util.function.Supplier<String> why)
             throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {

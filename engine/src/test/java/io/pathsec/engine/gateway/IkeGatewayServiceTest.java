@@ -40,7 +40,10 @@ class IkeGatewayServiceTest {
     void errorsSayWhatIsMissingOrWrong() {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> IkeGatewayService.parse(
                 "{\"listen\": \"198.51.100.130\", \"psk\": \"s\"}"));
-        assertEquals("a gateway profile needs listen, localId, psk and protectedSubnets", missing.getMessage());
+        assertEquals("a gateway profile needs listen and protectedSubnets", missing.getMessage());
+        IllegalArgumentException noPsk = assertThrows(IllegalArgumentException.class, () -> IkeGatewayService.parse(
+                "{\"listen\": \"198.51.100.130\", \"localId\": \"g\", \"protectedSubnets\": [\"203.0.113.0/24\"]}"));
+        assertTrue(noPsk.getMessage().startsWith("psk: missing"), noPsk.getMessage());
         IllegalArgumentException pool = assertThrows(IllegalArgumentException.class, () -> IkeGatewayService.parse("""
                 {"listen": "198.51.100.130", "localId": "g", "psk": "s", "protectedSubnets": ["203.0.113.0/24"],
                  "pool": "10.201.0.0/33"}

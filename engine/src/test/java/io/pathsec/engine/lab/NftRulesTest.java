@@ -24,6 +24,19 @@ class NftRulesTest {
     }
 
     @Test
+    void natMasqueradesG1sNetworkWithPortTranslationAndIsRemovedWhenOff() {
+        String on = NftRules.nat(true, "to-r2", "198.51.100.0/26");
+        assertTrue(on.startsWith("add table ip pathsec_lab_nat\ndelete table ip pathsec_lab_nat\n"), on);
+        assertTrue(on.contains("type nat hook postrouting priority srcnat"), on);
+        assertTrue(on.contains("oifname \"to-r2\" ip saddr 198.51.100.0/26 meta l4proto { tcp, udp } counter masquerade"
+                + " to :20000-29999"), on);
+        String off = NftRules.nat(false, "to-r2", "198.51.100.0/26");
+        assertFalse(off.contains("masquerade"), off);
+        assertFalse(new LabOptions(1500, false, false, null, 0, java.time.Duration.ZERO, false).nat());
+        assertTrue(LabOptions.defaults().withNat(true).withPathMtu(1400).nat(), "withers keep the NAT");
+    }
+
+    @Test
     void clampOnlyLowersTheMss() {
         assertTrue(NftRules.mssClamp(1200).contains("tcp option maxseg size > 1200 counter tcp option maxseg size set 1200"));
         assertFalse(NftRules.mssClamp(null).contains("add rule"));

@@ -1,54 +1,200 @@
 package io.pathsec.engine.pmtu;
 
+import io.pathsec.engine.gateway.IkeGatewayService;
+import io.pathsec.engine.gateway.IkeGatewayStatus;
+import io.pathsec.engine.ike.session.IkeLabProcess;
 import io.pathsec.engine.lab.LabNode;
 import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
-import io.pathsec.engine.lab.LabTunnel;
 import io.pathsec.engine.lab.ProcessResult;
-import io.pathsec.engine.policy.IpsecMode;
-import io.pathsec.engine.tunnel.TunnelStatus;
+import io.pathsec.engine.testsupport.OpenVpnPeer;
+import io.pathsec.engine.testsupport.StrongSwanPeer;
+import io.pathsec.engine.tunnel.IkeTunnelService;
+import io.pathsec.engine.tunnel.IkeTunnelStatus;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The black-hole recovery benchmark behind {@code bench/blackhole.sh} (issue 4): a TCP transfer
- * E1 → E2 runs through PathSec; then the R1—R2 MTU drops to 1280 with ICMP Fragmentation
- * Needed and IP fragments dropped. Measured: the seconds from the drop until the transfer's
- * rate, over a sliding window, is back at 90 % of its rate before; "stalled" at the cap.
+ * The black-hole recovery benchmark behind {@code bench/blackhole.sh} (issue 4): for each VPN in
+ * turn — PathSec, strongSwan 5.9 with kernel-libipsec, OpenVPN 2.6 — a fresh lab topology
+ * (E1 — G1 — R1 — R2 — G2 — E2), the VPN's client in G1 and its gateway in G2 with default
+ * settings, and a TCP transfer from G1 (its tunnel address) to E2. Then the R1—R2 MTU drops to
+ * 1280 with ICMP Fragmentation Needed and IP fragments dropped. Measured: the seconds from the
+ * drop until the transfer's rate, over a sliding window, is back at 90 % of its rate before;
+ * "stalled" at the 60 s cap.
  *
  * <p>The rate is what E2's interface towards G2 receives, sampled every 100 ms. Prints a
- * human-readable account and, last, {@code pathsec=S} or {@code pathsec=stalled}.
+ * human-readable account and, per VPN, {@code <name>=S} or {@code <name>=stalled}.
+ * Arguments: the VPNs to run (pathsec, strongswan, openvpn); none runs all three.
  */
 public final class BlackHoleRecoveryBench {
     private static final Duration WARM_UP = Duration.ofSeconds(5);
     private static final Duration BASELINE = Duration.ofSeconds(3);
     private static final Duration CAP = Duration.ofSeconds(60);
+    private static final Duration SETTLE = Duration.ofSeconds(40);
     private static final long SAMPLE_MILLIS = 100;
     private static final int WINDOW_SAMPLES = 5;
     private static final double RECOVERED = 0.9;
+    private static final String PSK = "blackhole-bench-psk-0123456789abc";
+
+    /** The VPNs compared, each a road-warrior client in G1 and a gateway in G2. */
+    enum Vpn {
+        PATHSEC, STRONGSWAN, OPENVPN
+    }
 
     private BlackHoleRecoveryBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path work = Files.createTempDirectory("pathsec-blackhole-");
-        String result;
-        try (LabTopology lab = LabTopology.create(LabOptions.defaults());
-             LabTunnel tunnel = LabTunnel.start(lab, IpsecMode.TUNNEL, "aes256gcm16", false, work);
-             LabTransfer transfer = LabTransfer.start(lab, LabNode.E1, LabNode.E2,
-                     lab.protectedAddress(LabNode.E2, false), 1L << 40, work)) {
-            result = measure(lab, tunnel);
+        List<Vpn> vpns = new ArrayList<>();
+        for (String a : args) {
+            vpns.add(Vpn.valueOf(a.trim().toUpperCase(java.util.Locale.ROOT)));
         }
-        System.out.println("pathsec=" + result);
+        for (Vpn vpn : vpns.isEmpty() ? List.of(Vpn.values()) : vpns) {
+            String result;
+            Path work = Files.createTempDirectory("pathsec-blackhole-" + vpn.name().toLowerCase() + "-");
+            System.out.println("== " + vpn.name().toLowerCase());
+            try (LabTopology lab = LabTopology.create(LabOptions.defaults());
+                 Running running = start(vpn, lab, work);
+                 LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2,
+                         lab.protectedAddress(LabNode.E2, false), 1L << 40, work)) {
+                result = measure(lab, running);
+            } catch (IOException | RuntimeException e) {
+                System.out.println(vpn.name().toLowerCase() + " did not run: " + e.getMessage());
+                result = "failed";
+            }
+            System.out.println(vpn.name().toLowerCase() + "=" + result);
+        }
     }
 
-    private static String measure(LabTopology lab, LabTunnel tunnel) throws Exception {
+    /** A started VPN: what to close, and what to report after the drop. */
+    private interface Running extends AutoCloseable {
+        /** The VPN's own account of the black hole, or "". */
+        String report(long dropWallMillis);
+
+        @Override
+        void close() throws Exception;
+    }
+
+    private static Running start(Vpn vpn, LabTopology lab, Path work) throws Exception {
+        String g2 = lab.outerAddress(LabNode.G2, false).getHostAddress();
+        String e2Network = lab.protectedNetwork(LabNode.E2, false);
+        switch (vpn) {
+            case STRONGSWAN -> {
+                StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2);
+                StrongSwanPeer gateway = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), work.resolve("gw"), gw);
+                StrongSwanPeer client = null;
+                try {
+                    client = StrongSwanPeer.startClient(lab.namespace(LabNode.G1), work.resolve("client"),
+                            StrongSwanPeer.Client.defaults(g2, gw.gatewayId(), gw.psk(), e2Network));
+                    client.initiate();
+                } catch (IOException | RuntimeException e) {
+                    if (client != null) {
+                        client.close();
+                    }
+                    gateway.close();
+                    throw e;
+                }
+                StrongSwanPeer c = client;
+                return closing(() -> "", c, gateway);
+            }
+            case OPENVPN -> {
+                OpenVpnPeer peer = OpenVpnPeer.start(lab, work, e2Network);
+                return closing(() -> "", peer);
+            }
+            default -> {
+                return startPathSec(lab, work, g2, e2Network);
+            }
+        }
+    }
+
+    private static Running startPathSec(LabTopology lab, Path work, String g2, String e2Network) throws Exception {
+        Map<String, Object> gp = new LinkedHashMap<>();
+        gp.put("name", "gw");
+        gp.put("listen", g2);
+        gp.put("localId", "gw.pathsec.test");
+        gp.put("psk", PSK);
+        gp.put("pool", "10.201.0.0/24");
+        gp.put("protectedSubnets", List.of(e2Network));
+        IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class, gp, work,
+                "gateway", IkeGatewayStatus.class);
+        IkeLabProcess<IkeTunnelStatus> client = null;
+        try {
+            if (gw.await(s -> "LISTENING".equals(s.state), SETTLE) == null) {
+                throw new IOException("the PathSec gateway did not start:\n" + gw.logTail());
+            }
+            Map<String, Object> cp = new LinkedHashMap<>();
+            cp.put("name", "bh");
+            cp.put("local", lab.outerAddress(LabNode.G1, false).getHostAddress());
+            cp.put("gateway", g2);
+            cp.put("localId", "client.pathsec.test");
+            cp.put("remoteId", "gw.pathsec.test");
+            cp.put("psk", PSK);
+            client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class, cp, work, "client",
+                    IkeTunnelStatus.class);
+            IkeTunnelStatus s = client.await(x -> "ESTABLISHED".equals(x.state) || "FAILED".equals(x.state), SETTLE);
+            if (s == null || !"ESTABLISHED".equals(s.state)) {
+                throw new IOException("the PathSec client did not connect:\n" + client.logTail());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            gw.close();
+            throw e;
+        }
+        IkeLabProcess<IkeTunnelStatus> c = client;
+        return closing(drop -> {
+            IkeTunnelStatus s = c.status();
+            if (s == null || s.pmtu == null || s.pmtu.isEmpty()) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder();
+            for (PmtuStatus.BlackHole e : s.pmtu.get(0).blackHoles()) {
+                out.append(String.format("black hole detected %.2f s after the drop: %s%n",
+                        (e.atMillis() - drop) / 1e3, e));
+            }
+            return out + "G1 PMTU: " + s.pmtu.get(0) + "\nDPLPMTUD: " + s.dplpmtud + "\nouter ICMP: " + s.outerIcmp;
+        }, c, gw);
+    }
+
+    private static Running closing(java.util.function.LongFunction<String> report, AutoCloseable... parts) {
+        return new Running() {
+            @Override
+            public String report(long dropWallMillis) {
+                return report.apply(dropWallMillis);
+            }
+
+            @Override
+            public void close() throws Exception {
+                Exception first = null;
+                for (AutoCloseable p : parts) {
+                    try {
+                        p.close();
+                    } catch (Exception e) {
+                        first = first == null ? e : first;
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+            }
+        };
+    }
+
+    private static Running closing(java.util.function.Supplier<String> report, AutoCloseable... parts) {
+        return closing(drop -> report.get(), parts);
+    }
+
+    private static String measure(LabTopology lab, Running vpn) throws Exception {
         String counter = "/sys/class/net/" + lab.interfaceName(LabNode.E2, LabNode.G2) + "/statistics/rx_bytes";
         List<long[]> samples = new ArrayList<>(); // {nanos, bytes}
         long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
@@ -80,7 +226,7 @@ public final class BlackHoleRecoveryBench {
                 }
                 if (first[0] > drop && now >= RECOVERED * before) {
                     double seconds = (last[0] - drop) / 1e9;
-                    report(tunnel, lab, dropWallMillis);
+                    report(vpn, lab, dropWallMillis);
                     System.out.printf("rate after: %.1f MB/s (window %d ms), recovered %.2f s after the drop%n",
                             now / 1e6, WINDOW_SAMPLES * SAMPLE_MILLIS, seconds);
                     return String.format("%.2f", seconds);
@@ -88,19 +234,16 @@ public final class BlackHoleRecoveryBench {
             }
             Thread.sleep(SAMPLE_MILLIS); // sampling period; bounded by the cap
         }
-        report(tunnel, lab, dropWallMillis);
+        report(vpn, lab, dropWallMillis);
         return "stalled";
     }
 
-    private static void report(LabTunnel tunnel, LabTopology lab, long dropWallMillis) throws IOException {
-        TunnelStatus g1 = tunnel.status(LabNode.G1);
-        for (PmtuStatus.BlackHole e : g1.outboundPmtu().blackHoles()) {
-            System.out.printf("black hole detected %.2f s after the drop: %s%n",
-                    (e.atMillis() - dropWallMillis) / 1e3, e);
+    private static void report(Running vpn, LabTopology lab, long dropWallMillis) throws IOException {
+        String own = vpn.report(dropWallMillis);
+        if (!own.isEmpty()) {
+            System.out.println(own);
         }
-        System.out.println("G1 PMTU: " + g1.outboundPmtu());
-        System.out.println("G1 outer ICMP: " + g1.outerIcmp() + ", TUN mtu " + g1.tunMtu()
-                + ", black-hole ICMP drops on the routers: " + lab.blackHoleDrops());
+        System.out.println("black-hole ICMP drops on the routers: " + lab.blackHoleDrops());
     }
 
     private static long[] sample(LabTopology lab, String counter) throws IOException {

@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PMTU state transitions on a manual clock: lowering, floor, black hole, raise timer, override. */
-class PmtuStateTest {
+public class PmtuStateTest {
     private final ManualClock clock = new ManualClock();
 
-    static EffectiveMtu aesGcm256(boolean outerIpv6, boolean tunnel) {
+    public static EffectiveMtu aesGcm256(boolean outerIpv6, boolean tunnel) {
         EspCodec codec = EspCodec.outbound(EspTransform.AES_GCM_16_256,
                 new byte[EspTransform.AES_GCM_16_256.keyMaterialLength()], 0x1000, 0);
         return new EffectiveMtu(outerIpv6, true, tunnel, codec::overhead);

@@ -94,6 +94,16 @@ public final class StrongSwanPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Certificate authentication ({@code auth = pubkey}) instead of the PSK: our certificate, its
+     * key and the CA we trust (PEM files, e.g. written by {@code pathsec pki}) are copied into
+     * swanctl's {@code x509}, {@code private} and {@code x509ca} directories; {@code localId}
+     * and {@code remoteId} replace the PSK configuration's identities ({@code %any} accepts any
+     * identity its certificate names).
+     */
+    public record Certificates(Path certificate, Path key, Path ca, String localId, String remoteId) {
+    }
+
     private final Path dir;
     private final Process process;
 
@@ -104,7 +114,67 @@ public final class StrongSwanPeer implements AutoCloseable {
 
     /** Writes the configuration into {@code dir}, starts charon in {@code netns} and loads it. */
     public static StrongSwanPeer startGateway(String netns, Path dir, Gateway gw) throws IOException {
-        return start(netns, dir, swanctlConf(gw));
+        return start(netns, dir, swanctlConf(gw, null));
+    }
+
+    /** A gateway that authenticates with a certificate and checks its clients' certificates. */
+    public static StrongSwanPeer startGateway(String netns, Path dir, Gateway gw, Certificates certs)
+            throws IOException {
+        installCertificates(dir, certs);
+        return start(netns, dir, swanctlConf(gw, certs));
+    }
+
+    /** A client that authenticates with a certificate and checks the gateway's. */
+    public static StrongSwanPeer startClient(String netns, Path dir, Client client, Certificates certs)
+            throws IOException {
+        installCertificates(dir, certs);
+        return start(netns, dir, swanctlConf(client, certs));
+    }
+
+    private static void installCertificates(Path dir, Certificates certs) throws IOException {
+        for (String sub : List.of("x509", "x509ca", "private")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        Files.copy(certs.certificate(), dir.resolve("x509/own.pem"));
+        Files.copy(certs.ca(), dir.resolve("x509ca/ca.pem"));
+        Files.copy(certs.key(), dir.resolve("private/own.pem"));
+    }
+
+    /** The local and remote sections: PSK with the given identities, or pubkey with {@code certs}. */
+    private static String authSections(String localId, String remoteId, Certificates certs) {
+        if (certs == null) {
+            return """
+                    local {
+                      auth = psk
+                      id = %s
+                    }
+                    remote {
+                      auth = psk
+                      id = %s
+                    }
+                """.formatted(localId, remoteId);
+        }
+        return """
+                    local {
+                      auth = pubkey
+                      certs = own.pem
+                      id = %s
+                    }
+                    remote {
+                      auth = pubkey
+                      id = %s
+                    }
+                """.formatted(certs.localId(), certs.remoteId());
+    }
+
+    private static String pskSecret(String psk, Certificates certs) {
+        return certs != null ? "" : """
+                secrets {
+                  ike-any {
+                    secret = "%s"
+                  }
+                }
+                """.formatted(psk);
     }
 
     /**
@@ -112,7 +182,7 @@ public final class StrongSwanPeer implements AutoCloseable {
      * into {@code dir} and starts charon in {@code netns}; {@link #initiate()} connects.
      */
     public static StrongSwanPeer startClient(String netns, Path dir, Client client) throws IOException {
-        return start(netns, dir, swanctlConf(client));
+        return start(netns, dir, swanctlConf(client, null));
     }
 
     /** {@code swanctl --initiate --child home}: returns when the CHILD_SA is up, throws when it failed. */
@@ -125,6 +195,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         Files.writeString(dir.resolve("strongswan.conf"), strongswanConf(dir), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("swanctl.conf"), swanctlConf, StandardCharsets.UTF_8);
         Files.deleteIfExists(dir.resolve("charon.vici"));
+        Files.createDirectories(dir.resolve("x509")); // swanctl --load-all reads its credential folders (SWANCTL_DIR)
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", netns, "unshare", "-m", "--propagation", "private",
                 "sh", "-c", "mount --bind '" + dir.resolve("run") + "' /run && exec " + CHARON)
                 .redirectErrorStream(true)
@@ -158,6 +229,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString());
+        pb.environment().put("SWANCTL_DIR", dir.toString());
         Process p = pb.start();
         try {
             if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -214,7 +286,7 @@ public final class StrongSwanPeer implements AutoCloseable {
     private static String strongswanConf(Path d) {
         return """
                 charon {
-                  load = random nonce openssl pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
+                  load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
                   install_routes = yes
                   install_virtual_ip = yes
                   filelog {
@@ -247,7 +319,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                 """.formatted(d);
     }
 
-    private static String swanctlConf(Gateway gw) {
+    private static String swanctlConf(Gateway gw, Certificates certs) {
         return """
                 connections {
                   rw {
@@ -259,14 +331,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                     fragmentation = %s
                     rekey_time = %s
                     dpd_delay = %s
-                    local {
-                      auth = psk
-                      id = %s
-                    }
-                    remote {
-                      auth = psk
-                      id = %%any
-                    }
+                %s
                     children {
                       lan {
                         local_ts = %s
@@ -283,18 +348,14 @@ public final class StrongSwanPeer implements AutoCloseable {
                     addrs = %s
                   }%s
                 }
-                secrets {
-                  ike-any {
-                    secret = "%s"
-                  }
-                }
+                %s
                 """.formatted(gw.localAddress(), gw.ikeProposals(), gw.pool6() == null ? "rwpool" : "rwpool, rwpool6",
-                gw.fragmentation(), gw.ikeRekeyTime(), gw.dpdDelay(), gw.gatewayId(), gw.localTs(), gw.espProposals(),
-                gw.childRekeyTime(), gw.pool(), gw.pool6() == null ? ""
-                        : "\n      rwpool6 {\n        addrs = " + gw.pool6() + "\n      }", gw.psk());
+                gw.fragmentation(), gw.ikeRekeyTime(), gw.dpdDelay(), authSections(gw.gatewayId(), "%any", certs),
+                gw.localTs(), gw.espProposals(), gw.childRekeyTime(), gw.pool(), gw.pool6() == null ? ""
+                        : "\n      rwpool6 {\n        addrs = " + gw.pool6() + "\n      }", pskSecret(gw.psk(), certs));
     }
 
-    private static String swanctlConf(Client c) {
+    private static String swanctlConf(Client c, Certificates certs) {
         return """
                 connections {
                   home {
@@ -304,14 +365,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                     proposals = %s
                     dpd_delay = 0s
                     fragmentation = %s
-                    local {
-                      auth = psk
-                      id = %s
-                    }
-                    remote {
-                      auth = psk
-                      id = %s
-                    }
+                %s
                     children {
                       home {
                         remote_ts = %s
@@ -322,13 +376,10 @@ public final class StrongSwanPeer implements AutoCloseable {
                     }
                   }
                 }
-                secrets {
-                  ike-any {
-                    secret = "%s"
-                  }
-                }
-                """.formatted(c.gatewayAddress(), c.vips(), c.ikeProposals(), c.fragmentation(), c.clientId(),
-                c.gatewayId(), c.remoteTs(), c.espProposals(), c.psk());
+                %s
+                """.formatted(c.gatewayAddress(), c.vips(), c.ikeProposals(), c.fragmentation(),
+                authSections(c.clientId(), c.gatewayId(), certs), c.remoteTs(), c.espProposals(),
+                pskSecret(c.psk(), certs));
     }
 
     private static String tail(Path file) {

@@ -60,6 +60,25 @@ public record IkeIdPayload(boolean initiator, int idType, byte[] data) implement
         return new IkeIdPayload(initiator, type, data);
     }
 
+    /** The identity in words, for logs and errors: an address, a name, or a DN in RFC 2253 form. */
+    public String describe() {
+        try {
+            if (idType == IdType.ID_IPV4_ADDR.value() || idType == IdType.ID_IPV6_ADDR.value()) {
+                return InetAddress.getByAddress(data).getHostAddress();
+            }
+            if (idType == IdType.ID_DER_ASN1_DN.value()) {
+                return "\"" + new javax.security.auth.x500.X500Principal(data).getName(
+                        javax.security.auth.x500.X500Principal.RFC2253) + "\"";
+            }
+        } catch (java.net.UnknownHostException | IllegalArgumentException e) {
+            return "(malformed ID type " + idType + ")";
+        }
+        if (idType == IdType.ID_FQDN.value() || idType == IdType.ID_RFC822_ADDR.value()) {
+            return new String(data, StandardCharsets.US_ASCII);
+        }
+        return "(ID type " + idType + ", " + data.length + " octets)";
+    }
+
     /** The body after the generic header: the octets that §2.15 feeds into prf(SK_p, ...). */
     public byte[] restOfIdPayload() {
         ByteBuf buf = Unpooled.buffer(4 + data.length);

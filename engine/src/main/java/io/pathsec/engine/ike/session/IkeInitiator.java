@@ -1,11 +1,13 @@
 package io.pathsec.engine.ike.session;
 
 import io.netty.buffer.Unpooled;
+import io.pathsec.engine.ike.auth.AuthenticationFailure;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PeerAuthHints;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
-import io.pathsec.engine.ike.message.AuthMethod;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
 import io.pathsec.engine.ike.message.IkeAuthPayload;
@@ -36,7 +38,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The initiator of an IKE SA with PSK authentication (RFC 7296 §1.2): IKE_SA_INIT, then IKE_AUTH
+ * The initiator of an IKE SA (RFC 7296 §1.2), authenticated by its {@link Authenticator}: IKE_SA_INIT, then IKE_AUTH
  * with the first CHILD_SA and, for a road warrior, a configuration request (§2.19); then it
  * answers liveness checks and deletes until {@link #close()}.
  *
@@ -95,10 +97,15 @@ public final class IkeInitiator {
     private List<TrafficSelector> proposedTsi;
     private List<TrafficSelector> proposedTsr;
     private boolean peerSpeaksPathSec;
+    /** The gateway's SIGNATURE_HASH_ALGORITHMS and CERTREQ from its IKE_SA_INIT answer (RFC 7427 §4, §3.7). */
+    private PeerAuthHints peerAuthHints = PeerAuthHints.NONE;
     /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
     private IkeSa authenticatedSa;
     private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
     private boolean requestIpv6;
+    /** Our own address was translated (§2.23): we keep the NAT mapping alive. */
+    private volatile boolean behindNat;
+    private NatKeepalive natKeepalive;
     /** After IKE_AUTH: rekeying, CHILD_SA procedures and liveness (§1.3, §2.4, §2.8). */
     private EstablishedIkeSa established;
 
@@ -206,6 +213,7 @@ public final class IkeInitiator {
         if (fragmentPolicy.supported()) {
             payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
         }
+        payloads.addAll(config.authenticator().initPayloads());
         payloads.add(PathSecVendorId.payload());
         IkeHeader header = new IkeHeader(spiI, 0, 0, ExchangeType.IKE_SA_INIT, true, false, false, 0, 0);
         byte[] request = new IkeMessage(header, payloads).toBytes();
@@ -313,6 +321,7 @@ public final class IkeInitiator {
         }
         initRetransmission.cancel();
         peerSpeaksPathSec = PathSecVendorId.presentIn(response);
+        peerAuthHints = PeerAuthHints.NONE.with(response);
         realMessage1 = init.request();
         realMessage2 = datagram.clone();
         nr = nonce.get().nonce();
@@ -323,6 +332,7 @@ public final class IkeInitiator {
         // whether or not a NAT was seen, since our ESP is always UDP-encapsulated (RFC 3948).
         boolean natT = notify(response, NotifyType.NAT_DETECTION_SOURCE_IP).isPresent();
         boolean natSeen = natT && natDetected(response, spiR);
+        behindNat = natT && !localHashMatches(response, spiR);
         InetSocketAddress peer = natT
                 ? new InetSocketAddress(config.gateway().getAddress(), IkeConstants.NAT_T_PORT) : config.gateway();
         LOG.info("IKE_SA_INIT done: SPIr {}, {}, NAT {}, continuing on port {}", spiHex(spiR), chosen.get(),
@@ -350,6 +360,18 @@ public final class IkeInitiator {
         resend.run();
     }
 
+    /** Whether the peer saw our address and port as we know them (NAT_DETECTION_DESTINATION_IP, §2.23). */
+    private boolean localHashMatches(IkeMessage response, long spiR) {
+        byte[] expected = NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort());
+        return notify(response, NotifyType.NAT_DETECTION_DESTINATION_IP)
+                .map(n -> java.util.Arrays.equals(n.data(), expected)).orElse(false);
+    }
+
+    /** Whether NAT-keepalives are being sent (we are behind a NAT, RFC 3948 §4). */
+    public boolean behindNat() {
+        return behindNat;
+    }
+
     /** Whether either NAT_DETECTION hash differs from what we compute (§2.23). */
     private boolean natDetected(IkeMessage response, long spiR) {
         byte[] expectedDst = NatDetection.hash(spiI, spiR, config.local().getAddress(), config.local().getPort());
@@ -367,7 +389,7 @@ public final class IkeInitiator {
     private void sendAuth(IkeSa sa) {
         IkeIdPayload idi = config.localIdentity().payload(true);
         byte[] signed = PskAuthentication.signedOctets(sa.keys.prf, realMessage1, nr, sa.keys.skPi, idi);
-        byte[] auth = PskAuthentication.authData(sa.keys.prf, config.psk(), signed);
+        Authenticator.Proof proof = config.authenticator().prove(sa.keys.prf, signed, peerAuthHints);
         inboundSpi = newEspSpi();
         boolean ipv6 = config.requestVirtualIp() && requestIpv6;
         proposedTsi = !config.requestVirtualIp() ? List.of(TrafficSelectors.single(config.local().getAddress()))
@@ -375,12 +397,14 @@ public final class IkeInitiator {
         proposedTsr = !config.remoteTs().isEmpty() ? config.remoteTs()
                 : ipv6 ? List.of(TrafficSelectors.allIpv4(), TrafficSelectors.allIpv6()) : List.of(TrafficSelectors.allIpv4());
         List<IkePayload> payloads = new ArrayList<>();
-        payloads.add(idi);
+        payloads.add(idi); // §1.2: IDi, [CERT,] [CERTREQ,] [IDr,] AUTH
+        payloads.addAll(proof.certificates());
+        payloads.addAll(config.authenticator().certificateRequests());
         payloads.add(IkeNotifyPayload.of(NotifyType.INITIAL_CONTACT));
         if (config.remoteIdentity() != null) {
             payloads.add(config.remoteIdentity().payload(false));
         }
-        payloads.add(new IkeAuthPayload(AuthMethod.SHARED_KEY_MIC.value(), auth));
+        payloads.add(proof.auth());
         if (config.mode().wantsTransport()) {
             payloads.add(IkeNotifyPayload.of(NotifyType.USE_TRANSPORT_MODE)); // §1.3.1
         }
@@ -419,7 +443,7 @@ public final class IkeInitiator {
             return;
         }
         if (notify(response, NotifyType.AUTHENTICATION_FAILED).isPresent()) {
-            fail(Reason.AUTHENTICATION_FAILED, "authentication failed: the gateway rejected our PSK/AUTH");
+            fail(Reason.AUTHENTICATION_FAILED, config.authenticator().rejectedByPeer("gateway"));
             return;
         }
         Optional<IkeIdPayload> idr = response.first(IkeIdPayload.class).filter(id -> !id.initiator());
@@ -440,10 +464,11 @@ public final class IkeInitiator {
             return;
         }
         byte[] signed = PskAuthentication.signedOctets(sa.keys.prf, realMessage2, ni, sa.keys.skPr, idr.get());
-        if (auth.get().authMethod() != AuthMethod.SHARED_KEY_MIC.value()
-                || !PskAuthentication.verify(sa.keys.prf, config.psk(), signed, auth.get().authenticationData())) {
-            deleteAndFail(sa, Reason.AUTHENTICATION_FAILED,
-                    "authentication failed: the gateway's AUTH does not verify with our PSK");
+        try {
+            config.authenticator().verify(sa.keys.prf, signed, response, idr.get(), "gateway");
+        } catch (AuthenticationFailure f) {
+            IkeSessionException e = IkeSessionException.of(f);
+            deleteAndFail(sa, e.reason(), e.getMessage());
             return;
         }
         // The IKE SA is authenticated; the CHILD_SA may still have failed (§1.2, §2.21.3).
@@ -499,6 +524,10 @@ public final class IkeInitiator {
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
         established.icmpChild().ownAddress(config.local().getAddress());
+        if (behindNat) {
+            natKeepalive = NatKeepalive.start(scheduler, transport, config.timers().natKeepalive(),
+                    () -> established.currentSa().peer());
+        }
         LOG.info("IKE SA established with {} at {}; {}; virtual IP {}{}", info.peerIdentity(), sa.peer(), child,
                 virtualAddress == null ? "none" : virtualAddress.getHostAddress(),
                 assigned.ipv6() == null ? "" : ", " + assigned.ipv6().getHostAddress() + "/" + assigned.ipv6PrefixLength());
@@ -550,6 +579,11 @@ public final class IkeInitiator {
 
     EstablishedIkeSa established() {
         return established;
+    }
+
+    /** DPLPMTUD probes over this session's current IKE SA ({@link IkeProbeLayer}); call on the session thread. */
+    public IkeProbeLayer probeLayer() {
+        return new IkeProbeLayer(scheduler, () -> established == null ? null : established.currentSa());
     }
 
     private EstablishedIkeSa.Owner establishedOwner() {
@@ -655,6 +689,9 @@ public final class IkeInitiator {
         }
         if (established != null) {
             established.end(cause);
+        }
+        if (natKeepalive != null) {
+            natKeepalive.stop();
         }
         if (cause != null) {
             LOG.warn("IKE session with {} failed: {}", config.gateway(), cause.getMessage());

@@ -1,6 +1,8 @@
 package io.pathsec.engine.ike.session;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PskAuthenticator;
 import io.pathsec.engine.ike.message.TrafficSelector;
 
 import java.net.InetSocketAddress;
@@ -8,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What an initiator needs: where it is and where the gateway is, who both are, the PSK, the
- * algorithms to offer, and what to ask for.
+ * What an initiator needs: where it is and where the gateway is, who both are, how we prove
+ * ourselves and check the gateway (PSK or certificates), the algorithms to offer, and what to ask for.
  *
  * @param local            our address and IKE port (500); it goes into NAT_DETECTION_SOURCE_IP
  * @param gateway          the responder's address and IKE port (500)
@@ -20,7 +22,7 @@ import java.util.Objects;
  * @param mode             tunnel or transport mode (§1.3.1), and whether tunnel mode is an acceptable answer
  */
 public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
-                                 IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                                 IkeIdentity remoteIdentity, Authenticator authenticator, List<IkeSuite> ikeSuites,
                                  List<EspTransform> espTransforms, boolean requestVirtualIp,
                                  List<TrafficSelector> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
     public IkeInitiatorConfig {
@@ -29,17 +31,22 @@ public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gate
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(localIdentity, "localIdentity");
-        Objects.requireNonNull(psk, "psk");
-        psk = psk.clone();
+        Objects.requireNonNull(authenticator, "authenticator");
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
-        if (psk.length == 0) {
-            throw new IllegalArgumentException("the pre-shared key must not be empty");
-        }
         if (ikeSuites.isEmpty() || espTransforms.isEmpty()) {
             throw new IllegalArgumentException("at least one IKE and one ESP proposal are needed");
         }
+    }
+
+    /** A PSK configuration (RFC 7296 §2.15). */
+    public IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gateway, IkeIdentity localIdentity,
+                              IkeIdentity remoteIdentity, byte[] psk, List<IkeSuite> ikeSuites,
+                              List<EspTransform> espTransforms, boolean requestVirtualIp,
+                              List<TrafficSelector> remoteTs, IkeSessionTimers timers, ChildSaModeRequest mode) {
+        this(local, gateway, localIdentity, remoteIdentity, new PskAuthenticator(psk), ikeSuites, espTransforms,
+                requestVirtualIp, remoteTs, timers, mode);
     }
 
     /** A tunnel-mode configuration with the default timers. */
@@ -63,6 +70,6 @@ public record IkeInitiatorConfig(InetSocketAddress local, InetSocketAddress gate
     @Override
     public String toString() {
         return "IkeInitiatorConfig[" + local + " -> " + gateway + ", " + localIdentity + " -> "
-                + (remoteIdentity == null ? "%any" : remoteIdentity) + ", psk hidden]";
+                + (remoteIdentity == null ? "%any" : remoteIdentity) + ", " + authenticator + "]";
     }
 }

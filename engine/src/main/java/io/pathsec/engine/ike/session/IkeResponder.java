@@ -1,11 +1,13 @@
 package io.pathsec.engine.ike.session;
 
 import io.netty.buffer.Unpooled;
+import io.pathsec.engine.ike.auth.AuthenticationFailure;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PeerAuthHints;
 import io.pathsec.engine.ike.crypto.DiffieHellman;
 import io.pathsec.engine.ike.crypto.NatDetection;
 import io.pathsec.engine.ike.crypto.PskAuthentication;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
-import io.pathsec.engine.ike.message.AuthMethod;
 import io.pathsec.engine.ike.message.ConfigType;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.message.ExchangeType;
@@ -38,9 +40,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The responder side of one IKE SA with PSK (RFC 7296 §1.2), as a road-warrior gateway runs it:
+ * The responder side of one IKE SA (RFC 7296 §1.2), as a road-warrior gateway runs it:
  * answers IKE_SA_INIT (or asks for another group with INVALID_KE_PAYLOAD, §1.2), verifies the
- * client's AUTH in IKE_AUTH, assigns a virtual address from the pool (§2.19), narrows the traffic
+ * client's AUTH in IKE_AUTH with its {@link Authenticator} (PSK or certificates), assigns a virtual address from the pool (§2.19), narrows the traffic
  * selectors (§2.9) and creates the first CHILD_SA. Never retransmits: it answers (§2.1).
  */
 public final class IkeResponder {
@@ -78,6 +80,8 @@ public final class IkeResponder {
     private String leasedTo;
     private InetAddress vip6;
     private boolean peerSpeaksPathSec;
+    /** The client's SIGNATURE_HASH_ALGORITHMS (IKE_SA_INIT) and CERTREQ (IKE_AUTH), RFC 7427 §4, RFC 7296 §3.7. */
+    private PeerAuthHints peerAuthHints = PeerAuthHints.NONE;
     /** The IKE SA that IKE_AUTH authenticated: what {@link #extensionKey} binds to. */
     private IkeSa authenticatedSa;
     private IkeFragmentPolicy fragmentPolicy = IkeFragmentPolicy.DEFAULT;
@@ -232,6 +236,7 @@ public final class IkeResponder {
         nr = new byte[IkeConstants.NONCE_LENGTH];
         random.nextBytes(nr);
         peerSpeaksPathSec = PathSecVendorId.presentIn(request);
+        peerAuthHints = PeerAuthHints.NONE.with(request);
         boolean fragmentation = fragmentPolicy.supported() && IkeSaFragmentation.announcedIn(request);
         List<IkePayload> payloads = new ArrayList<>(List.of(
                 new IkeSaPayload(List.of(chosen.get().toProposal(sa.get().proposals().stream()
@@ -247,6 +252,8 @@ public final class IkeResponder {
             payloads.add(IkeSaFragmentation.announcement()); // RFC 7383 §2.3
         }
         payloads.add(PathSecVendorId.payload());
+        payloads.addAll(config.authenticator().initPayloads());
+        payloads.addAll(config.authenticator().certificateRequests()); // §1.2: [CERTREQ] in the answer
         initRequest = datagram.clone();
         initResponse = answerInit(header, payloads, spiR, from, natT);
         IkeSaKeys keys = IkeSaKeys.derive(chosen.get(), ni, nr, shared, spiI, spiR, false, random);
@@ -278,20 +285,23 @@ public final class IkeResponder {
             return List.of(IkeNotifyPayload.of(NotifyType.INVALID_SYNTAX));
         }
         byte[] signed = PskAuthentication.signedOctets(sa.keys.prf, initRequest, nr, sa.keys.skPi, idi.get());
-        if (auth.get().authMethod() != AuthMethod.SHARED_KEY_MIC.value()
-                || !PskAuthentication.verify(sa.keys.prf, config.psk(), signed, auth.get().authenticationData())) {
-            LOG.warn("IKE_AUTH from {} as {}: AUTH does not verify (wrong PSK?)", from, IkeIdentity.describe(idi.get()));
-            closeWith(sa, Reason.AUTHENTICATION_FAILED,
-                    "authentication failed: the client's AUTH does not verify with our PSK");
-            return List.of(IkeNotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)); // §2.21.2
+        peerAuthHints = peerAuthHints.with(request);
+        try {
+            config.authenticator().verify(sa.keys.prf, signed, request, idi.get(), "client");
+        } catch (AuthenticationFailure f) {
+            LOG.warn("IKE_AUTH from {} as {}: {}", from, IkeIdentity.describe(idi.get()), f.getMessage());
+            IkeSessionException e = IkeSessionException.of(f);
+            closeWith(sa, e.reason(), e.getMessage());
+            return List.of(IkeNotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)); // §2.21.2: no more detail
         }
         String peerId = IkeIdentity.describe(idi.get());
         IkeIdPayload idr = config.localIdentity().payload(false);
         byte[] ourSigned = PskAuthentication.signedOctets(sa.keys.prf, initResponse, ni, sa.keys.skPr, idr);
+        Authenticator.Proof proof = config.authenticator().prove(sa.keys.prf, ourSigned, peerAuthHints);
         List<IkePayload> answer = new ArrayList<>();
-        answer.add(idr);
-        answer.add(new IkeAuthPayload(AuthMethod.SHARED_KEY_MIC.value(),
-                PskAuthentication.authData(sa.keys.prf, config.psk(), ourSigned)));
+        answer.add(idr); // §1.2: IDr, [CERT,] AUTH
+        answer.addAll(proof.certificates());
+        answer.add(proof.auth());
         // From here on the IKE SA stands; CHILD_SA problems are notified without tearing it down (§1.2).
         InetAddress vip = null;
         Optional<IkeConfigPayload> cp = request.first(IkeConfigPayload.class)
@@ -416,6 +426,11 @@ public final class IkeResponder {
 
     EstablishedIkeSa established() {
         return establishedSa;
+    }
+
+    /** DPLPMTUD probes over this session's current IKE SA ({@link IkeProbeLayer}); call on the session thread. */
+    public IkeProbeLayer probeLayer() {
+        return new IkeProbeLayer(scheduler, () -> establishedSa == null ? null : establishedSa.currentSa());
     }
 
     private EstablishedIkeSa.Owner establishedOwner() {

@@ -1,6 +1,8 @@
 package io.pathsec.engine.ike.session;
 
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.auth.PskAuthenticator;
 import io.pathsec.engine.ike.message.TrafficSelector;
 
 import java.net.InetAddress;
@@ -9,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A gateway's settings for one road-warrior connection: its address and identity, the PSK any
- * client must prove, what it accepts, the networks it protects (TSr) and the virtual address pool.
+ * A gateway's settings for one road-warrior connection: its address and identity, how clients
+ * prove themselves (PSK or certificates), what it accepts, the networks it protects (TSr) and the virtual address pool.
  *
  * @param pool               virtual addresses for CP requests (§2.19), or null to refuse them
  *                           (host-to-host responders)
@@ -19,7 +21,7 @@ import java.util.Objects;
  *                           the CHILD_SA is created in tunnel mode
  * @param dns                DNS servers sent as INTERNAL_IP4_DNS with a virtual address (§3.15.1)
  */
-public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
+public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, Authenticator authenticator,
                                  List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
                                  List<TrafficSelector> localTs, AddressPool pool, IkeSessionTimers timers,
                                  boolean allowTransportMode, List<InetAddress> dns) {
@@ -27,11 +29,20 @@ public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdent
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(localIdentity, "localIdentity");
-        psk = Objects.requireNonNull(psk, "psk").clone();
+        Objects.requireNonNull(authenticator, "authenticator");
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         localTs = List.copyOf(localTs);
         dns = List.copyOf(dns);
+    }
+
+    /** A PSK configuration (RFC 7296 §2.15). */
+    public IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdentity, byte[] psk,
+                              List<IkeSuite> ikeSuites, List<EspTransform> espTransforms,
+                              List<TrafficSelector> localTs, AddressPool pool, IkeSessionTimers timers,
+                              boolean allowTransportMode, List<InetAddress> dns) {
+        this(local, localIdentity, new PskAuthenticator(psk), ikeSuites, espTransforms, localTs, pool, timers,
+                allowTransportMode, dns);
     }
 
     /** A road-warrior gateway's configuration: tunnel mode only, default timers. */
@@ -58,6 +69,6 @@ public record IkeResponderConfig(InetSocketAddress local, IkeIdentity localIdent
 
     @Override
     public String toString() {
-        return "IkeResponderConfig[" + local + ", " + localIdentity + ", psk hidden]";
+        return "IkeResponderConfig[" + local + ", " + localIdentity + ", " + authenticator + "]";
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -67,7 +68,19 @@ final class IkeSa {
         void onTimeout();
     }
 
-    private record Request(ExchangeType type, List<IkePayload> payloads, ResponseHandler handler) {
+    private record Request(ExchangeType type, List<IkePayload> payloads, ResponseHandler handler, Probe probe) {
+        Request(ExchangeType type, List<IkePayload> payloads, ResponseHandler handler) {
+            this(type, payloads, handler, null);
+        }
+    }
+
+    /**
+     * What makes a request a DPLPMTUD probe ({@link IkeProbeLayer}): sent once, with DF, lost after
+     * {@code timer}; then its message ID is completed by {@code completion}, an ordinary request
+     * with the same ID, so that the window of one (§2.3) moves on whether or not the peer saw the
+     * probe (§2.1: a responder answers a repeated ID from its cache).
+     */
+    record Probe(Duration timer, List<IkePayload> completion, ResponseHandler completionHandler) {
     }
 
     private record Outstanding(int messageId, Retransmission retransmission, ResponseHandler handler) {
@@ -158,12 +171,25 @@ final class IkeSa {
         sendNextIfIdle();
     }
 
+    /** Queues a DPLPMTUD probe behind the requests in flight (window size 1, §2.3). */
+    void sendProbe(List<IkePayload> payloads, Probe probe, ResponseHandler handler) {
+        if (closed) {
+            return;
+        }
+        queue.add(new Request(ExchangeType.INFORMATIONAL, payloads, handler, probe));
+        sendNextIfIdle();
+    }
+
     private void sendNextIfIdle() {
         if (outstanding != null || queue.isEmpty() || closed) {
             return;
         }
         Request r = queue.poll();
         int id = nextRequestId++;
+        if (r.probe != null) {
+            sendProbeNow(r, id); // never fragmented: a probe's size is the point (RFC 8899 §4.1)
+            return;
+        }
         List<byte[]> message = fragmentation.protect(keys.outbound, header(r.type, false, id), r.payloads, peer,
                 natTraversal);
         Retransmission rtx = new Retransmission(scheduler, transport, message, peer, natTraversal,
@@ -177,6 +203,31 @@ final class IkeSa {
                 });
         outstanding = new Outstanding(id, rtx, r.handler);
         rtx.start();
+    }
+
+    /**
+     * A probe goes out once, DF set, never retransmitted: its loss is the information (RFC 8899
+     * §4.1). When PROBE_TIMER expires the handler learns of the loss, and the same message ID is
+     * completed by the small request, retransmitted as usual; the probe never counts towards
+     * declaring the peer dead (§2.4), the completion does as any request would.
+     */
+    private void sendProbeNow(Request r, int id) {
+        byte[] message = keys.outbound.encryptMessage(header(r.type, false, id), r.payloads);
+        Retransmission once = new Retransmission(scheduler, transport::sendProbe, message, peer, natTraversal,
+                r.probe.timer(), 1, () -> {
+                    r.handler.onTimeout();
+                    byte[] small = keys.outbound.encryptMessage(header(r.type, false, id), r.probe.completion());
+                    Retransmission rtx = new Retransmission(scheduler, transport, small, peer, natTraversal,
+                            retransmitInitial, retransmitSends, () -> {
+                                outstanding = null;
+                                r.probe.completionHandler().onTimeout();
+                                sendNextIfIdle();
+                            });
+                    outstanding = new Outstanding(id, rtx, r.probe.completionHandler());
+                    rtx.start();
+                });
+        outstanding = new Outstanding(id, once, r.handler);
+        once.start();
     }
 
     private IkeHeader header(ExchangeType type, boolean response, int messageId) {

@@ -1,5 +1,7 @@
 package io.pathsec.engine.ike.session;
 
+import io.pathsec.engine.ike.auth.AuthenticationFailure;
+
 /**
  * Why an IKE SA could not be set up or ended: a reason a program can act on and a message a
  * user understands.
@@ -25,7 +27,13 @@ public final class IkeSessionException extends Exception {
         /** The peer sent something RFC 7296 does not allow at this point. */
         PROTOCOL_ERROR,
         /** Transport mode was required and the peer answered in tunnel mode (RFC 7296 §1.3.1). */
-        TRANSPORT_MODE_REFUSED
+        TRANSPORT_MODE_REFUSED,
+        /** The peer's certificate is missing, expired, or does not chain to a CA of our trust store. */
+        CERTIFICATE_NOT_TRUSTED,
+        /** The peer's ID payload names someone its certificate does not. */
+        IDENTITY_MISMATCH,
+        /** The peer's AUTH signature does not verify with its certificate's key. */
+        SIGNATURE_INVALID
     }
 
     private final Reason reason;
@@ -33,6 +41,17 @@ public final class IkeSessionException extends Exception {
     public IkeSessionException(Reason reason, String message) {
         super(message);
         this.reason = reason;
+    }
+
+    /** Our verdict on the peer's AUTH, with the reason that names the remedy. */
+    public static IkeSessionException of(AuthenticationFailure f) {
+        Reason reason = switch (f.kind()) {
+            case PSK_MISMATCH -> Reason.AUTHENTICATION_FAILED;
+            case CERTIFICATE_NOT_TRUSTED -> Reason.CERTIFICATE_NOT_TRUSTED;
+            case IDENTITY_MISMATCH -> Reason.IDENTITY_MISMATCH;
+            case SIGNATURE_INVALID -> Reason.SIGNATURE_INVALID;
+        };
+        return new IkeSessionException(reason, f.getMessage());
     }
 
     public Reason reason() {

@@ -18,15 +18,17 @@ import java.util.Objects;
  *                          its Delete exchange completed (§2.8)
  * @param switchTimeout     a rekey responder switches its outbound SA when the initiator
  *                          deletes the old one, or at the latest after this long (§2.8)
+ * @param natKeepalive      behind a NAT, send a NAT-keepalive this often so the mapping stays
+ *                          (RFC 3948 §2.3, §4; strongSwan's keep_alive, 20 s); zero turns it off
  */
 public record IkeSessionTimers(Duration ikeRekeyTime, Duration childRekeyTime, Duration rekeyJitter, Duration dpdDelay,
                                Duration retransmitInitial, int retransmitSends, Duration retireGrace,
-                               Duration switchTimeout) {
+                               Duration switchTimeout, Duration natKeepalive) {
 
     /** strongSwan's defaults: IKE rekey 4 h, CHILD rekey 1 h, 10 % jitter, DPD 30 s; 1 s doubling, 6 sends. */
     public static final IkeSessionTimers DEFAULT = new IkeSessionTimers(Duration.ofHours(4), Duration.ofHours(1),
             Duration.ofMinutes(6), Duration.ofSeconds(30), IkeConstants.RETRANSMIT_INITIAL,
-            IkeConstants.RETRANSMIT_SENDS, Duration.ofSeconds(2), Duration.ofSeconds(10));
+            IkeConstants.RETRANSMIT_SENDS, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(20));
 
     public IkeSessionTimers {
         Objects.requireNonNull(ikeRekeyTime, "ikeRekeyTime");
@@ -36,6 +38,7 @@ public record IkeSessionTimers(Duration ikeRekeyTime, Duration childRekeyTime, D
         Objects.requireNonNull(retransmitInitial, "retransmitInitial");
         Objects.requireNonNull(retireGrace, "retireGrace");
         Objects.requireNonNull(switchTimeout, "switchTimeout");
+        Objects.requireNonNull(natKeepalive, "natKeepalive");
         if (retransmitSends < 1 || retransmitInitial.isNegative() || retransmitInitial.isZero()) {
             throw new IllegalArgumentException("retransmission needs at least one send and a positive timeout");
         }
@@ -57,11 +60,16 @@ public record IkeSessionTimers(Duration ikeRekeyTime, Duration childRekeyTime, D
 
     public IkeSessionTimers withRekey(Duration ike, Duration child, Duration jitter) {
         return new IkeSessionTimers(ike, child, jitter, dpdDelay, retransmitInitial, retransmitSends, retireGrace,
-                switchTimeout);
+                switchTimeout, natKeepalive);
     }
 
     public IkeSessionTimers withDpd(Duration delay, Duration initial, int sends) {
         return new IkeSessionTimers(ikeRekeyTime, childRekeyTime, rekeyJitter, delay, initial, sends, retireGrace,
-                switchTimeout);
+                switchTimeout, natKeepalive);
+    }
+
+    public IkeSessionTimers withNatKeepalive(Duration interval) {
+        return new IkeSessionTimers(ikeRekeyTime, childRekeyTime, rekeyJitter, dpdDelay, retransmitInitial,
+                retransmitSends, retireGrace, switchTimeout, interval);
     }
 }

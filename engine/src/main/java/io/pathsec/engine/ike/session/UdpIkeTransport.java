@@ -2,6 +2,8 @@ package io.pathsec.engine.ike.session;
 
 import io.netty.buffer.ByteBuf;
 import io.pathsec.engine.datapath.DataPath;
+import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
+import io.pathsec.engine.pmtu.UdpSocketFd;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ public final class UdpIkeTransport implements IkeTransport, UdpEncapsulationSock
     }
 
     private final DatagramChannel port500;
+    /** The port 500 socket's descriptor for IP_MTU_DISCOVER on probes, or -1 when unknown. */
+    private final int port500Fd;
     private final IkeScheduler scheduler;
     private final Thread reader;
     private volatile Receiver receiver;
@@ -37,6 +41,7 @@ public final class UdpIkeTransport implements IkeTransport, UdpEncapsulationSock
 
     private UdpIkeTransport(DatagramChannel port500, IkeScheduler scheduler) {
         this.port500 = port500;
+        this.port500Fd = localPort(port500) > 0 ? UdpSocketFd.find(localPort(port500)) : -1;
         this.scheduler = scheduler;
         this.reader = new Thread(this::readLoop, "ike-udp-500");
         reader.setDaemon(true);
@@ -112,6 +117,42 @@ public final class UdpIkeTransport implements IkeTransport, UdpEncapsulationSock
         } catch (IOException | RuntimeException e) {
             // A lost datagram is what retransmission is for; the session must not fail here.
             LOG.debug("IKE send to {} failed: {}", to, e.toString());
+        }
+    }
+
+    /**
+     * Port 4500 is the data path's socket, always in probe mode; port 500 is switched to it for
+     * this one datagram (RFC 8899 §4.4: probes leave with DF whatever the route's cached MTU).
+     */
+    @Override
+    public void sendProbe(byte[] message, InetSocketAddress to, boolean natTraversal) {
+        if (natTraversal || port500Fd < 0) {
+            send(message, to, natTraversal);
+            return;
+        }
+        synchronized (port500) {
+            try {
+                OuterSocketPmtuMode.whileProbing(port500Fd, () -> send(message, to, false));
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.debug("probe mode on port 500 failed, sending as usual: {}", e.toString());
+                send(message, to, false);
+            }
+        }
+    }
+
+    private static int localPort(DatagramChannel ch) {
+        try {
+            return ch.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void sendNatKeepalive(InetSocketAddress to) {
+        DataPath dp = natTraversalPort;
+        if (dp != null && !closed) {
+            dp.sendNatKeepalive(to);
         }
     }
 

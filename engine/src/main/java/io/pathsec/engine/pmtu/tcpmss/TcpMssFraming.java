@@ -18,9 +18,12 @@ import java.io.ByteArrayOutputStream;
  */
 abstract class TcpMssFraming extends ChannelInboundHandlerAdapter {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(TcpMssMessage.Type.HELLO.length);
-
     /** The message awaited now, or null when nothing more may arrive. */
-    abstract TcpMssMessage.Type expected();
+    TcpMssMessage.Type expected;
+
+    TcpMssFraming(TcpMssMessage.Type first) {
+        this.expected = first;
+    }
 
     /** One whole message of the {@link #expected} type. */
     abstract void received(ChannelHandlerContext ctx, byte[] message) throws TcpMssException;
@@ -33,7 +36,7 @@ abstract class TcpMssFraming extends ChannelInboundHandlerAdapter {
         try {
             ByteBuf in = (ByteBuf) msg;
             while (in.isReadable() && ctx.channel().isOpen()) {
-                TcpMssMessage.Type type = expected();
+                TcpMssMessage.Type type = expected;
                 if (type == null) {
                     throw new TcpMssException(TcpMssRejection.MALFORMED, in.readableBytes() + " unexpected octets");
                 }

@@ -181,7 +181,10 @@ public final class TcpMssInitiator implements AutoCloseable {
     private final class Exchange extends TcpMssFraming {
         private TcpMssTranscript transcript;
         private int localMss;
-        private TcpMssMessage.Type expected = TcpMssMessage.Type.RESPONDER_MSS;
+
+        Exchange() {
+            super(TcpMssMessage.Type.RESPONDER_MSS);
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -191,16 +194,10 @@ public final class TcpMssInitiator implements AutoCloseable {
                 finish(failed(TcpMssRejection.LOCAL_ERROR, e.getMessage()));
                 return;
             }
-            byte[] challenge = new byte[TcpMssMessage.CHALLENGE_LENGTH];
-            random.nextBytes(challenge);
             transcript = TcpMssTranscript.of(key);
-            send(ctx, transcript.seal(new TcpMssMessage.Hello(key.initiatorSpi(), key.responderSpi(), challenge).body()));
+            send(ctx, transcript.seal(new TcpMssMessage.Hello(key.initiatorSpi(), key.responderSpi(),
+                    TcpMssMessage.newChallenge(random)).body()));
             super.channelActive(ctx);
-        }
-
-        @Override
-        TcpMssMessage.Type expected() {
-            return expected;
         }
 
         @Override

@@ -3,7 +3,7 @@ package io.pathsec.engine.pmtu.tcpmss;
 import java.nio.ByteBuffer;
 
 /**
- * The three messages of a TCP-MSS exchange (docs/pmtu.md "TCP-MSS method" has the layout).
+ * The three messages of a TCP-MSS exchange (docs/tcp-mss.md has the layout).
  * Every message starts with the same 8-octet header and ends with a 32-octet transcript MAC
  * ({@link TcpMssTranscript}); each type has one fixed length, so a reader knows how many octets
  * to wait for and anything else is malformed. Integers are in network byte order.
@@ -123,6 +123,13 @@ sealed interface TcpMssMessage {
         } catch (IllegalArgumentException e) {
             throw malformed(e.getMessage());
         }
+    }
+
+    /** A fresh challenge: makes each transcript unique, so no message verifies in another one. */
+    static byte[] newChallenge(java.security.SecureRandom random) {
+        byte[] challenge = new byte[CHALLENGE_LENGTH];
+        random.nextBytes(challenge);
+        return challenge;
     }
 
     private static ByteBuffer header(Type type) {

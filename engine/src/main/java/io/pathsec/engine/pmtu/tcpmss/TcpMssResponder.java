@@ -236,12 +236,15 @@ public final class TcpMssResponder implements AutoCloseable {
 
     /** HELLO in, RESPONDER_MSS out, INITIATOR_MSS in. */
     private final class Exchange extends TcpMssFraming {
-        private TcpMssMessage.Type expected = TcpMssMessage.Type.HELLO;
         private Expectation expectation;
         private TcpMssTranscript transcript;
         private int localMss;
         private InetAddress from;
         private boolean counted;
+
+        Exchange() {
+            super(TcpMssMessage.Type.HELLO);
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -270,11 +273,6 @@ public final class TcpMssResponder implements AutoCloseable {
         }
 
         @Override
-        TcpMssMessage.Type expected() {
-            return expected;
-        }
-
-        @Override
         void received(ChannelHandlerContext ctx, byte[] message) throws TcpMssException {
             if (expected == TcpMssMessage.Type.HELLO) {
                 hello(ctx, message);
@@ -296,10 +294,9 @@ public final class TcpMssResponder implements AutoCloseable {
             expectation = e;
             transcript = TcpMssTranscript.of(e.key);
             transcript.open(message);
-            byte[] challenge = new byte[TcpMssMessage.CHALLENGE_LENGTH];
-            random.nextBytes(challenge);
             expected = TcpMssMessage.Type.INITIATOR_MSS;
-            send(ctx, transcript.seal(new TcpMssMessage.ResponderMss(challenge, localMss).body()));
+            byte[] answer = new TcpMssMessage.ResponderMss(TcpMssMessage.newChallenge(random), localMss).body();
+            send(ctx, transcript.seal(answer));
         }
 
         private void initiatorMss(ChannelHandlerContext ctx, byte[] message) throws TcpMssException {

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * An IkeTunnelService or IkeGatewayService process in a lab node: writes its JSON profile,
  * starts it (the topology owns it too), reads its status file, and ends it by PID with SIGTERM.
  */
-final class IkeLabProcess<S> implements AutoCloseable {
+public final class IkeLabProcess<S> implements AutoCloseable {
     private static final Gson GSON = new Gson();
 
     private final Process process;
@@ -35,7 +35,7 @@ final class IkeLabProcess<S> implements AutoCloseable {
         this.statusType = statusType;
     }
 
-    static <S> IkeLabProcess<S> start(LabTopology lab, LabNode node, Class<?> mainClass, Map<String, Object> profile,
+    public static <S> IkeLabProcess<S> start(LabTopology lab, LabNode node, Class<?> mainClass, Map<String, Object> profile,
                                       Path dir, String tag, Class<S> statusType) throws IOException {
         return start(lab, node, mainClass, profile, dir, tag, statusType, List.of());
     }
@@ -58,7 +58,7 @@ final class IkeLabProcess<S> implements AutoCloseable {
     }
 
     /** The last status written, or null. */
-    S status() {
+    public S status() {
         try {
             return Files.exists(status) ? GSON.fromJson(Files.readString(status), statusType) : null;
         } catch (IOException | JsonSyntaxException e) {
@@ -67,7 +67,7 @@ final class IkeLabProcess<S> implements AutoCloseable {
     }
 
     /** Polls the status until {@code done} holds, bounded by {@code timeout}; the last status either way. */
-    S await(Predicate<S> done, Duration timeout) throws InterruptedException, IOException {
+    public S await(Predicate<S> done, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         S last = status();
         while (System.nanoTime() < deadline && (last == null || !done.test(last))) {
@@ -84,7 +84,7 @@ final class IkeLabProcess<S> implements AutoCloseable {
         return last;
     }
 
-    String statusText() {
+    public String statusText() {
         try {
             return Files.exists(status) ? Files.readString(status) : "(no status)";
         } catch (IOException e) {
@@ -92,7 +92,7 @@ final class IkeLabProcess<S> implements AutoCloseable {
         }
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())) + "\n";
@@ -101,12 +101,17 @@ final class IkeLabProcess<S> implements AutoCloseable {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** Whether the process still runs (a gateway must survive what its clients do). */
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** SIGKILL by PID: the engine gets no chance to delete its SAs (a crash). */

@@ -26,6 +26,8 @@ final class LoopbackNetwork {
     final InetSocketAddress responderAddress;
     private final Deque<Datagram> inFlight = new ArrayDeque<>();
     final List<Datagram> sent = new ArrayList<>();
+    /** Where NAT-keepalives were sent to (RFC 3948 §2.3); they are not delivered. */
+    final List<InetSocketAddress> keepalives = new ArrayList<>();
     Predicate<Datagram> drop = d -> false;
     Endpoint initiator = (m, f, n) -> { };
     Endpoint responder = (m, f, n) -> { };
@@ -36,11 +38,19 @@ final class LoopbackNetwork {
     }
 
     IkeTransport transport(boolean ofInitiator) {
-        return (message, to, natT) -> {
-            Datagram d = new Datagram(ofInitiator, message.clone(), to, natT);
-            sent.add(d);
-            if (!drop.test(d)) {
-                inFlight.add(d);
+        return new IkeTransport() {
+            @Override
+            public void send(byte[] message, InetSocketAddress to, boolean natT) {
+                Datagram d = new Datagram(ofInitiator, message.clone(), to, natT);
+                sent.add(d);
+                if (!drop.test(d)) {
+                    inFlight.add(d);
+                }
+            }
+
+            @Override
+            public void sendNatKeepalive(InetSocketAddress to) {
+                keepalives.add(to);
             }
         };
     }

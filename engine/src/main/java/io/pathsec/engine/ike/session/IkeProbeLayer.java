@@ -1,0 +1,127 @@
+package io.pathsec.engine.ike.session;
+
+import io.pathsec.engine.ike.message.IkeHeader;
+import io.pathsec.engine.ike.message.IkeMessage;
+import io.pathsec.engine.ike.message.IkePayload;
+import io.pathsec.engine.ike.message.IkeUnsupportedPayload;
+import io.pathsec.engine.pmtu.EffectiveMtu;
+import io.pathsec.engine.pmtu.dplpmtud.PacketizationLayer;
+
+import java.net.Inet6Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The IKE SA as DPLPMTUD's packetization layer (RFC 8899 §6 asks each PL to define its probes):
+ * a probe is an INFORMATIONAL request whose only payload is a non-critical payload of a
+ * private-use type (RFC 7296 §3.2: 128–255) filled to make the outer IP packet exactly the probe
+ * size. Every IKEv2 peer must skip a non-critical payload it does not know (§2.5) and answer an
+ * INFORMATIONAL request (§1.4, an empty one is a liveness check, §2.4), so the answer confirms the
+ * size with any peer, strongSwan included.
+ *
+ * <p>Message IDs (RFC 7296 §2.3: a window of one) — the probe is an ordinary exchange with its
+ * own ID, sent once with DF ({@link IkeTransport#sendProbe}) and never retransmitted. When
+ * PROBE_TIMER expires unanswered, the same ID is completed by an empty INFORMATIONAL: if the peer
+ * never saw the probe it answers that as a liveness check; if it did (and only its answer was
+ * lost) it resends its cached answer (§2.1). Either way both ends have consumed the ID and later
+ * requests proceed. The probe itself never counts towards declaring the peer dead; the small
+ * completion does, as any request does. Only after the completion is answered is the probe
+ * reported lost (small messages pass, so the size is to blame); if the completion goes unanswered
+ * too, the outcome is "unanswered" and says nothing about sizes.
+ *
+ * <p>Runs on the session's scheduler thread, as the IKE SA does.
+ */
+public final class IkeProbeLayer implements PacketizationLayer {
+    /** The private-use payload type of the padding (§3.2: 128–255, "mutually consenting parties"). */
+    static final int PROBE_PADDING_TYPE = 200;
+    /** The non-ESP marker in front of IKE on port 4500 (RFC 3948 §2.2). */
+    private static final int NON_ESP_MARKER = 4;
+
+    private final IkeScheduler scheduler;
+    private final Supplier<IkeSa> current;
+
+    IkeProbeLayer(IkeScheduler scheduler, Supplier<IkeSa> current) {
+        this.scheduler = scheduler;
+        this.current = current;
+    }
+
+    @Override
+    public int probeSize(int target) {
+        IkeSa sa = usable();
+        if (sa == null) {
+            return 0;
+        }
+        int padding = padding(sa, target);
+        return padding < 0 ? 0 : outerSize(sa, padding);
+    }
+
+    @Override
+    public void sendProbe(int size, Duration probeTimer, ProbeOutcome outcome) {
+        IkeSa sa = usable();
+        int padding = sa == null ? -1 : padding(sa, size);
+        if (padding < 0 || outerSize(sa, padding) != size) {
+            scheduler.execute(outcome::unanswered);
+            return;
+        }
+        List<IkePayload> probe = List.of(new IkeUnsupportedPayload(PROBE_PADDING_TYPE, false, new byte[padding]));
+        IkeSa.ResponseHandler completion = new IkeSa.ResponseHandler() {
+            @Override
+            public void onResponse(IkeMessage response) {
+                outcome.lost();
+            }
+
+            @Override
+            public void onTimeout() {
+                outcome.unanswered();
+            }
+        };
+        sa.sendProbe(probe, new IkeSa.Probe(probeTimer, List.of(), completion), new IkeSa.ResponseHandler() {
+            @Override
+            public void onResponse(IkeMessage response) {
+                outcome.acknowledged();
+            }
+
+            @Override
+            public void onTimeout() {
+                // Lost at this size; the outcome waits for the completion's answer.
+            }
+        });
+    }
+
+    @Override
+    public Timer schedule(Duration delay, Runnable task) {
+        return scheduler.schedule(delay, task)::cancel;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        scheduler.execute(task);
+    }
+
+    private IkeSa usable() {
+        IkeSa sa = current.get();
+        return sa == null || sa.isClosed() ? null : sa;
+    }
+
+    /** The largest padding whose probe fits {@code target}, or -1 when even an empty one does not. */
+    private static int padding(IkeSa sa, int target) {
+        // A block cipher pads the chain up to 15 octets, so start one block above the estimate.
+        int padding = target - outerSize(sa, 0) + 16;
+        for (int i = 0; i < 64 && padding >= 0; i++, padding--) {
+            if (outerSize(sa, padding) <= target) {
+                return padding;
+            }
+        }
+        return -1;
+    }
+
+    /** The outer IP packet of a probe with {@code padding} octets of padding payload body. */
+    private static int outerSize(IkeSa sa, int padding) {
+        boolean ipv6 = sa.peer().getAddress() instanceof Inet6Address;
+        int below = (ipv6 ? EffectiveMtu.IPV6_HEADER : EffectiveMtu.IPV4_HEADER) + EffectiveMtu.UDP_HEADER
+                + (sa.natTraversal() ? NON_ESP_MARKER : 0);
+        int chain = IkePayload.GENERIC_HEADER_LENGTH + padding;
+        return below + IkeHeader.LENGTH + IkePayload.GENERIC_HEADER_LENGTH + sa.keys.outbound.sealedLength(chain);
+    }
+}

@@ -1,0 +1,417 @@
+package io.pathsec.engine.pmtu.dplpmtud;
+
+import io.pathsec.engine.pmtu.BlackHoleEvent;
+import io.pathsec.engine.pmtu.DplpmtudSettings;
+import io.pathsec.engine.pmtu.PmtuListener;
+import io.pathsec.engine.pmtu.PmtuSample;
+import io.pathsec.engine.pmtu.PmtuSource;
+import io.pathsec.engine.pmtu.PmtuState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Datagram PLPMTUD (RFC 8899 §5.2) for one outbound SA, over any {@link PacketizationLayer}.
+ *
+ * <ul>
+ *   <li>BASE: probe BASE_PLPMTU; acknowledged: SEARCHING. Lost MAX_PROBES times: ERROR.</li>
+ *   <li>SEARCHING: the current PLPMTU is probed first (it is only a claim until confirmed: the
+ *       configured maximum at start, an ICMP value, a TCP-MSS value), then a binary search between
+ *       the largest acknowledged and the smallest failed size, until they are within the
+ *       resolution: SEARCH_COMPLETE. Each acknowledgement feeds {@link PmtuState#confirm} as
+ *       source DPLPMTUD, so the PLPMTU rises during the search.</li>
+ *   <li>A size at or below the current PLPMTU that fails MAX_PROBES times while small messages
+ *       still pass is a black hole (§4.3): {@link PmtuState#blackHole} falls to the base at once
+ *       and names the SA, size and time; then BASE and the search upwards again.</li>
+ *   <li>SEARCH_COMPLETE: after PMTU_RAISE_TIMER a new search from the maximum down (§5.1.1: a
+ *       path may have grown); every CONFIRMATION_TIMER the current PLPMTU is probed again,
+ *       which finds a black hole that opened later on an idle tunnel.</li>
+ *   <li>ERROR: the PLPMTU is lowered to the floor (MIN_PLPMTU); BASE is retried after the raise
+ *       timer.</li>
+ * </ul>
+ * A PLPMTU lowered by another source (ICMP, the TCP retransmission detector) restarts the
+ * search below it: an ICMP value becomes the first size probed and the upper bound (§4.6.2).
+ *
+ * <p>Runs on the PL's thread only: the PL calls back there, and changes made elsewhere to the
+ * {@link PmtuState} are handed over with {@link PacketizationLayer#execute}. What
+ * {@link #status} reads is volatile, so status views may call it from any thread.
+ */
+public final class Dplpmtud {
+    private static final Logger LOG = LoggerFactory.getLogger(Dplpmtud.class);
+    /** If a PL never reports (its IKE SA was replaced mid-probe), give up on the probe after this. */
+    private static final Duration OUTCOME_GUARD = Duration.ofSeconds(90);
+    /** How soon to try again when the PL cannot probe at the moment. */
+    private static final Duration PL_BUSY_RETRY = Duration.ofSeconds(1);
+
+    private final PmtuState pmtu;
+    private final DplpmtudSettings settings;
+    private final PacketizationLayer pl;
+    private final PmtuListener listener = this::plpmtuChanged;
+
+    private volatile DplpmtudPhase phase = DplpmtudPhase.DISABLED;
+    /** Largest size acknowledged in this search, 0 before any. */
+    private volatile int acknowledged;
+    /** Smallest size that failed, exclusive upper bound; maximum + 1 while none has. */
+    private volatile int failed;
+    /** The next size to try before bisecting (a claim to confirm), 0 for none. */
+    private int candidate;
+    private volatile int probing;
+    private int lossesAtSize;
+    private int lossSize;
+    private long probeToken;
+    private PacketizationLayer.Timer guard;
+    private PacketizationLayer.Timer timer;
+    private PacketizationLayer.Timer confirmTimer;
+    private volatile long probesSent;
+    private volatile long probesAcknowledged;
+    private volatile long probesLost;
+    private volatile long blackHoles;
+    /** Lowerings we caused ourselves, whose listener calls are still to come (they are ours, not news). */
+    private int ownLowerings;
+
+    public Dplpmtud(PmtuState pmtu, DplpmtudSettings settings, PacketizationLayer pl) {
+        this.pmtu = pmtu;
+        this.settings = settings;
+        this.pl = pl;
+    }
+
+    /** Starts in BASE (call on the PL's thread); from now on the raise happens by probing. */
+    public void start() {
+        if (phase != DplpmtudPhase.DISABLED) {
+            return;
+        }
+        pmtu.optimisticRaise(false);
+        pmtu.addListener(listener);
+        failed = pmtu.maximum() + 1;
+        enterBase();
+    }
+
+    /** Stops every timer; outcomes still in flight are ignored. */
+    public void stop() {
+        phase = DplpmtudPhase.DISABLED;
+        probeToken++;
+        probing = 0;
+        cancelTimers();
+        pmtu.optimisticRaise(true);
+    }
+
+    /** The SA state this prober feeds. */
+    public PmtuState pmtu() {
+        return pmtu;
+    }
+
+    public DplpmtudPhase phase() {
+        return phase;
+    }
+
+    public DplpmtudStatus status() {
+        return new DplpmtudStatus(phase, acknowledged, failed > pmtu.maximum() ? 0 : failed, probing, probesSent,
+                probesAcknowledged, probesLost, blackHoles);
+    }
+
+    // ---- the states -------------------------------------------------------------------------------
+
+    private void enterBase() {
+        phase = DplpmtudPhase.BASE;
+        acknowledged = 0;
+        lossesAtSize = 0;
+        cancelTimers();
+        probeSoon(pmtu.base());
+    }
+
+    private void enterSearching(int claim, int upperBound) {
+        phase = DplpmtudPhase.SEARCHING;
+        failed = upperBound;
+        // The claim first; with no upper bound known, the maximum (the common wide path: one probe).
+        candidate = claim > acknowledged && claim < failed ? claim : failed > pmtu.maximum() ? pmtu.maximum() : 0;
+        lossesAtSize = 0;
+        cancelTimers();
+        nextSearchProbe();
+    }
+
+    private void enterSearchComplete() {
+        phase = DplpmtudPhase.SEARCH_COMPLETE;
+        candidate = 0;
+        cancelTimers();
+        LOG.info("SA {}: DPLPMTUD search complete, PLPMTU {} (acknowledged {}, failed {})", pmtu.saName(),
+                pmtu.plpmtu(), acknowledged, failed > pmtu.maximum() ? "none" : Integer.toString(failed));
+        if (acknowledged < pmtu.maximum()) {
+            // §5.1.1 PMTU_RAISE_TIMER: the path may have grown since.
+            timer = pl.schedule(pmtu.settings().raiseTimer(), this::raise);
+        }
+        confirmTimer = pl.schedule(settings.confirmationTimer(), this::confirmCurrent);
+    }
+
+    private void raise() {
+        if (phase != DplpmtudPhase.SEARCH_COMPLETE) {
+            return;
+        }
+        if (probing != 0) {
+            timer = pl.schedule(settings.probeTimer(), this::raise); // after the confirmation in flight
+            return;
+        }
+        LOG.info("SA {}: raise timer expired, searching upwards from {}", pmtu.saName(), pmtu.plpmtu());
+        enterSearching(pmtu.maximum(), pmtu.maximum() + 1);
+    }
+
+    private void confirmCurrent() {
+        if (phase != DplpmtudPhase.SEARCH_COMPLETE) {
+            return;
+        }
+        if (probing != 0) {
+            confirmTimer = pl.schedule(settings.confirmationTimer(), this::confirmCurrent);
+            return;
+        }
+        // §4.3: the PLPMTU in use is probed again; if it is now lost while small messages pass,
+        // a black hole opened.
+        lossesAtSize = 0;
+        probeSoon(pmtu.plpmtu());
+    }
+
+    private void enterError() {
+        phase = DplpmtudPhase.ERROR;
+        cancelTimers();
+        LOG.warn("SA {}: even BASE_PLPMTU {} is lost while small IKE messages pass; PLPMTU to the floor {}",
+                pmtu.saName(), pmtu.base(), pmtu.floor());
+        lowerTo(pmtu.floor());
+        timer = pl.schedule(pmtu.settings().raiseTimer(), () -> {
+            if (phase == DplpmtudPhase.ERROR) {
+                enterBase();
+            }
+        });
+    }
+
+    private void nextSearchProbe() {
+        int maximum = pmtu.maximum();
+        if (acknowledged >= maximum || failed - acknowledged <= settings.resolution()) {
+            enterSearchComplete();
+            return;
+        }
+        int size = candidate != 0 ? candidate : acknowledged + (failed - acknowledged) / 2;
+        candidate = 0;
+        if (size != lossSize) {
+            lossesAtSize = 0;
+        }
+        probeSoon(size);
+    }
+
+    // ---- probes -----------------------------------------------------------------------------------
+
+    private void probeSoon(int target) {
+        int size = pl.probeSize(target);
+        if (size <= 0) {
+            timer = pl.schedule(PL_BUSY_RETRY, () -> {
+                if (probing == 0 && phase != DplpmtudPhase.DISABLED) {
+                    probeSoon(target);
+                }
+            });
+            return;
+        }
+        if (phase == DplpmtudPhase.SEARCHING && size <= acknowledged) {
+            // The cipher's block size makes this target unreachable: as close as it gets.
+            failed = Math.min(failed, target);
+            enterSearchComplete();
+            return;
+        }
+        long token = ++probeToken;
+        probing = size;
+        lossSize = size;
+        probesSent++;
+        guard = pl.schedule(settings.probeTimer().plus(OUTCOME_GUARD), () -> {
+            if (token == probeToken) {
+                outcomeUnanswered(token);
+            }
+        });
+        pl.sendProbe(size, settings.probeTimer(), new PacketizationLayer.ProbeOutcome() {
+            @Override
+            public void acknowledged() {
+                if (token == probeToken) {
+                    outcomeAcknowledged(size);
+                }
+            }
+
+            @Override
+            public void lost() {
+                if (token == probeToken) {
+                    outcomeLost(size);
+                }
+            }
+
+            @Override
+            public void unanswered() {
+                if (token == probeToken) {
+                    outcomeUnanswered(token);
+                }
+            }
+        });
+    }
+
+    private void settle() {
+        probeToken++;
+        probing = 0;
+        if (guard != null) {
+            guard.cancel();
+            guard = null;
+        }
+    }
+
+    private void outcomeAcknowledged(int size) {
+        settle();
+        probesAcknowledged++;
+        lossesAtSize = 0;
+        acknowledged = Math.max(acknowledged, size);
+        if (failed <= acknowledged) {
+            failed = pmtu.maximum() + 1; // the path grew past an old failure
+        }
+        pmtu.confirm(PmtuSource.DPLPMTUD, size);
+        switch (phase) {
+            case BASE -> enterSearching(pmtu.plpmtu(), failed);
+            case SEARCHING -> nextSearchProbe();
+            case SEARCH_COMPLETE -> confirmTimer = pl.schedule(settings.confirmationTimer(), this::confirmCurrent);
+            default -> {
+            }
+        }
+    }
+
+    private void outcomeLost(int size) {
+        settle();
+        probesLost++;
+        lossesAtSize++;
+        if (lossesAtSize < settings.maxProbes()) {
+            probeSoon(size); // §5.1.2 MAX_PROBES: the same size again
+            return;
+        }
+        lossesAtSize = 0;
+        switch (phase) {
+            case BASE -> enterError();
+            case SEARCHING, SEARCH_COMPLETE -> {
+                failed = Math.min(failed, size);
+                if (size <= pmtu.base()) {
+                    enterError();
+                    return;
+                }
+                if (size <= acknowledged && blackHole(size)) {
+                    return; // a size acknowledged before vanished
+                }
+                if (size <= pmtu.plpmtu()) {
+                    // A claim never confirmed (the configured maximum, an old raise) is refuted:
+                    // back to what was acknowledged, quietly; the search goes on below it.
+                    lowerTo(acknowledged > 0 ? acknowledged : pmtu.base());
+                }
+                if (phase == DplpmtudPhase.SEARCH_COMPLETE) {
+                    enterSearching(0, failed);
+                } else {
+                    nextSearchProbe();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void outcomeUnanswered(long token) {
+        if (token != probeToken) {
+            return;
+        }
+        int size = probing;
+        settle();
+        if (phase == DplpmtudPhase.DISABLED) {
+            return;
+        }
+        // Nothing learnt about the size: the peer (or the IKE SA) did not answer at all. Liveness
+        // is the IKE SA's business (RFC 7296 §2.4); try the same size again later.
+        LOG.debug("SA {}: probe of {} unanswered, and the small message after it too; retrying later",
+                pmtu.saName(), size);
+        timer = pl.schedule(settings.probeTimer(), () -> {
+            if (probing == 0 && phase != DplpmtudPhase.DISABLED) {
+                probeSoon(size);
+            }
+        });
+    }
+
+    /**
+     * A size the PLPMTU relies on vanishes while small messages pass (RFC 8899 §4.3): fall to the
+     * base at once with an event, then confirm the base and search upwards below the failed size.
+     */
+    private boolean blackHole(int size) {
+        int before = pmtu.plpmtu();
+        BlackHoleEvent event = pmtu.blackHole(pmtu.effectiveMtuAt(size));
+        if (event == null) {
+            return false;
+        }
+        ownLowerings++;
+        blackHoles++;
+        LOG.warn("PMTU black hole on SA {} found by DPLPMTUD: {}-octet probes lost {} times while small IKE messages"
+                        + " pass; PLPMTU {} -> {} at {}", event.sa(), size, settings.maxProbes(), before,
+                event.newPlpmtu(), event.at());
+        enterBase();
+        return true;
+    }
+
+    private void lowerTo(int size) {
+        if (pmtu.reportTooBig(PmtuSource.DPLPMTUD, size)) {
+            ownLowerings++;
+        }
+    }
+
+    // ---- other sources ----------------------------------------------------------------------------
+
+    /** Any thread: the PLPMTU changed. A fall below what we acknowledged restarts the search. */
+    private void plpmtuChanged(PmtuState state, int oldEffective, int newEffective) {
+        if (newEffective < oldEffective) {
+            pl.execute(this::reconcileLowered);
+        }
+    }
+
+    private void reconcileLowered() {
+        if (ownLowerings > 0) {
+            ownLowerings--;
+            return;
+        }
+        if (phase == DplpmtudPhase.DISABLED || phase == DplpmtudPhase.ERROR) {
+            return;
+        }
+        int now = pmtu.plpmtu();
+        PmtuSample cause = lastApplied();
+        if (cause != null && cause.source() == PmtuSource.BLACK_HOLE) {
+            // The inner TCP detector saw full-size packets vanish: the old PLPMTU failed.
+            settle();
+            List<BlackHoleEvent> holes = pmtu.blackHoles();
+            failed = holes.isEmpty() ? pmtu.maximum() + 1 : holes.get(holes.size() - 1).previousPlpmtu();
+            enterBase();
+            return;
+        }
+        if (phase == DplpmtudPhase.SEARCHING && failed <= now + 1) {
+            return; // our own search is already below it
+        }
+        // A validated ICMP (or TCP-MSS) value: probe it first, never above it (§4.6.2).
+        settle();
+        if (acknowledged >= now) {
+            acknowledged = Math.min(pmtu.base(), now - 1);
+        }
+        enterSearching(now, now + 1);
+    }
+
+    private PmtuSample lastApplied() {
+        List<PmtuSample> history = pmtu.history();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).applied()) {
+                return history.get(i);
+            }
+        }
+        return null;
+    }
+
+    private void cancelTimers() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        if (confirmTimer != null) {
+            confirmTimer.cancel();
+            confirmTimer = null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.pathsec.engine.pmtu.dplpmtud;
+
+import java.time.Duration;
+
+/**
+ * The packetization layer (PL) that carries DPLPMTUD probes (RFC 8899 §3, §6): for PathSec the
+ * IKE SA, whose INFORMATIONAL exchanges every IKEv2 peer must answer. It owns the thread on
+ * which {@link Dplpmtud} runs: every method here and every {@link ProbeOutcome} call happen on it.
+ */
+public interface PacketizationLayer {
+
+    /**
+     * The size of the probe this PL would send for {@code target}: the largest outer IP packet
+     * (headers included) not above {@code target} that it can build exactly, or 0 when it cannot
+     * probe now (no IKE SA yet, or it is closing). Block ciphers make sizes coarser than one octet.
+     */
+    int probeSize(int target);
+
+    /**
+     * Sends one probe of exactly {@code size} octets (a value {@link #probeSize} returned), with DF
+     * set whatever the kernel's cached route MTU (RFC 8899 §4.4), and reports its outcome once.
+     *
+     * @param probeTimer PROBE_TIMER: no acknowledgement within this long means lost
+     */
+    void sendProbe(int size, Duration probeTimer, ProbeOutcome outcome);
+
+    /** Runs {@code task} on the PL's thread after {@code delay}. */
+    Timer schedule(Duration delay, Runnable task);
+
+    /** Runs {@code task} on the PL's thread soon (listeners call from other threads). */
+    void execute(Runnable task);
+
+    /** A scheduled task that may still be called off. */
+    interface Timer {
+        void cancel();
+    }
+
+    /** What became of one probe; exactly one method is called. */
+    interface ProbeOutcome {
+        /** The peer acknowledged it: the path carries this size (RFC 8899 §4.2). */
+        void acknowledged();
+
+        /**
+         * No acknowledgement within PROBE_TIMER, while a small message exchanged right after it
+         * was answered: the size, not the peer, is the problem (RFC 8899 §4.3, black holes).
+         */
+        void lost();
+
+        /**
+         * Neither the probe nor the small message after it was answered, or the PL closed: says
+         * nothing about the size. Never counted as a probe loss.
+         */
+        void unanswered();
+    }
+}

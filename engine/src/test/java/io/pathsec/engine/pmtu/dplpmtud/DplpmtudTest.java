@@ -1,0 +1,154 @@
+package io.pathsec.engine.pmtu.dplpmtud;
+
+import io.pathsec.engine.pmtu.BlackHoleEvent;
+import io.pathsec.engine.pmtu.DplpmtudSettings;
+import io.pathsec.engine.testsupport.ManualClock;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.PmtuStateTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The RFC 8899 §5.2 state machine over a simulated path on a manual clock. */
+class DplpmtudTest {
+    private static final Duration RAISE = Duration.ofSeconds(60);
+    private static final DplpmtudSettings SETTINGS = DplpmtudSettings.defaults()
+            .withTimers(Duration.ofSeconds(2), Duration.ofSeconds(30));
+
+    private final ManualClock clock = new ManualClock();
+    private final SimulatedPath path = new SimulatedPath(clock);
+    private final PmtuState pmtu = new PmtuState("g1 0x00001000", PmtuSettings.defaults().withRaiseTimer(RAISE),
+            false, PmtuStateTest.aesGcm256(false, true), clock);
+    private final Dplpmtud prober = new Dplpmtud(pmtu, SETTINGS, path);
+
+    @Test
+    void confirmsTheBaseThenTheMaximumOnAWidePath() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        assertEquals(java.util.List.of(1200, 1500), path.probes, "BASE_PLPMTU first, then the current claim");
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertEquals(1500, pmtu.plpmtu());
+        assertEquals(1500, pmtu.last(PmtuSource.DPLPMTUD).value());
+    }
+
+    @Test
+    void convergesWithinEightOctetsWhereLargeProbesVanishWithoutIcmp() {
+        path.pathMtu = 1400;
+        prober.start();
+        path.run(RAISE.minusSeconds(5));
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        int plpmtu = pmtu.plpmtu();
+        assertTrue(plpmtu <= 1400 && plpmtu >= 1392, "PLPMTU " + plpmtu + " within 8 octets of 1400");
+        assertEquals(plpmtu, pmtu.last(PmtuSource.DPLPMTUD).value());
+        for (int size : path.probes) {
+            if (size > 1400) {
+                assertEquals(SETTINGS.maxProbes(), path.count(size), "each failing size lost MAX_PROBES times: " + size);
+            }
+        }
+        assertTrue(pmtu.blackHoles().isEmpty(), "the configured maximum was a claim, never confirmed: no black hole");
+        DplpmtudStatus s = prober.status();
+        assertTrue(s.failed() - s.acknowledged() <= 8, s.toString());
+    }
+
+    @Test
+    void anIcmpValueIsProbedFirstAndTheRaiseTimerSearchesUpAgain() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        path.pathMtu = 1280;
+        pmtu.reportTooBig(PmtuSource.CLASSIC_ICMP, 1280); // a validated Fragmentation Needed
+        path.run(Duration.ofSeconds(1));
+        assertEquals(1280, path.probes.get(path.probes.size() - 1), "the ICMP value is confirmed first");
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertEquals(1280, pmtu.plpmtu());
+
+        path.pathMtu = 1500;
+        path.run(RAISE.minusSeconds(2));
+        assertEquals(1280, pmtu.plpmtu(), "not before PMTU_RAISE_TIMER");
+        path.run(Duration.ofSeconds(3));
+        assertEquals(1500, pmtu.plpmtu(), "raised by a probe of the maximum");
+        assertEquals(1500, pmtu.last(PmtuSource.DPLPMTUD).value());
+    }
+
+    @Test
+    void aBlackHoleOnAnIdleTunnelIsFoundByTheConfirmationProbe() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        path.pathMtu = 1400; // the path narrows; no ICMP comes back
+        Duration detect = SETTINGS.confirmationTimer().plus(SETTINGS.probeTimer().multipliedBy(3)).plusSeconds(1);
+        path.run(detect);
+        assertEquals(1, pmtu.blackHoles().size());
+        BlackHoleEvent e = pmtu.blackHoles().get(0);
+        assertEquals("g1 0x00001000", e.sa());
+        assertEquals(1438, e.vanishedSize(), "the inner size of a 1500-octet ESP packet");
+        assertEquals(1500, e.previousPlpmtu());
+        assertEquals(1200, e.newPlpmtu(), "fell to BASE_PLPMTU at once");
+        assertEquals(3, path.count(1500) - 1, "three confirmation probes lost after the first acknowledged one");
+
+        path.run(Duration.ofMinutes(2));
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertTrue(pmtu.plpmtu() >= 1392 && pmtu.plpmtu() <= 1400, "searched up again: " + pmtu.plpmtu());
+        assertEquals(1, prober.status().blackHoles());
+    }
+
+    @Test
+    void evenTheBaseLostGivesErrorAndTheFloorThenRetriesAfterTheRaiseTimer() {
+        path.pathMtu = 1000;
+        prober.start();
+        path.run(Duration.ofSeconds(10));
+        assertEquals(DplpmtudPhase.ERROR, prober.phase());
+        assertEquals(576, pmtu.plpmtu(), "MIN_PLPMTU: the IPv4 floor");
+        path.pathMtu = 1500;
+        path.run(RAISE.plusSeconds(1));
+        assertEquals(1500, pmtu.plpmtu(), "BASE retried after the raise timer, then the search");
+    }
+
+    @Test
+    void unansweredProbesAreNeverCountedAsLosses() {
+        path.peerSilent = true;
+        prober.start();
+        path.run(Duration.ofMinutes(10));
+        assertEquals(0, prober.status().probesLost());
+        assertEquals(DplpmtudPhase.BASE, prober.phase(), "still trying BASE: a dead peer says nothing about sizes");
+        assertEquals(1500, pmtu.plpmtu());
+        assertTrue(pmtu.blackHoles().isEmpty());
+        assertTrue(path.probes.size() >= 2 && path.probes.stream().allMatch(p -> p == 1200), path.probes.toString());
+    }
+
+    @Test
+    void blockCipherGranularityStillEndsTheSearch() {
+        path.granularity = 16;
+        path.pathMtu = 1400;
+        prober.start();
+        path.run(Duration.ofMinutes(5));
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertTrue(pmtu.plpmtu() <= 1400 && pmtu.plpmtu() > 1400 - 16, "within one block: " + pmtu.plpmtu());
+    }
+
+    @Test
+    void aFallToTheBaseByTheTcpDetectorSearchesBelowTheSizeThatVanished() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        path.pathMtu = 1400;
+        assertTrue(pmtu.blackHole(1438) != null); // what the inner TCP retransmission detector does
+        path.run(RAISE.minusSeconds(5));
+        assertEquals(0, path.probes.stream().skip(2).filter(p -> p >= 1500).count(),
+                "the size that vanished is not probed again: " + path.probes);
+        assertTrue(pmtu.plpmtu() >= 1392 && pmtu.plpmtu() <= 1400, "PLPMTU " + pmtu.plpmtu());
+    }
+
+    @Test
+    void stopEndsProbingAndHandsTheRaiseBack() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        int sent = path.probes.size();
+        prober.stop();
+        path.run(Duration.ofHours(1));
+        assertEquals(sent, path.probes.size());
+        assertEquals(DplpmtudPhase.DISABLED, prober.phase());
+    }
+}
