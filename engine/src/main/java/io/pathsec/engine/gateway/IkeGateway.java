@@ -4,6 +4,7 @@ import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
 import io.pathsec.engine.icmp.ExplicitSaCarrier;
+import io.pathsec.engine.icmp.IcmpPeerSession;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -142,9 +143,9 @@ public final class IkeGateway implements AutoCloseable {
                 routing.addRoute(profile.pool6(), null);
             }
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
-            gw.icmpRelay = new IkeRelayCarrier(gw::relaySession, policy.icmp(), tun);
+            gw.icmpRelay = new IkeRelayCarrier(gw::peerSession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
-            policy.icmp().explicitSa(new ExplicitSaCarrier(gw::explicitSaSession,
+            policy.icmp().explicitSa(new ExplicitSaCarrier(gw::peerSession,
                     policy.icmp().settings().queueLimit(), java.time.Clock.systemUTC()));
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
@@ -164,14 +165,14 @@ public final class IkeGateway implements AutoCloseable {
         }
     }
 
-    /** The IKE session of the client that owns {@code sa}, as the ike-relay option sees it; null when gone. */
-    private IkeRelayCarrier.Session relaySession(SecurityAssociation sa) {
+    /** The IKE session of the client that owns {@code sa}, as the explicit-sa and ike-relay options see it; null when gone. */
+    private IcmpPeerSession peerSession(SecurityAssociation sa) {
         GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
         if (client == null) {
             return null;
         }
         IkeResponder session = client.session();
-        return new IkeRelayCarrier.Session() {
+        return new IcmpPeerSession() {
             @Override
             public boolean speaksPathSec() {
                 return session.peerSpeaksPathSec();
@@ -188,27 +189,8 @@ public final class IkeGateway implements AutoCloseable {
             }
 
             @Override
-            public String peer() {
-                return client.info().peerIdentity() + " at " + client.info().peer().getAddress().getHostAddress();
-            }
-        };
-    }
-
-    /** The IKE session of the client that owns {@code sa}, as the explicit-sa option sees it; null when gone. */
-    private ExplicitSaCarrier.Session explicitSaSession(SecurityAssociation sa) {
-        GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
-        if (client == null) {
-            return null;
-        }
-        return new ExplicitSaCarrier.Session() {
-            @Override
-            public void execute(Runnable task) {
-                scheduler.execute(task);
-            }
-
-            @Override
             public void createIcmpChildSa(java.util.function.Consumer<String> done) {
-                client.session().createIcmpChildSa(done);
+                session.createIcmpChildSa(done);
             }
 
             @Override

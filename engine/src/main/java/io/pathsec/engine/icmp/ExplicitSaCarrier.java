@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 
 /**
  * The explicit-sa option (draft-ietf-ipsec-icmp-options-00 §5) at the sending gateway: the first
@@ -24,21 +23,6 @@ public final class ExplicitSaCarrier implements IcmpCarrier {
     private static final Logger LOG = LoggerFactory.getLogger(ExplicitSaCarrier.class);
     static final long RETRY_MILLIS = 30_000;
 
-    /** The IKE session with one peer, as the option needs it. */
-    public interface Session {
-        void execute(Runnable task);
-
-        /** On the session thread: negotiates the ICMP CHILD_SA; {@code done} gets null when up, else why not. */
-        void createIcmpChildSa(Consumer<String> done);
-
-        String peer();
-    }
-
-    /** Finds the session that owns an outbound SA. */
-    public interface Sessions {
-        Session sessionFor(SecurityAssociation outboundSa);
-    }
-
     private enum Phase { NEGOTIATING, UP, FAILED }
 
     private static final class PeerState {
@@ -47,13 +31,13 @@ public final class ExplicitSaCarrier implements IcmpCarrier {
         final Queue<byte[]> waiting = new ArrayDeque<>();
     }
 
-    private final Sessions sessions;
+    private final IcmpPeerSession.Lookup sessions;
     private final int limit;
     private final Clock clock;
     private final Map<String, PeerState> peers = new HashMap<>();
     private final Queue<byte[]> released = new ConcurrentLinkedQueue<>();
 
-    public ExplicitSaCarrier(Sessions sessions, int limit, Clock clock) {
+    public ExplicitSaCarrier(IcmpPeerSession.Lookup sessions, int limit, Clock clock) {
         this.sessions = sessions;
         this.limit = limit;
         this.clock = clock;
@@ -61,7 +45,7 @@ public final class ExplicitSaCarrier implements IcmpCarrier {
 
     @Override
     public synchronized Result carry(byte[] packet, IcmpErrorMessage message, SecurityAssociation dataSa) {
-        Session s = sessions.sessionFor(dataSa);
+        IcmpPeerSession s = sessions.sessionFor(dataSa);
         if (s == null) {
             return new Result(IcmpOutcome.DROPPED, null, "no-sa-for-quoted-flow", "dropped because the SA's IKE session is gone");
         }

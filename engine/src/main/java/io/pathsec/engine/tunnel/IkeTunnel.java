@@ -4,6 +4,7 @@ import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
 import io.pathsec.engine.icmp.ExplicitSaCarrier;
+import io.pathsec.engine.icmp.IcmpPeerSession;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -181,9 +182,9 @@ public final class IkeTunnel implements Tunnel {
                     new InnerIcmpSource(List.of()), true);
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
                     tcpMss);
-            t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
+            t.icmpRelay = new IkeRelayCarrier(sa -> t.peerSession(), policy.icmp(), tun);
             policy.icmp().relay(t.icmpRelay);
-            policy.icmp().explicitSa(new ExplicitSaCarrier(sa -> t.explicitSaSession(), icmp.queueLimit(),
+            policy.icmp().explicitSa(new ExplicitSaCarrier(sa -> t.peerSession(), icmp.queueLimit(),
                     java.time.Clock.systemUTC()));
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
@@ -211,9 +212,9 @@ public final class IkeTunnel implements Tunnel {
         return ts;
     }
 
-    /** The gateway's IKE session as the ike-relay option sees it (one peer: every SA is its). */
-    private IkeRelayCarrier.Session relaySession() {
-        return new IkeRelayCarrier.Session() {
+    /** The gateway's IKE session as the explicit-sa and ike-relay options see it (one peer: every SA is its). */
+    private IcmpPeerSession peerSession() {
+        return new IcmpPeerSession() {
             @Override
             public boolean speaksPathSec() {
                 return initiator.peerSpeaksPathSec();
@@ -227,21 +228,6 @@ public final class IkeTunnel implements Tunnel {
             @Override
             public boolean relay(byte[] packet) {
                 return initiator.relayIcmp(packet);
-            }
-
-            @Override
-            public String peer() {
-                return "gateway " + profile.gatewayAddress().getHostAddress();
-            }
-        };
-    }
-
-    /** The gateway's IKE session as the explicit-sa option sees it. */
-    private ExplicitSaCarrier.Session explicitSaSession() {
-        return new ExplicitSaCarrier.Session() {
-            @Override
-            public void execute(Runnable task) {
-                scheduler.execute(task);
             }
 
             @Override
@@ -453,7 +439,8 @@ public final class IkeTunnel implements Tunnel {
                 tun.name(), entries.size(), child);
     }
 
-    private static List<Selector> selectors(ChildSa child) {
+    /** The selectors of a CHILD_SA: each local TS paired with each remote TS of its family. */
+    public static List<Selector> selectors(ChildSa child) {
         List<Selector> selectors = new ArrayList<>();
         for (TrafficSelector local : child.localTs()) {
             for (TrafficSelector remote : child.remoteTs()) {
