@@ -74,6 +74,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     @Override
     public void run() {
         int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
+        boolean busy = false;
         while (running) {
             try {
                 sendReleasedIcmp(bufferSize);
@@ -84,7 +85,13 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
             int n;
             try {
-                n = tun.read(buf, POLL_MILLIS);
+                // After a packet, look once more without waiting: while the TUN has packets
+                // ready they join the batch; the first empty look ends it.
+                n = tun.read(buf, busy ? 0 : POLL_MILLIS);
+                if (n == 0 && busy) {
+                    lane.producerIdle();
+                }
+                busy = n > 0;
             } catch (IOException e) {
                 buf.release();
                 if (running) {
