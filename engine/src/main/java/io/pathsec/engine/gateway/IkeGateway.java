@@ -3,6 +3,8 @@ package io.pathsec.engine.gateway;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.ExplicitSaCarrier;
+import io.pathsec.engine.icmp.IcmpPeerSession;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -22,6 +24,8 @@ import io.pathsec.engine.policy.Sad;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssResponder;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
@@ -65,6 +69,7 @@ public final class IkeGateway implements AutoCloseable {
     private final AddressPool pool;
     private final GatewayClients clients;
     private final IkeResponderTable sessions;
+    private final ClientProbers probers;
     private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method's responder: its port is open only while a PathSec peer's IKE SA waits for it. */
     private final TcpMssResponder tcpMss;
@@ -102,6 +107,7 @@ public final class IkeGateway implements AutoCloseable {
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
                 profile.localIdentity(), profile.authenticator(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
                 profile.timers(), profile.allowTransportMode(), profile.dns());
+        this.probers = new ClientProbers(policy.pmtuSettings().dplpmtud());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
         sessions.useFragmentation(profile.fragmentation());
@@ -117,6 +123,12 @@ public final class IkeGateway implements AutoCloseable {
 
     /** As {@link #start(IkeGatewayProfile)}, answering the TCP-MSS method as {@code tcpMss} says. */
     public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss) throws IOException {
+        return start(profile, tcpMss, PmtuSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As above, with the path MTU settings of every SA towards the clients (DPLPMTUD probes them). */
+    public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
@@ -126,7 +138,8 @@ public final class IkeGateway implements AutoCloseable {
             LinuxInterfaceConfig ifc = tun.config();
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings,
+                    java.time.Clock.systemUTC());
             // ICMP settings from pathsec.icmp.* properties; decisions go to the log (docs/icmp.md).
             policy.icmp(TunnelIcmp.forTunnel(profile.name(), IcmpSettings.fromProperties(System.getProperties()),
                     policy, d -> { }));
@@ -141,8 +154,10 @@ public final class IkeGateway implements AutoCloseable {
                 routing.addRoute(profile.pool6(), null);
             }
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
-            gw.icmpRelay = new IkeRelayCarrier(gw::relaySession, policy.icmp(), tun);
+            gw.icmpRelay = new IkeRelayCarrier(gw::peerSession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
+            policy.icmp().explicitSa(new ExplicitSaCarrier(gw::peerSession,
+                    policy.icmp().settings().queueLimit(), java.time.Clock.systemUTC()));
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
                     profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
@@ -161,14 +176,14 @@ public final class IkeGateway implements AutoCloseable {
         }
     }
 
-    /** The IKE session of the client that owns {@code sa}, as the ike-relay option sees it; null when gone. */
-    private IkeRelayCarrier.Session relaySession(SecurityAssociation sa) {
+    /** The IKE session of the client that owns {@code sa}, as the explicit-sa and ike-relay options see it; null when gone. */
+    private IcmpPeerSession peerSession(SecurityAssociation sa) {
         GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
         if (client == null) {
             return null;
         }
         IkeResponder session = client.session();
-        return new IkeRelayCarrier.Session() {
+        return new IcmpPeerSession() {
             @Override
             public boolean speaksPathSec() {
                 return session.peerSpeaksPathSec();
@@ -182,6 +197,11 @@ public final class IkeGateway implements AutoCloseable {
             @Override
             public boolean relay(byte[] packet) {
                 return session.relayIcmp(packet);
+            }
+
+            @Override
+            public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+                session.createIcmpChildSa(done);
             }
 
             @Override
@@ -202,6 +222,7 @@ public final class IkeGateway implements AutoCloseable {
                     LOG.info("{} reconnected; deleting its previous IKE SA", info.peerIdentity());
                     old.close();
                 }
+                probeClient(session, info.child().outboundSpi());
                 tcpMss.afterIkeAuth(session.peerSpeaksPathSec(), session::extensionKey, info.peer().getAddress(),
                         result -> {
                             if (result instanceof TcpMssResult.Measured m) {
@@ -223,11 +244,17 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void childSaOutboundActive(IkeResponder session, ChildSa child, ChildSa replaced) {
             clients.outboundActive(session, child);
+            probeClient(session, child.outboundSpi());
         }
 
         @Override
         public void childSaDeleted(IkeResponder session, ChildSa child) {
             clients.childSaDeleted(session, child);
+        }
+
+        @Override
+        public void childSaAdded(IkeResponder session, ChildSa child) {
+            clients.added(session, child);
         }
 
         @Override
@@ -240,6 +267,7 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void closed(IkeResponder session, IkeSessionException cause) {
             tcpMss.forget(session.initiatorSpi(), session.responderSpi());
+            probers.stop(session);
             clients.remove(session);
             if (cause != null) {
                 LOG.info("session ended: {}", cause.getMessage());
@@ -281,6 +309,15 @@ public final class IkeGateway implements AutoCloseable {
     /** A connected client as status views show it; {@code pmtu}: the path MTU of each SA towards it. */
     public record Client(String identity, InetSocketAddress peer, String virtualIp, String childSa, String mode,
                          boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu, String virtualIp6) {
+    }
+
+    /** DPLPMTUD towards a client, for the PMTU state of the outbound SA {@code spi} (session thread). */
+    private void probeClient(IkeResponder session, int spi) {
+        if (!policy.pmtuSettings().enabled(PmtuSource.DPLPMTUD)) {
+            return;
+        }
+        io.pathsec.engine.datapath.SaRuntime runtime = policy.outboundBySpi(spi);
+        probers.probe(session, runtime == null ? null : runtime.pmtu());
     }
 
     /** The PMTU states of the outbound SAs towards one client. */
@@ -347,6 +384,7 @@ public final class IkeGateway implements AutoCloseable {
     public void close() {
         CompletableFuture<Void> deleted = new CompletableFuture<>();
         scheduler.execute(() -> {
+            probers.stopAll();
             sessions.close();
             deleted.complete(null);
         });

@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.esp.UdpEncapsulation;
 import io.pathsec.engine.linux.LinuxLibC;
 import org.slf4j.Logger;
@@ -45,6 +46,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
         void receive(ByteBuf message, InetSocketAddress sender, InetSocketAddress recipient);
     }
 
+    /** The socket's own IPv4 DF mode (probe mode: set); written on the data path's threads, read on the loop. */
+    private volatile boolean defaultDf = true;
     private final EventLoopGroup group;
     private final Channel channel;
     private final LongAdder keepalives = new LongAdder();
@@ -138,6 +141,49 @@ public final class UdpEncapsulationSocket implements EspTransport {
             }
             outgoing.add(payload, to);
         }
+    }
+
+    /**
+     * A datagram whose DF differs from the socket's mode: the datagrams queued before it leave
+     * first in the socket's mode, then the socket's IPv4 mode is switched for this one datagram
+     * and back (ip(7) has no per-datagram DF). All under the send lock, so no other datagram
+     * leaves in the switched mode.
+     */
+    @Override
+    public void write(ByteBuf payload, InetSocketAddress to, boolean outerDf) {
+        if (outerDf == defaultDf || to.isUnresolved()) {
+            write(payload, to);
+            return;
+        }
+        synchronized (this) {
+            if (outgoing == null) {
+                payload.release();
+                return;
+            }
+            flush();
+            boolean switched = setDf(outerDf);
+            outgoing.add(payload, to);
+            outgoing.send();
+            if (switched && !setDf(defaultDf)) {
+                LOG.warn("outer socket DF mode not restored to {}", defaultDf);
+            }
+        }
+    }
+
+    private boolean setDf(boolean df) {
+        try {
+            OuterSocketPmtuMode.setIpv4Df(fd(), df);
+            return true;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.debug("DF {} not applied, sent in the socket's mode: {}", df, e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void defaultOuterDf(boolean df) throws IOException {
+        OuterSocketPmtuMode.setIpv4Df(fd(), df);
+        defaultDf = df;
     }
 
     /** Sends every queued datagram with one sendmmsg(2) per {@link SendmmsgBatch#CAPACITY}. */

@@ -142,6 +142,19 @@ public final class IkeInitiator {
         return established != null && established.relayIcmp(packet);
     }
 
+    /**
+     * Negotiates the explicit ICMP CHILD_SA (draft-ietf-ipsec-icmp-options §5); call on the
+     * session thread. {@code done} gets null once it is installed, else the reason.
+     */
+    public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+        if (established == null) {
+            done.accept("not established");
+            return;
+        }
+        established.icmpChild().ownAddress(config.local().getAddress());
+        established.createIcmpChild(done);
+    }
+
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
     }
@@ -165,6 +178,18 @@ public final class IkeInitiator {
      */
     public void requestVirtualIp6(boolean on) {
         this.requestIpv6 = on;
+    }
+
+    /**
+     * The outer path MTU towards the gateway as learnt (classic PMTUD, DPLPMTUD, TCP-MSS): IKE
+     * fragments are sized from it unless the profile sets a fragment size (RFC 7383 §2.5.1).
+     * Scheduler thread only.
+     */
+    public void outerPathMtu(int mtu) {
+        IkeSa sa = established != null ? established.currentSa() : currentSa();
+        if (sa != null) {
+            sa.fragmentation.pathMtu(mtu); // a rekeyed IKE SA inherits it
+        }
     }
 
     /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
@@ -510,6 +535,7 @@ public final class IkeInitiator {
         state = new Established(sa, info);
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
+        established.icmpChild().ownAddress(config.local().getAddress());
         if (behindNat) {
             natKeepalive = NatKeepalive.start(scheduler, transport, config.timers().natKeepalive(),
                     () -> established.currentSa().peer());
