@@ -13,10 +13,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 
 /**
@@ -73,8 +70,7 @@ final class DiagCommand implements Callable<Integer> {
             DiagBundle b = client.diag(name, captureSeconds);
             Path file = out != null ? out : Path.of(b.fileName());
             try {
-                Files.write(Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------"))), Base64.getDecoder().decode(b.zipBase64()));
+                b.writeTo(file);
             } catch (FileAlreadyExistsException e) {
                 err.println("pathsec diag: " + file + " exists; choose another --out or remove it");
                 return ExitCodes.ALREADY_EXISTS;

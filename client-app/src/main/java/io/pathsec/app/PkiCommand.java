@@ -48,8 +48,11 @@ final class PkiCommand implements Runnable {
         Path out;
     }
 
-    /** The CA to sign with: a directory from {@code pki ca}, or its certificate file (and key). */
-    static final class Issuer {
+    /**
+     * What gateway and client certificates share: the CA to sign with (a directory from {@code pki
+     * ca}, or its certificate file and key) and their validity.
+     */
+    static final class EndEntity {
         @Option(names = "--ca", required = true, paramLabel = "DIR|CERT",
                 description = "the CA: the directory 'pathsec pki ca' wrote (ca.cert.pem, ca.key.pem),"
                         + " or the CA certificate file")
@@ -64,6 +67,14 @@ final class PkiCommand implements Runnable {
             Path key = caKey != null ? caKey : Files.isDirectory(ca) ? ca.resolve("ca.key.pem")
                     : cert.resolveSibling(cert.getFileName().toString().replaceFirst("(\\.cert)?\\.pem$", "") + ".key.pem");
             return PkiFiles.read(new PkiFiles.Pair(cert, key));
+        }
+
+        @Option(names = "--days", defaultValue = "825", paramLabel = "N",
+                description = "validity in days (default: ${DEFAULT-VALUE})")
+        long days;
+
+        Duration validity() {
+            return Duration.ofDays(days);
         }
     }
 
@@ -93,16 +104,13 @@ final class PkiCommand implements Runnable {
         @picocli.CommandLine.Mixin
         Common common;
         @picocli.CommandLine.Mixin
-        Issuer issuer;
+        EndEntity issuer;
         @Option(names = "--name", required = true, paramLabel = "FQDN",
                 description = "the gateway's DNS name, also its IKE identity (localId), e.g. vpn.example.net")
         String name;
         @Option(names = "--ip", split = ",", paramLabel = "ADDRESS",
                 description = "the gateway's addresses, for clients that identify it by address")
         List<String> ips = new ArrayList<>();
-        @Option(names = "--days", defaultValue = "825", paramLabel = "N",
-                description = "validity in days (default: ${DEFAULT-VALUE})")
-        long days;
 
         @Override
         public Integer call() {
@@ -112,7 +120,7 @@ final class PkiCommand implements Runnable {
                     addresses.add(AddressRange.parseAddress(ip.trim()));
                 }
                 return new CertificateIssuer().gateway(issuer.load(), name, addresses,
-                        KeyType.fromCliName(common.keyType), Duration.ofDays(days));
+                        KeyType.fromCliName(common.keyType), issuer.validity());
             });
         }
     }
@@ -124,18 +132,15 @@ final class PkiCommand implements Runnable {
         @picocli.CommandLine.Mixin
         Common common;
         @picocli.CommandLine.Mixin
-        Issuer issuer;
+        EndEntity issuer;
         @Option(names = "--name", required = true, paramLabel = "NAME",
                 description = "the client's IKE identity (localId), e.g. alice@example.org")
         String name;
-        @Option(names = "--days", defaultValue = "825", paramLabel = "N",
-                description = "validity in days (default: ${DEFAULT-VALUE})")
-        long days;
 
         @Override
         public Integer call() {
             return run(common, name, () -> new CertificateIssuer().client(issuer.load(), name,
-                    KeyType.fromCliName(common.keyType), Duration.ofDays(days)));
+                    KeyType.fromCliName(common.keyType), issuer.validity()));
         }
     }
 

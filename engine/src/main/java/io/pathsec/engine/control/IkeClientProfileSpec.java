@@ -4,6 +4,7 @@ import io.pathsec.engine.control.api.ProfileKind;
 import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.auth.Authenticator;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -23,7 +24,8 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
                                    IkeIdentity localId, IkeIdentity remoteId, Authenticator authenticator,
                                    List<IkeSuite> ikeSuites,
                                    List<EspTransform> espTransforms, List<String> remoteTs, String tun, int mtu,
-                                   IkeSessionTimers timers) implements TunnelProfile {
+                                   IkeSessionTimers timers, IkeFragmentPolicy fragmentation, boolean requestIpv6)
+        implements TunnelProfile {
     public IkeClientProfileSpec {
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
@@ -39,7 +41,7 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
     IkeClientProfile resolve(InetAddress gatewayAddress, InetAddress localAddress) {
         return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, authenticator,
                 ikeSuites, espTransforms, remoteTs, timers, io.pathsec.engine.ike.session.ChildSaModeRequest.TUNNEL,
-                io.pathsec.engine.ike.fragment.IkeFragmentPolicy.DEFAULT, false);
+                fragmentation, requestIpv6);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class IkeConnect {
         IkeClientProfile profile = spec.resolve(gateway, local);
         IkeTunnel tunnel = IkeTunnel.startClient(profile, events,
                 context.capture().apply(LinuxTunnelStarter.natTraversalEndpoint(local)),
-                io.pathsec.engine.pmtu.PmtuSettings.fromProperties(System.getProperties()), tcpMss(spec.settings()),
+                ProfilePmtu.engineSettings(spec.settings()), tcpMss(spec.settings()),
                 LinuxTunnelStarter.icmpSettings(spec.settings()));
         try {
             tunnel.established().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);

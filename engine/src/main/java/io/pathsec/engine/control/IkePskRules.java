@@ -7,11 +7,13 @@ import com.google.gson.JsonPrimitive;
 import io.pathsec.engine.control.api.ControlProtocol;
 import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.esp.EspTransform;
+import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.tunnel.IkeProfileAuth;
+import io.pathsec.engine.tunnel.IkeTunnelService;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,8 @@ final class IkePskRules implements ProfileKindRules {
     static final String KEY_ID = "key";
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
-            "dpdDelaySeconds", "auth", "cert", "key", "ca");
+            "dpdDelaySeconds", "auth", "cert", "key", "ca", "ipv6", "ikeFragmentation", "ikeFragmentSize",
+            "natKeepaliveSeconds");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
@@ -152,8 +155,16 @@ final class IkePskRules implements ProfileKindRules {
         }
         int mtu = (int) number(config, "mtu", 1400, 576, 9000);
         IkeSessionTimers timers = timers(config);
+        long fragmentSize = number(config, "ikeFragmentSize", 0, 0, IkeFragmentPolicy.MAX_SIZE);
+        if (fragmentSize != 0 && fragmentSize < IkeFragmentPolicy.MIN_SIZE) {
+            throw ControlFailure.invalid("config.ikeFragmentSize", "must be 0 (from the path MTU) or "
+                    + IkeFragmentPolicy.MIN_SIZE + "-" + IkeFragmentPolicy.MAX_SIZE + ", got " + fragmentSize);
+        }
+        IkeFragmentPolicy fragmentation = IkeTunnelService.fragmentation(flag(config, "ikeFragmentation", true),
+                (int) fragmentSize);
         IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId,
-                authentication.authenticator(), suites, esp, remoteTs, tun, mtu, timers);
+                authentication.authenticator(), suites, esp, remoteTs, tun, mtu, timers, fragmentation,
+                flag(config, "ipv6", false));
         if (psk != null) {
             java.util.Arrays.fill(psk, (byte) 0);
         }
@@ -173,9 +184,11 @@ final class IkePskRules implements ProfileKindRules {
                 shortest = x;
             }
         }
+        Duration keepalive = Duration.ofSeconds(number(config, "natKeepaliveSeconds", d.natKeepalive().toSeconds(), 0,
+                3600));
         try {
             return d.withRekey(ike, child, shortest.dividedBy(10))
-                    .withDpd(dpd, d.retransmitInitial(), d.retransmitSends());
+                    .withDpd(dpd, d.retransmitInitial(), d.retransmitSends()).withNatKeepalive(keepalive);
         } catch (IllegalArgumentException e) {
             throw ControlFailure.invalid("config.ikeRekeySeconds", e.getMessage());
         }
@@ -272,6 +285,17 @@ final class IkePskRules implements ProfileKindRules {
             out.add(x.getAsString().trim());
         }
         return out;
+    }
+
+    private static boolean flag(JsonObject config, String key, boolean fallback) throws ControlFailure {
+        JsonElement e = config.get(key);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw ControlFailure.invalid("config." + key, "must be true or false");
+        }
+        return e.getAsBoolean();
     }
 
     private static long number(JsonObject config, String key, long fallback, long min, long max)

@@ -39,7 +39,7 @@ public final class LinuxTunnelStarter implements TunnelStarter {
         context.events().accept(new TunnelProgress(s.name(), System.currentTimeMillis(), ConnectStep.INSTALLING,
                 "static keys: " + s.config().sas().size() + " SAs, TUN " + s.config().tun().name()));
         StaticTunnel tunnel = StaticTunnel.start(s.config(), context.capture().apply(s.config().listen()),
-                icmpSettings(s.settings()), context.events()::accept);
+                ProfilePmtu.engineSettings(s.settings()), icmpSettings(s.settings()), context.events()::accept);
         for (SecurityAssociation sa : tunnel.securityAssociations()) {
             boolean in = sa.direction() == Direction.INBOUND;
             context.events().accept(new SaChanged(s.name(), System.currentTimeMillis(), SaChange.UP,

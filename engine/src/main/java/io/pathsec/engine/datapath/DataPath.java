@@ -7,6 +7,7 @@ import io.pathsec.engine.pmtu.IcmpPmtuValidator;
 import io.pathsec.engine.pmtu.InnerIcmpSource;
 import io.pathsec.engine.pmtu.InnerMtuEnforcer;
 import io.pathsec.engine.pmtu.OuterIcmpReceiver;
+import io.pathsec.engine.pmtu.OuterDf;
 import io.pathsec.engine.pmtu.OuterIcmpStats;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.pmtu.PmtuState;
@@ -140,6 +141,13 @@ public final class DataPath implements AutoCloseable {
             workers.close();
             throw e;
         }
+        if (policy.pmtuSettings().outerDf() == OuterDf.CLEAR) {
+            try {
+                socket.defaultOuterDf(false); // RFC 4301 §8.1 "clear"; probes still set it
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.warn("outer DF cannot be cleared, it stays set: {}", e.toString());
+            }
+        }
         ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(policy,
                 policy.pmtuSettings().icmpSequenceWindow()));
         OuterIcmpReceiver receiver = null;
@@ -204,11 +212,21 @@ public final class DataPath implements AutoCloseable {
 
     /** Sends one IKE message from the data path's port, behind the four-octet non-ESP marker. */
     public void sendIke(byte[] message, InetSocketAddress to) {
+        socket.write(nonEspMarked(message), to);
+        socket.flush();
+    }
+
+    /** As {@link #sendIke}, with DF set whatever the tunnel's outer DF setting: a DPLPMTUD probe (RFC 8899 §4.4). */
+    public void sendIkeProbe(byte[] message, InetSocketAddress to) {
+        socket.write(nonEspMarked(message), to, true);
+        socket.flush();
+    }
+
+    private static io.netty.buffer.ByteBuf nonEspMarked(byte[] message) {
         io.netty.buffer.ByteBuf buf = PooledByteBufAllocator.DEFAULT.buffer(4 + message.length);
         buf.writeInt(0);
         buf.writeBytes(message);
-        socket.write(buf, to);
-        socket.flush();
+        return buf;
     }
 
     /** Sends one NAT-keepalive, the single octet 0xFF, from the data path's port (RFC 3948 §2.3). */

@@ -50,6 +50,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final FlowKey flow = new FlowKey();
     private final InnerMtuEnforcer mtuEnforcer;
     private final BlackHoleDetector blackHoles;
+    private final io.pathsec.engine.pmtu.OuterDf outerDf;
     private final List<ByteBuf> fragments = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -58,6 +59,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                  InnerMtuEnforcer mtuEnforcer) {
         this.tun = tun;
         this.mtuEnforcer = mtuEnforcer;
+        this.outerDf = policy.pmtuSettings().outerDf();
         this.blackHoles = policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.BLACK_HOLE)
                 ? new BlackHoleDetector(policy.pmtuSettings()) : null;
         this.policy = policy;
@@ -239,6 +241,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
 
     /** Step 3: the sequence number, then the hand-off to the workers. */
     private boolean number(ByteBuf packet, SaRuntime sa) throws InterruptedException {
+        boolean df = outerDf.outerDf(innerDf(packet));
         int nextHeader = InnerPacket.prepareForEsp(packet, sa.sa().mode());
         if (nextHeader < 0) {
             counters.dropOutbound(DropReason.MALFORMED);
@@ -262,6 +265,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         job.sa = sa;
         job.seq = seq;
         job.nextHeader = nextHeader;
+        job.outerDf = df;
         lane.submit(job);
         return true;
     }
@@ -278,7 +282,14 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         }
         job.sa.sa().countPacket(buf.readableBytes());
         counters.sent(buf.readableBytes());
-        socket.write(buf, job.sa.sa().remoteEndpoint());
+        socket.write(buf, job.sa.sa().remoteEndpoint(), job.outerDf);
+    }
+
+    /** The inner packet's DF bit; IPv6 is never fragmented on the way, so it counts as set (RFC 8200 §5). */
+    private static boolean innerDf(ByteBuf packet) {
+        int start = packet.readerIndex();
+        return packet.readableBytes() < 20 || packet.getUnsignedByte(start) >> 4 != 4
+                || (packet.getUnsignedShort(start + 6) & 0x4000) != 0;
     }
 
     @Override
@@ -296,6 +307,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         SaRuntime sa;
         long seq;
         int nextHeader;
+        /** The outer IPv4 DF bit (RFC 4301 §8.1: copied from the inner packet, set or cleared per SA). */
+        boolean outerDf;
         EspException failure;
 
         @Override

@@ -33,6 +33,17 @@ public final class TappedEspTransport implements EspTransport {
     }
 
     @Override
+    public void write(ByteBuf payload, InetSocketAddress to, boolean outerDf) {
+        ring.sent(payload, to);
+        inner.write(payload, to, outerDf);
+    }
+
+    @Override
+    public void defaultOuterDf(boolean df) throws java.io.IOException {
+        inner.defaultOuterDf(df);
+    }
+
+    @Override
     public void flush() {
         inner.flush();
     }

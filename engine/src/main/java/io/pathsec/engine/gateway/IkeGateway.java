@@ -24,6 +24,8 @@ import io.pathsec.engine.policy.Sad;
 import io.pathsec.engine.policy.Direction;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Spd;
+import io.pathsec.engine.pmtu.PmtuSettings;
+import io.pathsec.engine.pmtu.PmtuSource;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssResponder;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
@@ -67,6 +69,7 @@ public final class IkeGateway implements AutoCloseable {
     private final AddressPool pool;
     private final GatewayClients clients;
     private final IkeResponderTable sessions;
+    private final ClientProbers probers;
     private IkeRelayCarrier icmpRelay;
     /** The TCP-MSS method's responder: its port is open only while a PathSec peer's IKE SA waits for it. */
     private final TcpMssResponder tcpMss;
@@ -104,6 +107,7 @@ public final class IkeGateway implements AutoCloseable {
         IkeResponderConfig config = new IkeResponderConfig(new InetSocketAddress(profile.listenAddress(), 500),
                 profile.localIdentity(), profile.authenticator(), profile.ikeSuites(), profile.espTransforms(), localTs, pool,
                 profile.timers(), profile.allowTransportMode(), profile.dns());
+        this.probers = new ClientProbers(policy.pmtuSettings().dplpmtud());
         this.sessions = new IkeResponderTable(config, scheduler, transport, new SecureRandom(), new Events(),
                 profile.cookieThreshold(), HALF_OPEN_TIMEOUT);
         sessions.useFragmentation(profile.fragmentation());
@@ -119,6 +123,12 @@ public final class IkeGateway implements AutoCloseable {
 
     /** As {@link #start(IkeGatewayProfile)}, answering the TCP-MSS method as {@code tcpMss} says. */
     public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss) throws IOException {
+        return start(profile, tcpMss, PmtuSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As above, with the path MTU settings of every SA towards the clients (DPLPMTUD probes them). */
+    public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings)
+            throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
@@ -128,7 +138,8 @@ public final class IkeGateway implements AutoCloseable {
             LinuxInterfaceConfig ifc = tun.config();
             ifc.quietIpv6(tun.name());
             ifc.up(tun.name());
-            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0);
+            TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings,
+                    java.time.Clock.systemUTC());
             // ICMP settings from pathsec.icmp.* properties; decisions go to the log (docs/icmp.md).
             policy.icmp(TunnelIcmp.forTunnel(profile.name(), IcmpSettings.fromProperties(System.getProperties()),
                     policy, d -> { }));
@@ -211,6 +222,7 @@ public final class IkeGateway implements AutoCloseable {
                     LOG.info("{} reconnected; deleting its previous IKE SA", info.peerIdentity());
                     old.close();
                 }
+                probeClient(session, info.child().outboundSpi());
                 tcpMss.afterIkeAuth(session.peerSpeaksPathSec(), session::extensionKey, info.peer().getAddress(),
                         result -> {
                             if (result instanceof TcpMssResult.Measured m) {
@@ -232,6 +244,7 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void childSaOutboundActive(IkeResponder session, ChildSa child, ChildSa replaced) {
             clients.outboundActive(session, child);
+            probeClient(session, child.outboundSpi());
         }
 
         @Override
@@ -254,6 +267,7 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void closed(IkeResponder session, IkeSessionException cause) {
             tcpMss.forget(session.initiatorSpi(), session.responderSpi());
+            probers.stop(session);
             clients.remove(session);
             if (cause != null) {
                 LOG.info("session ended: {}", cause.getMessage());
@@ -295,6 +309,15 @@ public final class IkeGateway implements AutoCloseable {
     /** A connected client as status views show it; {@code pmtu}: the path MTU of each SA towards it. */
     public record Client(String identity, InetSocketAddress peer, String virtualIp, String childSa, String mode,
                          boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu, String virtualIp6) {
+    }
+
+    /** DPLPMTUD towards a client, for the PMTU state of the outbound SA {@code spi} (session thread). */
+    private void probeClient(IkeResponder session, int spi) {
+        if (!policy.pmtuSettings().enabled(PmtuSource.DPLPMTUD)) {
+            return;
+        }
+        io.pathsec.engine.datapath.SaRuntime runtime = policy.outboundBySpi(spi);
+        probers.probe(session, runtime == null ? null : runtime.pmtu());
     }
 
     /** The PMTU states of the outbound SAs towards one client. */
@@ -361,6 +384,7 @@ public final class IkeGateway implements AutoCloseable {
     public void close() {
         CompletableFuture<Void> deleted = new CompletableFuture<>();
         scheduler.execute(() -> {
+            probers.stopAll();
             sessions.close();
             deleted.complete(null);
         });

@@ -6,11 +6,11 @@ import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.ike.message.DhGroup;
-import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.SecurityAssociation;
+import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.pmtu.PmtuStatus;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import io.pathsec.engine.tunnel.IkeProfileAuth;
@@ -19,7 +19,6 @@ import io.pathsec.engine.tunnel.StaticTunnelService;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +39,9 @@ import java.util.List;
  * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
  * (optional; strongSwan's defaults, 0 turns a timer off)}, {@code tcpMss} (false stops answering
  * the TCP-MSS method, which is on: its port opens only while a PathSec peer's IKE SA waits for
- * it) and {@code tcpMssPort} (4500).
+ * it) and {@code tcpMssPort} (4500), and an optional {@code pmtu} object (methods, floor, timers,
+ * fixed MTU, outer DF: the engine's {@code PmtuProfileFile}); the gateway probes each client with
+ * DPLPMTUD unless its methods leave {@code dplpmtud} out.
  */
 public final class IkeGatewayService {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -73,6 +74,8 @@ public final class IkeGatewayService {
         /** The TCP-MSS method: answered unless false (the port opens only for PathSec peers); its port (4500). */
         Boolean tcpMss;
         Integer tcpMssPort;
+        /** Path MTU settings towards the clients (the engine's {@code PmtuProfileFile}). */
+        io.pathsec.engine.tunnel.PmtuProfileFile pmtu;
         /** RFC 7383: false stops accepting IKE fragmentation (default true). */
         Boolean ikeFragmentation;
         /** Largest IP datagram an IKE fragment fills; 0 or absent: from the path MTU, else 576/1280. */
@@ -101,13 +104,7 @@ public final class IkeGatewayService {
             if (listen == null || protectedSubnets == null) {
                 throw new IllegalArgumentException("a gateway profile needs listen and protectedSubnets");
             }
-            IkeProfileAuth authentication;
-            try {
-                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
-                        cert, key, ca, localId);
-            } catch (IkeProfileAuth.InvalidField e) {
-                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
-            }
+            IkeProfileAuth authentication = IkeProfileAuth.fromProfileFile(auth, psk, cert, key, ca, localId);
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
                 try {
@@ -141,16 +138,19 @@ public final class IkeGatewayService {
         }
         IkeGatewayProfile profile;
         TcpMssSettings tcpMss;
+        PmtuSettings pmtu;
         try {
             String json = Files.readString(Path.of(args[0]));
             profile = parse(json);
             tcpMss = tcpMssSettings(json);
+            pmtu = io.pathsec.engine.tunnel.PmtuProfileFile.apply(GSON.fromJson(json, ProfileFile.class).pmtu,
+                    PmtuSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad gateway profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, tcpMss, Path.of(args[1]));
+        run(profile, tcpMss, pmtu, Path.of(args[1]));
     }
 
     /** The TCP-MSS settings of a profile file: on unless {@code tcpMss} is false, port 4500 unless set. */
@@ -168,10 +168,10 @@ public final class IkeGatewayService {
         return file.toProfile();
     }
 
-    static void run(IkeGatewayProfile profile, TcpMssSettings tcpMss, Path statusFile)
+    static void run(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtu, Path statusFile)
             throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeGateway gateway = IkeGateway.start(profile, tcpMss)) {
+             IkeGateway gateway = IkeGateway.start(profile, tcpMss, pmtu)) {
             do {
                 StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "LISTENING")));
             } while (!signal.awaitStop(1000));

@@ -35,6 +35,9 @@ public final class LinuxLibC {
         @SaveError @ssize_t long read(int fd, @intptr_t long buf, @size_t long count);  // read(2)
         @SaveError @ssize_t long write(int fd, @intptr_t long buf, @size_t long count); // write(2)
         @SaveError @ssize_t long recv(int fd, @intptr_t long buf, @size_t long length, int flags); // recv(2)
+        /** sendto(2) of a datagram to a caller-built {@code struct sockaddr} (tests: forged ICMP). */
+        @SaveError @ssize_t long sendto(int fd, @In byte[] buf, @size_t long length, int flags, @In byte[] addr,
+                                        int addrlen);
         /** poll(2) on a caller-owned array of {@code struct pollfd} at {@code fds}. */
         @SaveError int poll(@intptr_t long fds, @u_int64_t long nfds, int timeoutMillis);
         /** ioctl(2) whose third argument points to a struct (ifreq, in6_ifreq). */

@@ -52,12 +52,10 @@ public record DplpmtudSettings(Duration probeTimer, int maxProbes, Duration conf
     }
 
     private static int integer(Properties p, String name, int fallback) {
-        String v = p.getProperty(PREFIX + name);
-        return v == null ? fallback : Integer.parseInt(v.trim());
+        return SettingsProperties.integer(p, PREFIX + name, fallback);
     }
 
     private static Duration duration(Properties p, String name, Duration fallback) {
-        String v = p.getProperty(PREFIX + name);
-        return v == null ? fallback : Duration.parse(v.trim());
+        return SettingsProperties.duration(p, PREFIX + name, fallback);
     }
 }

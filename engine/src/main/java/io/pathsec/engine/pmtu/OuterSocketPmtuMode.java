@@ -19,6 +19,9 @@ import static io.pathsec.engine.linux.LinuxLibC.IP_PMTUDISC_PROBE;
  * PTB messages before use). DPLPMTUD probes need the same mode (issue 4 item 3).
  */
 public final class OuterSocketPmtuMode {
+    /** ip(7): IP_PMTUDISC_DONT, never set DF. */
+    static final int IP_PMTUDISC_DONT = 0;
+
     private OuterSocketPmtuMode() {
     }
 
@@ -56,6 +59,20 @@ public final class OuterSocketPmtuMode {
             if (v6 >= 0) {
                 LinuxLibC.setInt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, v6);
             }
+        }
+    }
+
+    /**
+     * The IPv4 DF bit of what {@code fd} sends from now on (RFC 4301 §8.1): set (probe mode, as
+     * {@link #setProbeMode}) or clear (IP_PMTUDISC_DONT: no DF; the kernel fragments locally what
+     * exceeds the interface MTU, routers may fragment on the way). IPv4 only: an IPv6 outer
+     * header has no DF bit, and the IPv6-level mode stays in probe mode.
+     *
+     * @throws IOException when the option cannot be set
+     */
+    public static void setIpv4Df(int fd, boolean df) throws IOException {
+        if (LinuxLibC.setInt(fd, IPPROTO_IP, IP_MTU_DISCOVER, df ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT) < 0) {
+            throw LinuxLibC.error("setsockopt(IP_MTU_DISCOVER)", LinuxLibC.errno());
         }
     }
 

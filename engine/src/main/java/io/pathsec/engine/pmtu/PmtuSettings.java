@@ -172,12 +172,10 @@ public record PmtuSettings(int floorIpv4, int floorIpv6, int baseIpv4, int baseI
     }
 
     private static int integer(Properties p, String name, int fallback) {
-        String v = p.getProperty(PREFIX + name);
-        return v == null ? fallback : Integer.parseInt(v.trim());
+        return SettingsProperties.integer(p, PREFIX + name, fallback);
     }
 
     private static Duration duration(Properties p, String name, Duration fallback) {
-        String v = p.getProperty(PREFIX + name);
-        return v == null ? fallback : Duration.parse(v.trim());
+        return SettingsProperties.duration(p, PREFIX + name, fallback);
     }
 }

@@ -27,6 +27,19 @@ public interface EspTransport extends AutoCloseable {
     /** Queues a datagram; it leaves at the next {@link #flush()}. Takes ownership of the buffer. */
     void write(ByteBuf payload, InetSocketAddress to);
 
+    /**
+     * Queues a datagram whose outer IPv4 header must carry DF as given (RFC 4301 §8.1, the SA's
+     * copy/set/clear setting), whatever {@link #defaultOuterDf} says. Transports without a DF
+     * bit of their own (in memory) just queue it.
+     */
+    default void write(ByteBuf payload, InetSocketAddress to, boolean outerDf) {
+        write(payload, to);
+    }
+
+    /** The outer IPv4 DF bit of datagrams queued with plain {@link #write}: set unless told otherwise. */
+    default void defaultOuterDf(boolean df) throws IOException {
+    }
+
     /** Sends every queued datagram. */
     void flush();
 

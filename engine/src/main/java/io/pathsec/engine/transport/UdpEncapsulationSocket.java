@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.esp.UdpEncapsulation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
         void receive(ByteBuf message, InetSocketAddress sender, InetSocketAddress recipient);
     }
 
+    /** The socket's own IPv4 DF mode (probe mode: set); written on the data path's threads, read on the loop. */
+    private volatile boolean defaultDf = true;
     private final EventLoopGroup group;
     private final Channel channel;
     private final LongAdder keepalives = new LongAdder();
@@ -117,6 +120,41 @@ public final class UdpEncapsulationSocket implements EspTransport {
     @Override
     public void write(ByteBuf payload, InetSocketAddress to) {
         channel.write(new DatagramPacket(payload, to), channel.voidPromise());
+    }
+
+    /**
+     * A datagram whose DF differs from the socket's mode: on the event loop, behind everything
+     * queued before it, the datagrams queued so far leave in the socket's mode, then the socket's
+     * IPv4 mode is switched for this one datagram and back (ip(7) has no per-datagram DF).
+     */
+    @Override
+    public void write(ByteBuf payload, InetSocketAddress to, boolean outerDf) {
+        if (outerDf == defaultDf) {
+            write(payload, to);
+            return;
+        }
+        channel.eventLoop().execute(() -> {
+            channel.flush();
+            try {
+                OuterSocketPmtuMode.setIpv4Df(fd(), outerDf);
+                channel.writeAndFlush(new DatagramPacket(payload, to), channel.voidPromise());
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.debug("DF {} not applied, sent in the socket's mode: {}", outerDf, e.toString());
+                channel.writeAndFlush(new DatagramPacket(payload, to), channel.voidPromise());
+            } finally {
+                try {
+                    OuterSocketPmtuMode.setIpv4Df(fd(), defaultDf);
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    LOG.warn("outer socket DF mode not restored: {}", e.toString());
+                }
+            }
+        });
+    }
+
+    @Override
+    public void defaultOuterDf(boolean df) throws IOException {
+        OuterSocketPmtuMode.setIpv4Df(fd(), df);
+        defaultDf = df;
     }
 
     /** Sends every queued datagram (one sendmmsg where the kernel allows). */

@@ -59,6 +59,22 @@ public record IkeProfileAuth(Authenticator authenticator, IkeIdentity localIdent
     }
 
     /**
+     * {@link #fromFiles} for the services' JSON profile files, whose errors are one line: the
+     * field, then the problem.
+     *
+     * @param psk the key as text (UTF-8), or null
+     */
+    public static IkeProfileAuth fromProfileFile(String auth, String psk, String cert, String key, String ca,
+                                                 String localId) {
+        try {
+            return fromFiles(auth, psk == null ? null : psk.getBytes(java.nio.charset.StandardCharsets.UTF_8), cert,
+                    key, ca, localId);
+        } catch (InvalidField e) {
+            throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * For daemon profiles: cert, key and ca are PEM text (the CLI reads "@file:PATH" with the
      * user's permissions; the daemon never opens a path a client names).
      */

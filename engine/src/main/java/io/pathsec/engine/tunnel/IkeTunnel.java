@@ -395,6 +395,16 @@ public final class IkeTunnel implements Tunnel {
         return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.status());
     }
 
+    /**
+     * A path MTU learnt for the CHILD_SA's outer path also sizes IKE fragments (RFC 7383 §2.5.1):
+     * each change of its PLPMTU is handed to the IKE session.
+     */
+    private void followPathMtu(ChildSa child) {
+        String spi = String.format("0x%08x", child.outboundSpi());
+        dataPath.pmtuStates().stream().filter(p -> p.saName().endsWith(spi)).findFirst().ifPresent(state ->
+                state.addListener((s, before, after) -> scheduler.execute(() -> initiator.outerPathMtu(s.plpmtu()))));
+    }
+
     /** The CHILD_SA's SAs and SPD entries, the virtual address, and routes to TSr (RFC 4301 §4.4). */
     private void install(IkeSessionListener.Established s) throws IOException {
         ChildSa child = s.child();
@@ -405,6 +415,7 @@ public final class IkeTunnel implements Tunnel {
                 sa(child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(), localEp, peerEp, selectors),
                 sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(), localEp, peerEp, selectors));
         policy.install(sas);
+        followPathMtu(child);
         InstalledChild entry = new InstalledChild(child, sas.get(0));
         entry.outbound = sas.get(1);
         children.put(child.inboundSpi(), entry);

@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,13 +117,7 @@ public final class IkeTunnelService {
             if (local == null || gateway == null) {
                 throw new IllegalArgumentException("profile needs local and gateway");
             }
-            IkeProfileAuth authentication;
-            try {
-                authentication = IkeProfileAuth.fromFiles(auth, psk == null ? null : psk.getBytes(StandardCharsets.UTF_8),
-                        cert, key, ca, localId);
-            } catch (IkeProfileAuth.InvalidField e) {
-                throw new IllegalArgumentException(e.field() + ": " + e.getMessage(), e);
-            }
+            IkeProfileAuth authentication = IkeProfileAuth.fromProfileFile(auth, psk, cert, key, ca, localId);
             List<DhGroup> groups = new ArrayList<>();
             for (String g : dhGroups == null ? List.<String>of() : dhGroups) {
                 groups.add(DhGroup.valueOf(g.trim().toUpperCase()));

@@ -73,23 +73,24 @@ public final class StaticTunnel implements Tunnel {
      * diagnostics ring; null for none).
      */
     public static StaticTunnel start(StaticConfig config, OuterPacketRing capture) throws IOException {
-        return start(config, capture, IcmpSettings.fromProperties(System.getProperties()), d -> { });
+        return start(config, capture, PmtuSettings.fromProperties(System.getProperties()),
+                IcmpSettings.fromProperties(System.getProperties()), d -> { });
     }
 
     /**
-     * As {@link #start(StaticConfig, OuterPacketRing)}, with these ICMP settings (docs/icmp.md;
-     * static keys have no IKE, so explicit-sa and ike-relay drop and say why) and their
-     * decisions sent to {@code icmpEvents}.
+     * As {@link #start(StaticConfig, OuterPacketRing)}, with a profile's path MTU settings, these
+     * ICMP settings (docs/icmp.md; static keys have no IKE, so explicit-sa and ike-relay drop and
+     * say why) and their decisions sent to {@code icmpEvents}.
      */
-    public static StaticTunnel start(StaticConfig config, OuterPacketRing capture, IcmpSettings icmp,
-                                     Consumer<IcmpDecision> icmpEvents) throws IOException {
+    public static StaticTunnel start(StaticConfig config, OuterPacketRing capture, PmtuSettings pmtuSettings,
+                                     IcmpSettings icmp, Consumer<IcmpDecision> icmpEvents) throws IOException {
         LinuxTun tun = LinuxTun.open(config.tun().name(), config.tun().mtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         DataPath dataPath = null;
         try {
             InetAddress source = configureDevice(tun, config);
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), config.workers(), config.tfcPadding(),
-                    PmtuSettings.fromProperties(System.getProperties()), Clock.systemUTC());
+                    pmtuSettings, Clock.systemUTC());
             List<SecurityAssociation> sas = config.securityAssociations(Clock.systemUTC());
             policy.install(sas);
             policy.policies(config.spdEntries());

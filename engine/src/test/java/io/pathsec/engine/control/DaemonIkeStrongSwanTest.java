@@ -22,6 +22,10 @@ import io.pathsec.engine.lab.LabNode;
 import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.ProcessResult;
+import io.pathsec.engine.pki.CertificateIssuer;
+import io.pathsec.engine.pki.IssuedCertificate;
+import io.pathsec.engine.pki.KeyType;
+import io.pathsec.engine.pki.PkiFiles;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
@@ -59,7 +63,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * namespace, driven through its control socket with {@link ControlClient}, connects an
  * {@code ikev2-psk} profile to strongSwan 5.9 (charon, kernel-libipsec) acting as the gateway in
  * G2; traffic from G1 reaches E2 behind the gateway through the tunnel; disconnect removes the
- * TUN device. A wrong PSK fails with "authentication failed" in the answer, the event and status.
+ * TUN device. A wrong PSK fails with "authentication failed" in the answer, the event and status;
+ * a certificate profile meeting a gateway certificate of a CA it does not trust fails with
+ * "certificate not trusted", and the same daemon then connects it to the right gateway.
  */
 @RequiresRoot
 @Timeout(240)
@@ -68,6 +74,7 @@ class DaemonIkeStrongSwanTest {
     private static final String GATEWAY = "198.51.100.130";
     private static final String E2 = "203.0.113.2";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration YEAR = Duration.ofDays(365);
 
     private static LabTopology lab;
 
@@ -245,6 +252,62 @@ class DaemonIkeStrongSwanTest {
         String log = peer.log();
         assertTrue(log.contains("MAC mismatched") || log.contains("AUTHENTICATION_FAILED"), log);
         System.out.println("charon log (wrong PSK case):\n" + charonExcerpt(log));
+    }
+
+    @Test
+    void certificateProfileRefusesAnUntrustedGatewayInWordsThenConnectsToTheRightOne() throws Exception {
+        // Certificates as `pathsec pki` makes them; the first strongSwan shows a gateway
+        // certificate of another CA, the second the right one. The same daemon serves both connects.
+        CertificateIssuer issuer = new CertificateIssuer();
+        IssuedCertificate ca = issuer.certificateAuthority("PathSec Daemon Test CA", KeyType.ECDSA_P256, YEAR);
+        IssuedCertificate otherCa = issuer.certificateAuthority("Another CA", KeyType.ECDSA_P256, YEAR);
+        Path pki = dir.resolve("pki");
+        PkiFiles.Pair caFiles = PkiFiles.Pair.in(pki, "ca");
+        PkiFiles.Pair alice = PkiFiles.Pair.in(pki, "alice");
+        PkiFiles.Pair goodGw = PkiFiles.Pair.in(pki, "gw");
+        PkiFiles.Pair strangeGw = PkiFiles.Pair.in(pki, "strange-gw");
+        PkiFiles.write(caFiles, ca);
+        PkiFiles.write(alice, issuer.client(ca, "alice@example.org", KeyType.ECDSA_P256, YEAR));
+        PkiFiles.write(goodGw, issuer.gateway(ca, "vpn.example.net", List.of(), KeyType.ECDSA_P256, YEAR));
+        PkiFiles.write(strangeGw, issuer.gateway(otherCa, "vpn.example.net", List.of(), KeyType.ECDSA_P256, YEAR));
+
+        JsonObject config = new JsonObject();
+        config.addProperty("gateway", GATEWAY);
+        config.addProperty("auth", "certificate");
+        config.addProperty("localId", "alice@example.org");
+        config.addProperty("remoteId", "vpn.example.net");
+        config.addProperty("cert", Files.readString(alice.certificate()));
+        config.addProperty("key", Files.readString(alice.key()));
+        config.addProperty("ca", Files.readString(caFiles.certificate()));
+
+        peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw-strange"),
+                StrongSwanPeer.Gateway.defaults(GATEWAY), new StrongSwanPeer.Certificates(strangeGw.certificate(),
+                        strangeGw.key(), caFiles.certificate(), "vpn.example.net", "%any"));
+        try (ControlClient c = ControlClient.connect(socket)) {
+            c.putProfile(Profile.of(PROFILE, ProfileKind.IKEV2_PSK, config), false);
+            ControlException e = assertThrows(ControlException.class, () -> c.connectTunnel(PROFILE));
+            assertEquals(ErrorCode.TUNNEL_FAILED, e.code(), e::getMessage);
+            assertTrue(e.getMessage().contains("certificate not trusted: the gateway's certificate"
+                    + " \"CN=vpn.example.net\"") && e.getMessage().contains("Another CA"), e::getMessage);
+            TunnelInfo failed = c.status().tunnels().get(0);
+            assertEquals(TunnelState.FAILED, failed.state());
+            assertTrue(failed.error().startsWith("certificate not trusted"), failed::error);
+            System.out.println("untrusted gateway: " + e.getMessage());
+
+            peer.close();
+            peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw-good"),
+                    StrongSwanPeer.Gateway.defaults(GATEWAY), new StrongSwanPeer.Certificates(goodGw.certificate(),
+                            goodGw.key(), caFiles.certificate(), "vpn.example.net", "%any"));
+            TunnelInfo up = c.connectTunnel(PROFILE);
+            assertEquals(TunnelState.CONNECTED, up.state(), () -> "connect: " + up + "\n" + peer.log());
+            ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
+                    "-W", "2", E2);
+            assertTrue(ping.succeeded(), () -> "ping G1 -> E2 through the tunnel: " + ping.describe() + peer.log());
+            assertEquals(TunnelState.DISCONNECTED, c.disconnectTunnel(PROFILE).state());
+            assertFalse(readQuietly(dir.resolve("daemon.log")).contains("PRIVATE KEY"), "the key is never logged");
+        }
+        assertTrue(peer.log().contains("authentication of 'alice@example.org' with ECDSA_WITH_SHA256_DER successful"),
+                peer::log);
     }
 
     private static JsonObject ikeProfile(String psk) {

@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import static io.pathsec.engine.control.DaemonIkeStrongSwanTest.awaitTrue;
 import static io.pathsec.engine.control.DaemonIkeStrongSwanTest.readQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The daemon with the {@code tcp-mss} method on, in G1, connecting an {@code ikev2-psk} profile to

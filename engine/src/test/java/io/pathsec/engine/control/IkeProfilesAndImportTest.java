@@ -108,9 +108,26 @@ class IkeProfilesAndImportTest {
         assertInvalid("config.mtu", c -> c.addProperty("mtu", 100));
         assertInvalid("config.colour", c -> c.addProperty("colour", "blue"));
         assertInvalid("config.psk", c -> c.addProperty("psk", "0xnothex"));
+        assertInvalid("config.ikeFragmentSize", c -> c.addProperty("ikeFragmentSize", 100));
+        assertInvalid("config.ipv6", c -> c.addProperty("ipv6", "yes"));
+        assertInvalid("config.natKeepaliveSeconds", c -> c.addProperty("natKeepaliveSeconds", -1));
         ControlException e = assertThrows(ControlException.class, () -> client.putProfile(
                 Profile.of("x", ProfileKind.IKEV2_PSK, with(c -> c.addProperty("psk", "0xnothex"))), false));
         assertFalse(e.getMessage().contains("nothex"), "a refused PSK is not echoed: " + e.getMessage());
+    }
+
+    @Test
+    void ipv6FragmentationAndKeepaliveSettingsAreAccepted() throws Exception {
+        PutProfileResult r = client.putProfile(Profile.of("v6", ProfileKind.IKEV2_PSK, with(c -> {
+            c.addProperty("ipv6", true);
+            c.addProperty("ikeFragmentation", true);
+            c.addProperty("ikeFragmentSize", 1280);
+            c.addProperty("natKeepaliveSeconds", 25);
+        })), false);
+        assertTrue(r.created());
+        JsonObject back = client.getProfile("v6").config();
+        assertTrue(back.get("ipv6").getAsBoolean());
+        assertEquals(1280, back.get("ikeFragmentSize").getAsInt());
     }
 
     @Test

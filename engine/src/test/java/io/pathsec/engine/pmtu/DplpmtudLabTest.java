@@ -73,13 +73,7 @@ class DplpmtudLabTest {
     @AfterEach
     void resetPath() throws IOException {
         if (lab != null) {
-            lab.setIcmpBlackHole(false);
-            lab.setDropFragments(false);
-            lab.setPathMtu(LabOptions.DEFAULT_MTU);
-            for (LabNode node : LabNode.values()) {
-                lab.exec(node, "ip", "route", "flush", "cache");
-                lab.exec(node, "ip", "-6", "route", "flush", "cache");
-            }
+            LabPath.restore(lab);
         }
     }
 
@@ -110,8 +104,20 @@ class DplpmtudLabTest {
             int confirmed = pmtu.lastBySource().get(PmtuSource.DPLPMTUD).value();
             assertTrue(within(confirmed, 1400), "DPLPMTUD confirmed " + confirmed + ", within 8 octets of 1400");
             assertTrue(s.dplpmtud.probesAcknowledged() >= 2, s.dplpmtud.toString());
-            System.out.printf("%s, IPv6 %s: PLPMTU %d, DPLPMTUD confirmed %d; probes %s%n", peer, ipv6,
-                    pmtu.plpmtu(), confirmed, s.dplpmtud);
+            String towardsClient = "";
+            if (gw instanceof IkeLabProcess<?> process) {
+                // The PathSec gateway probes its client too, over the same IKE SA the other way.
+                @SuppressWarnings("unchecked")
+                IkeLabProcess<IkeGatewayStatus> g = (IkeLabProcess<IkeGatewayStatus>) process;
+                IkeGatewayStatus gs = g.await(x -> x.clients.size() == 1 && !x.clients.get(0).pmtu.isEmpty()
+                        && x.clients.get(0).pmtu.get(0).lastBySource().containsKey(PmtuSource.DPLPMTUD)
+                        && within(x.clients.get(0).pmtu.get(0).plpmtu(), 1400), Duration.ofSeconds(60));
+                PmtuStatus back = gs.clients.get(0).pmtu.get(0);
+                assertTrue(within(back.plpmtu(), 1400), g::statusText);
+                towardsClient = ", gateway towards the client " + back.plpmtu();
+            }
+            System.out.printf("%s, IPv6 %s: PLPMTU %d, DPLPMTUD confirmed %d%s; probes %s%n", peer, ipv6,
+                    pmtu.plpmtu(), confirmed, towardsClient, s.dplpmtud);
         }
     }
 
@@ -210,6 +216,7 @@ class DplpmtudLabTest {
         p.put("psk", PSK);
         p.put("pool", "10.201.0.0/24");
         p.put("protectedSubnets", List.of(lab.protectedNetwork(LabNode.E2, false)));
+        p.put("pmtu", Map.of("probeTimerSeconds", 1, "maxProbes", 3)); // the gateway probes its client too
         IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class, p, dir,
                 "gateway", IkeGatewayStatus.class);
         IkeGatewayStatus s = gw.await(x -> "LISTENING".equals(x.state), SETTLE);

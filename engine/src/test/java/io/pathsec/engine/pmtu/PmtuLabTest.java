@@ -58,14 +58,7 @@ class PmtuLabTest {
     void resetPath() throws IOException {
         System.clearProperty(RAISE_TIMER);
         if (lab != null) {
-            lab.setIcmpBlackHole(false);
-            lab.setDropFragments(false);
-            lab.setPathMtu(LabOptions.DEFAULT_MTU);
-            // Each test starts with no path MTU cached anywhere (RFC 1191 caches live 10 minutes).
-            for (LabNode node : LabNode.values()) {
-                lab.exec(node, "ip", "route", "flush", "cache");
-                lab.exec(node, "ip", "-6", "route", "flush", "cache");
-            }
+            LabPath.restore(lab);
         }
     }
 

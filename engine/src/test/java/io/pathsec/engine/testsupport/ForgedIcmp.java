@@ -2,12 +2,8 @@ package io.pathsec.engine.testsupport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.pathsec.engine.linux.LinuxLibC;
 import io.pathsec.engine.packet.Checksums;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.size_t;
-import jnr.ffi.types.ssize_t;
 
 import java.net.InetAddress;
 
@@ -19,12 +15,6 @@ import java.net.InetAddress;
  * Prints {@code sent N}.
  */
 public final class ForgedIcmp {
-    public interface LibC {
-        @SaveError int socket(int domain, int type, int protocol);
-        @SaveError @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] addr, int addrlen);
-        int close(int fd);
-    }
-
     private ForgedIcmp() {
     }
 
@@ -33,11 +23,8 @@ public final class ForgedIcmp {
         byte[] message = message(Integer.parseInt(args[1]), InetAddress.getByName(args[2]),
                 InetAddress.getByName(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                 (int) Long.parseLong(args[6], 16), Long.parseLong(args[7]));
-        LibC c = LibraryLoader.create(LibC.class).load("c");
-        int fd = c.socket(2, 3, 1); // AF_INET, SOCK_RAW, IPPROTO_ICMP
-        if (fd < 0) {
-            throw new IllegalStateException("no raw socket");
-        }
+        LinuxLibC.Functions c = LinuxLibC.C;
+        int fd = LinuxLibC.check(c.socket(LinuxLibC.AF_INET, LinuxLibC.SOCK_RAW, LinuxLibC.IPPROTO_ICMP), "socket(SOCK_RAW)");
         byte[] sockaddr = new byte[16]; // struct sockaddr_in: family (host order), port, address
         sockaddr[0] = 2;
         System.arraycopy(target.getAddress(), 0, sockaddr, 4, 4);

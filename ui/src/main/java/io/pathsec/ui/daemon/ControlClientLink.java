@@ -3,6 +3,9 @@ package io.pathsec.ui.daemon;
 import io.pathsec.engine.control.api.ControlClient;
 import io.pathsec.engine.control.api.ControlException;
 import io.pathsec.engine.control.api.DeleteProfileResult;
+import io.pathsec.engine.control.api.DiagBundle;
+import io.pathsec.engine.control.api.ImportProfile;
+import io.pathsec.engine.control.api.ImportProfileResult;
 import io.pathsec.engine.control.api.EventListener;
 import io.pathsec.engine.control.api.Profile;
 import io.pathsec.engine.control.api.ProfileSettings;
@@ -89,6 +92,17 @@ public final class ControlClientLink implements DaemonLink {
     @Override
     public ProfileSettings updateSettings(String name, ProfileSettings update) throws IOException, ControlException {
         return requests.updateSettings(name, update).settings();
+    }
+
+    @Override
+    public ImportProfileResult importProfile(ImportProfile request) throws IOException, ControlException {
+        return requests.importProfile(request);
+    }
+
+    @Override
+    public DiagBundle diag(String name) throws IOException, ControlException {
+        // No extra capture wait: the bundle holds the packets kept so far, and the window stays responsive.
+        return requests.diag(name, 0);
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.pathsec.ui.daemon;
 
 import io.pathsec.engine.control.api.ControlException;
 import io.pathsec.engine.control.api.DeleteProfileResult;
+import io.pathsec.engine.control.api.DiagBundle;
+import io.pathsec.engine.control.api.ImportProfile;
+import io.pathsec.engine.control.api.ImportProfileResult;
 import io.pathsec.engine.control.api.EventListener;
 import io.pathsec.engine.control.api.Profile;
 import io.pathsec.engine.control.api.ProfileSettings;
@@ -39,6 +42,12 @@ public interface DaemonLink extends AutoCloseable {
     ProfileSettings settings(String name) throws IOException, ControlException;
 
     ProfileSettings updateSettings(String name, ProfileSettings update) throws IOException, ControlException;
+
+    /** Converts and stores a strongSwan {@code .sswan} profile sent as text (never a path). */
+    ImportProfileResult importProfile(ImportProfile request) throws IOException, ControlException;
+
+    /** The daemon's diagnostics bundle of one profile (a zip; it holds keys when the tunnel is up). */
+    DiagBundle diag(String name) throws IOException, ControlException;
 
     /** Starts the event stream (all types, all profiles); the listener runs on a reader thread. */
     void subscribe(EventListener listener) throws IOException, ControlException;

@@ -24,6 +24,7 @@ public final class LogController {
             .withZone(ZoneId.systemDefault());
 
     private final LogViewModel model;
+    private final DiagnosticsExport diagnostics;
 
     @FXML
     private ComboBox<LogViewModel.Level> levelChoice;
@@ -36,8 +37,14 @@ public final class LogController {
     @FXML
     private Label countLabel;
 
-    public LogController(LogViewModel model) {
+    @FXML
+    private javafx.scene.control.Button exportButton;
+    @FXML
+    private Label exportMessage;
+
+    public LogController(LogViewModel model, DiagnosticsExport diagnostics) {
         this.model = model;
+        this.diagnostics = diagnostics;
     }
 
     @FXML
@@ -72,6 +79,22 @@ public final class LogController {
             }
         });
         countLabel.setText(model.shown().size() + " of " + model.all().size() + " lines");
+        exportButton.disableProperty().bind(diagnostics.busyProperty());
+        exportMessage.textProperty().bind(diagnostics.messageProperty());
+        exportMessage.managedProperty().bind(exportMessage.textProperty().isNotEmpty());
+    }
+
+    /** The user picks the file (the dialog asks before replacing one); the view-model does the rest. */
+    @FXML
+    private void exportDiagnostics() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Export diagnostics");
+        chooser.setInitialFileName(diagnostics.suggestedFileName());
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Zip archive", "*.zip"));
+        java.io.File file = chooser.showSaveDialog(logTable.getScene().getWindow());
+        if (file != null) {
+            diagnostics.export(file.toPath());
+        }
     }
 
     private static TableColumn<LogLine, String> column(String title, double width, Function<LogLine, String> value) {

@@ -42,6 +42,8 @@ public final class ProfilesController {
     @FXML
     private Button duplicateButton;
     @FXML
+    private Button importButton;
+    @FXML
     private Label formTitle;
     @FXML
     private ChoiceBox<ProfileKindChoice> kindChoice;
@@ -96,6 +98,7 @@ public final class ProfilesController {
         editButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
         deleteButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
         duplicateButton.disableProperty().bind(nothingSelected.or(model.busyProperty()));
+        importButton.disableProperty().bind(model.busyProperty());
         // Shortcuts while this view is shown: Ctrl+N a new profile, Ctrl+S save the form.
         profileList.sceneProperty().addListener((o, was, now) -> {
             var keys = java.util.Map.<javafx.scene.input.KeyCombination, Runnable>of(
@@ -119,13 +122,29 @@ public final class ProfilesController {
         staticForm.managedProperty().bind(roadWarrior.not());
         roadWarriorForm.visibleProperty().bind(roadWarrior);
         roadWarriorForm.managedProperty().bind(roadWarrior);
+        var hostToHost = model.staticKey().hostToHostProperty();
+        // Host to host derives the policy from the endpoints and is always transport mode:
+        // its form hides the mode, the device's addresses and routes, and the policy rows.
+        java.util.Set<Integer> networkRows = java.util.Set.of(3, 11, 12);
+        for (javafx.scene.Node n : staticForm.getChildren()) {
+            Integer row = GridPane.getRowIndex(n);
+            Integer column = GridPane.getColumnIndex(n);
+            boolean modeCell = row != null && row == 0 && column != null && column >= 2;
+            if (modeCell || row != null && networkRows.contains(row)) {
+                n.visibleProperty().bind(hostToHost.not());
+                n.managedProperty().bind(hostToHost.not());
+            }
+        }
         kindHint.textProperty().bind(Bindings.when(roadWarrior)
                 .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; proposals and "
                         + "timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
+                .otherwise(Bindings.when(hostToHost).then("Two hosts protect the traffic between their own "
+                        + "addresses in transport mode (no inner networks, no virtual address). Both ends need the "
+                        + "same SPIs and keys, mirrored.")
                 .otherwise(Bindings.when(model.staticKey().keepsStoredKeysProperty())
                         .then("Manually keyed SAs. Leave a key empty to keep the one the PathSec service stores.")
                         .otherwise("Manually keyed SAs for the lab and bring-up: both ends need the same SPIs "
-                                + "and keys, mirrored.")));
+                                + "and keys, mirrored."))));
         formTitle.textProperty().bind(Bindings.when(model.editingProperty().isNull()).then("New profile")
                 .otherwise(Bindings.concat("Edit ", model.editingProperty())));
 
@@ -227,6 +246,32 @@ public final class ProfilesController {
         confirm.setHeaderText("Delete " + p.name() + "?");
         confirm.initOwner(profileList.getScene().getWindow());
         confirm.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> model.delete(p.name()));
+    }
+
+    /** Asks for the file, then for the key the file cannot carry; the view-model does the import. */
+    @FXML
+    private void importSswan() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Import a strongSwan profile");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("strongSwan profile", "*.sswan"));
+        java.io.File file = chooser.showOpenDialog(profileList.getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        javafx.scene.control.Dialog<String> ask = new javafx.scene.control.Dialog<>();
+        ask.initOwner(profileList.getScene().getWindow());
+        ask.setTitle("Pre-shared key");
+        ask.setHeaderText("The pre-shared key for " + file.getName());
+        javafx.scene.control.PasswordField key = new javafx.scene.control.PasswordField();
+        key.setId("importPskField");
+        key.setPromptText("at least 16 characters");
+        Label why = new Label(".sswan files carry no key; the PathSec service stores it apart, readable by it only.");
+        why.setWrapText(true);
+        ask.getDialogPane().setContent(new javafx.scene.layout.VBox(8, why, key));
+        ask.getDialogPane().getButtonTypes().setAll(ButtonType.CANCEL, ButtonType.OK);
+        ask.setResultConverter(b -> b == ButtonType.OK ? key.getText() : null);
+        javafx.application.Platform.runLater(key::requestFocus);
+        ask.showAndWait().ifPresent(psk -> model.importSswan(file.toPath(), psk));
     }
 
     @FXML

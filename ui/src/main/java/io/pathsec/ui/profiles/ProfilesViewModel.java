@@ -2,6 +2,7 @@ package io.pathsec.ui.profiles;
 
 import io.pathsec.engine.control.api.ControlException;
 import io.pathsec.engine.control.api.ErrorCode;
+import io.pathsec.engine.control.api.ImportProfile;
 import io.pathsec.engine.control.api.Profile;
 import io.pathsec.engine.control.api.ProfileKind;
 import io.pathsec.engine.control.api.ProfileSummary;
@@ -22,6 +23,11 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -50,7 +56,10 @@ public final class ProfilesViewModel {
         this.daemon = daemon;
         this.work = work;
         this.store = store;
-        kind.addListener((o, was, now) -> formError.set(null));
+        kind.addListener((o, was, now) -> {
+            formError.set(null);
+            staticKey.hostToHostProperty().set(now == ProfileKindChoice.HOST_TO_HOST);
+        });
     }
 
     public ObservableList<ProfileSummary> profiles() {
@@ -132,7 +141,8 @@ public final class ProfilesViewModel {
                 kind.set(ProfileKindChoice.ROAD_WARRIOR);
                 roadWarrior.load(p.name(), p.config());
             } else {
-                kind.set(ProfileKindChoice.STATIC_KEY);
+                kind.set(StaticKeyForm.isHostToHost(p.config()) ? ProfileKindChoice.HOST_TO_HOST
+                        : ProfileKindChoice.STATIC_KEY);
                 staticKey.load(p.config());
             }
         }, e -> {
@@ -157,7 +167,8 @@ public final class ProfilesViewModel {
                 roadWarrior.keepsStoredPskProperty().set(false);
                 roadWarrior.psk.reset("");
             } else {
-                kind.set(ProfileKindChoice.STATIC_KEY);
+                kind.set(StaticKeyForm.isHostToHost(p.config()) ? ProfileKindChoice.HOST_TO_HOST
+                        : ProfileKindChoice.STATIC_KEY);
                 staticKey.loadAsCopy(p.config(), freeName(name + "-copy"));
             }
             notice.set("Copied " + name + ". Enter the keys again: stored keys never leave the PathSec service.");
@@ -219,6 +230,49 @@ public final class ProfilesViewModel {
             return;
         }
         formError.set(UserWords.of(e).summary());
+    }
+
+    /**
+     * Imports a strongSwan Android profile: the file is read here, with the user's permissions,
+     * and its text sent to the daemon (which never opens a path a client names). {@code .sswan}
+     * files carry no key, so the PSK comes from the user.
+     */
+    public void importSswan(Path file, String psk) {
+        notice.set(null);
+        formError.set(null);
+        if (psk == null || psk.isEmpty()) {
+            formError.set("The import needs the pre-shared key: .sswan files do not carry it.");
+            return;
+        }
+        busy.set(true);
+        work.run(() -> daemon.importProfile(new ImportProfile("sswan", readSswan(file), null, psk, false)), r -> {
+            busy.set(false);
+            StringBuilder text = new StringBuilder("Imported ").append(r.name()).append(" from ")
+                    .append(file.getFileName()).append('.');
+            r.warnings().forEach(w -> text.append(' ').append(w).append('.'));
+            store.selectedProfileProperty().set(r.name());
+            refresh();
+            load(r.name(), text.toString());
+        }, e -> {
+            busy.set(false);
+            formError.set(e instanceof UncheckedIOException io ? "Cannot read " + file + ": "
+                    + io.getCause().getMessage() : "Not imported: " + UserWords.of(e).summary()
+                    .replaceFirst("^The profile was not saved: ", ""));
+        });
+    }
+
+    /** Larger than any real profile; a wrong pick (a video, say) is refused before it is read whole. */
+    static final long MAX_SSWAN_BYTES = 256 * 1024;
+
+    private static String readSswan(Path file) {
+        try {
+            if (Files.size(file) > MAX_SSWAN_BYTES) {
+                throw new IOException("larger than " + MAX_SSWAN_BYTES / 1024 + " KiB; not a .sswan profile");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void delete(String name) {

@@ -31,7 +31,7 @@ public final class RoadWarriorForm {
     public final FormField identity = new FormField(v -> v.isEmpty()
             ? "Required: how this computer identifies itself, like alice@example.org or a host name." : null);
     public final FormField remoteId = new FormField(v -> null);
-    public final FormField psk = new FormField(v -> v.isEmpty() && keepsStoredPsk() ? null
+    public final FormField psk = new FormField(v -> v.isEmpty() && (keepsStoredPsk() || certificateProfile()) ? null
             : v.length() >= MIN_PSK_CHARS ? null
             : "Use at least " + MIN_PSK_CHARS + " characters: a short pre-shared key can be guessed offline "
             + "(RFC 7296 §2.15).");
@@ -54,6 +54,12 @@ public final class RoadWarriorForm {
 
     private boolean splitTunnel() {
         return !fullTunnel.get();
+    }
+
+    /** A loaded profile with {@code "auth": "certificate"}: the form edits it without a PSK. */
+    private boolean certificateProfile() {
+        JsonElement auth = base.get("auth");
+        return auth != null && auth.isJsonPrimitive() && "certificate".equalsIgnoreCase(auth.getAsString());
     }
 
     private boolean keepsStoredPsk() {
@@ -112,7 +118,9 @@ public final class RoadWarriorForm {
         } else {
             c.addProperty("remoteId", remoteId.value());
         }
-        c.addProperty("psk", psk.value().isEmpty() ? ControlProtocol.STORED_SECRET : psk.value());
+        if (!certificateProfile()) {
+            c.addProperty("psk", psk.value().isEmpty() ? ControlProtocol.STORED_SECRET : psk.value());
+        } // else: cert, ca and the stored key come back as loaded (docs/certificates.md)
         if (fullTunnel.get()) {
             c.remove("remoteTs");
         } else {

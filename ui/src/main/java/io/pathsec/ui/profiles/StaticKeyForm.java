@@ -29,7 +29,8 @@ public final class StaticKeyForm {
     public final FormField routes = new FormField(StaticKeyRules::prefixes);
     public final FormField listenAddress = new FormField(StaticKeyRules::address);
     public final FormField listenPort = new FormField(StaticKeyRules::port);
-    public final FormField peerAddress = new FormField(StaticKeyRules::address);
+    public final FormField peerAddress = new FormField(v -> Optional.ofNullable(StaticKeyRules.address(v))
+            .orElseGet(() -> StaticKeyRules.sameFamily(listenAddress.value(), v)));
     public final FormField peerPort = new FormField(StaticKeyRules::port);
     public final FormField outSpi = new FormField(StaticKeyRules::spi);
     public final FormField outKey = new FormField(v -> StaticKeyRules.key(v, transform(), keepsStoredKeys()));
@@ -42,9 +43,19 @@ public final class StaticKeyForm {
     private final ObjectProperty<String> transform = new SimpleObjectProperty<>(this, "transform", "aes256gcm16");
     /** True while editing a stored profile: empty key fields keep the daemon's keys. */
     private final BooleanProperty keepsStoredKeys = new SimpleBooleanProperty(this, "keepsStoredKeys");
+    /**
+     * Host to host: transport mode between the two endpoints (RFC 4301 §4.1), whose only PROTECT
+     * policy is the pair of endpoint addresses, so the form derives it instead of asking.
+     */
+    private final BooleanProperty hostToHost = new SimpleBooleanProperty(this, "hostToHost");
     private JsonObject base = new JsonObject();
 
     public StaticKeyForm() {
+        hostToHost.addListener((o, was, now) -> {
+            if (now) {
+                mode.set("transport");
+            }
+        });
         // The key length depends on the transform: re-judge keys the user already typed.
         transform.addListener((o, was, now) -> {
             for (FormField key : List.of(outKey, inKey)) {
@@ -58,6 +69,23 @@ public final class StaticKeyForm {
 
     public ObjectProperty<String> modeProperty() {
         return mode;
+    }
+
+    public BooleanProperty hostToHostProperty() {
+        return hostToHost;
+    }
+
+    /**
+     * True for a stored transport-mode document whose policy is exactly its two endpoints: the
+     * host-to-host form can show it without hiding anything it holds.
+     */
+    public static boolean isHostToHost(JsonObject config) {
+        JsonObject policy = firstPolicy(config);
+        JsonArray policies = config.has("policies") && config.get("policies").isJsonArray()
+                ? config.getAsJsonArray("policies") : new JsonArray();
+        return "transport".equals(text(config, "mode")) && policies.size() == 1
+                && text(policy, "local").equals(text(object(config, "listen"), "address"))
+                && text(policy, "remote").equals(text(object(config, "peer"), "address"));
     }
 
     public ObjectProperty<String> transformProperty() {
@@ -147,6 +175,9 @@ public final class StaticKeyForm {
     public boolean validate() {
         boolean ok = true;
         for (FormField f : fields()) {
+            if (hostToHost.get() && (f == localSelector || f == remoteSelector)) {
+                continue; // derived from the endpoints in toConfig
+            }
             ok &= f.revalidate();
         }
         return ok;
@@ -182,8 +213,9 @@ public final class StaticKeyForm {
             policies.add(p);
         }
         JsonObject policy = policies.get(0).getAsJsonObject();
-        policy.addProperty("local", localSelector.value());
-        policy.addProperty("remote", remoteSelector.value());
+        boolean hosts = hostToHost.get();
+        policy.addProperty("local", hosts ? listenAddress.value() : localSelector.value());
+        policy.addProperty("remote", hosts ? peerAddress.value() : remoteSelector.value());
         return c;
     }
 

@@ -64,6 +64,15 @@ final class StaticKeyRules {
         return isAddress(v) ? null : "Not an IP address; write it like 198.51.100.1 or 2001:db8::1.";
     }
 
+    /** The peer must be reached over the listen address's family (docs/static-keys.md). */
+    static String sameFamily(String listen, String peer) {
+        if (!isAddress(listen) || !isAddress(peer)) {
+            return null; // each field reports its own problem
+        }
+        return listen.contains(":") == peer.contains(":") ? null
+                : "Use the same address family as the local address (both IPv4 or both IPv6).";
+    }
+
     /** A comma-separated list of {@code address/length}; may be empty. */
     static String prefixes(String v) {
         if (v.isEmpty()) {

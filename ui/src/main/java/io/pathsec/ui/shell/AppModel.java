@@ -30,6 +30,9 @@ public final class AppModel {
     private final IcmpViewModel icmp;
     private final LogViewModel log = new LogViewModel();
     private final EventPump events;
+    private final io.pathsec.ui.log.DiagnosticsExport diagnostics;
+    private final io.pathsec.ui.path.PathDiagramViewModel pathDiagram;
+    private final io.pathsec.ui.icmp.IcmpEventsViewModel icmpEvents;
 
     /** @param uiThread where events are applied: {@code Platform::runLater} */
     public AppModel(DaemonLink daemon, BackgroundWork work, Executor uiThread) {
@@ -42,6 +45,9 @@ public final class AppModel {
         pmtuSettings = new PmtuSettingsViewModel(daemon, work, store);
         icmp = new IcmpViewModel(daemon, work, store);
         log.selectedProfileProperty().bind(store.selectedProfileProperty());
+        diagnostics = new io.pathsec.ui.log.DiagnosticsExport(daemon, work, store);
+        pathDiagram = new io.pathsec.ui.path.PathDiagramViewModel(store);
+        icmpEvents = new io.pathsec.ui.icmp.IcmpEventsViewModel(store);
         events = new EventPump(uiThread, lost -> store.daemonLost(lost.summary()));
         // The store first: views reading it from the other sinks see the event's effect.
         events.addSink(store::apply);
@@ -49,6 +55,8 @@ public final class AppModel {
         events.addSink(dashboard::accept);
         events.addSink(pmtu::accept);
         events.addSink(log::accept);
+        events.addSink(pathDiagram::accept);
+        events.addSink(icmpEvents::accept);
     }
 
     /** Subscribes to events, then loads the current picture (events first, so nothing falls between). */
@@ -96,5 +104,17 @@ public final class AppModel {
 
     public LogViewModel log() {
         return log;
+    }
+
+    public io.pathsec.ui.icmp.IcmpEventsViewModel icmpEvents() {
+        return icmpEvents;
+    }
+
+    public io.pathsec.ui.path.PathDiagramViewModel pathDiagram() {
+        return pathDiagram;
+    }
+
+    public io.pathsec.ui.log.DiagnosticsExport diagnostics() {
+        return diagnostics;
     }
 }

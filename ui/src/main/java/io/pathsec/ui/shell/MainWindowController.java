@@ -78,7 +78,8 @@ public final class MainWindowController {
             }
         });
         statusLine.textProperty().bind(Bindings.when(store.daemonProblemProperty().isNull())
-                .then("Connected to the PathSec service.  Ctrl+1…5 switch views, F1 tells the version.")
+                .then("Connected to the PathSec service.  Ctrl+1…" + View.values().length
+                        + " switch views, F1 tells the version.")
                 .otherwise(store.daemonProblemProperty()));
         store.daemonProblemProperty().addListener((o, was, now) ->
                 statusLine.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("problem"), now != null));
@@ -93,10 +94,11 @@ public final class MainWindowController {
         onReconnect = action;
     }
 
-    /** Ctrl+1…5 jump to a view; called once the scene exists. */
+    /** Ctrl+1…9 jump to a view; called once the scene exists. */
     void installShortcuts() {
         View[] views = View.values();
-        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5};
+        KeyCode[] digits = {KeyCode.DIGIT1, KeyCode.DIGIT2, KeyCode.DIGIT3, KeyCode.DIGIT4, KeyCode.DIGIT5,
+                KeyCode.DIGIT6, KeyCode.DIGIT7, KeyCode.DIGIT8, KeyCode.DIGIT9};
         for (int i = 0; i < views.length && i < digits.length; i++) {
             View v = views[i];
             navigation.getScene().getAccelerators().put(

@@ -96,7 +96,7 @@ final class ScreenshotTour {
         var ikev2 = p.profiles().stream()
                 .filter(s -> s.kind() == io.pathsec.engine.control.api.ProfileKind.IKEV2_PSK).findFirst();
         if (ikev2.isEmpty()) {
-            Platform.exit();
+            hostToHostShot();
             return;
         }
         String name = ikev2.get().name();
@@ -104,8 +104,25 @@ final class ScreenshotTour {
         p.edit(name);
         waitFor(() -> name.equals(p.editingProperty().get()), () -> after(SETTLE, () -> {
             write("profiles-road-warrior");
-            Platform.exit();
+            hostToHostShot();
         }));
+    }
+
+    /** The host-to-host form, half filled: what it asks for and what it derives. */
+    private void hostToHostShot() {
+        var p = model.profiles();
+        p.newProfile();
+        p.kindProperty().set(io.pathsec.ui.profiles.ProfileKindChoice.HOST_TO_HOST);
+        var f = p.staticKey();
+        f.name.valueProperty().set("backup-host");
+        f.listenAddress.valueProperty().set("198.51.100.1");
+        f.peerAddress.valueProperty().set("198.51.100.140");
+        f.outSpi.valueProperty().set("0x3000");
+        f.inSpi.valueProperty().set("0x4000");
+        after(SETTLE, () -> {
+            write("profiles-host-to-host");
+            Platform.exit();
+        });
     }
 
     private void write(View view) {

@@ -6,7 +6,8 @@ public enum View {
     DASHBOARD("dashboard", "Connection", "/io/pathsec/ui/dashboard/dashboard.fxml"),
     PMTU("pmtu", "Path MTU", "/io/pathsec/ui/pmtu/pmtu.fxml"),
     ICMP("icmp", "ICMP", "/io/pathsec/ui/icmp/icmp.fxml"),
-    LOG("log", "Log", "/io/pathsec/ui/log/log.fxml");
+    LOG("log", "Log", "/io/pathsec/ui/log/log.fxml"),
+    PATH("path", "Path", "/io/pathsec/ui/path/path.fxml");
 
     private final String id;
     private final String title;

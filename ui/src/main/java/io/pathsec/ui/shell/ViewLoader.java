@@ -63,10 +63,13 @@ public final class ViewLoader {
             return new PmtuController(model.pmtu(), model.pmtuSettings());
         }
         if (type == IcmpController.class) {
-            return new IcmpController(model.icmp());
+            return new IcmpController(model.icmp(), model.icmpEvents());
         }
         if (type == LogController.class) {
-            return new LogController(model.log());
+            return new LogController(model.log(), model.diagnostics());
+        }
+        if (type == io.pathsec.ui.path.PathDiagramController.class) {
+            return new io.pathsec.ui.path.PathDiagramController(model.pathDiagram());
         }
         throw new IllegalArgumentException("no controller " + type.getName());
     }

@@ -66,4 +66,21 @@ class RoadWarriorFormTest {
         assertSame(f.psk, f.fieldFor("config.psk").orElseThrow());
         assertSame(f.splitRoutes, f.fieldFor("config.remoteTs[0]").orElseThrow());
     }
+
+    @Test
+    void aCertificateProfileIsEditedWithoutAPsk() {
+        JsonObject stored = JsonParser.parseString("{\"gateway\":\"vpn.example.net\",\"auth\":\"certificate\","
+                + "\"localId\":\"alice@example.org\",\"cert\":\"-----BEGIN CERTIFICATE-----…\",\"key\":\"@stored\","
+                + "\"ca\":\"-----BEGIN CERTIFICATE-----…\"}").getAsJsonObject();
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.load("office", stored);
+        f.keepsStoredPskProperty().set(false); // as for a copy: still no PSK is asked for
+        assertTrue(f.validate(), f.psk.error());
+        f.remoteId.valueProperty().set("vpn.example.net");
+        JsonObject c = f.toConfig();
+        assertFalse(c.has("psk"), c.toString());
+        assertEquals(ControlProtocol.STORED_SECRET, c.get("key").getAsString());
+        assertEquals("certificate", c.get("auth").getAsString());
+        assertEquals("vpn.example.net", c.get("remoteId").getAsString());
+    }
 }

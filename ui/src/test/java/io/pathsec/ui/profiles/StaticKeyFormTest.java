@@ -12,16 +12,21 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StaticKeyFormTest {
-    private static void fillValid(StaticKeyForm f) {
-        f.name.valueProperty().set("office");
-        f.addresses.valueProperty().set("10.77.0.1/32");
-        f.routes.valueProperty().set("10.78.0.0/24");
+    /** Endpoints, SPIs and keys of a valid pair, as both static-key forms need them. */
+    static void fillEndpointsAndKeys(StaticKeyForm f, String name) {
+        f.name.valueProperty().set(name);
         f.listenAddress.valueProperty().set("198.51.100.71");
         f.peerAddress.valueProperty().set("198.51.100.72");
         f.outSpi.valueProperty().set("0x1000");
         f.inSpi.valueProperty().set("0x2000");
         f.outKey.valueProperty().set(TestProfiles.OUT_KEY);
         f.inKey.valueProperty().set(TestProfiles.IN_KEY);
+    }
+
+    private static void fillValid(StaticKeyForm f) {
+        fillEndpointsAndKeys(f, "office");
+        f.addresses.valueProperty().set("10.77.0.1/32");
+        f.routes.valueProperty().set("10.78.0.0/24");
         f.localSelector.valueProperty().set("10.77.0.0/24");
         f.remoteSelector.valueProperty().set("10.78.0.0/24");
     }

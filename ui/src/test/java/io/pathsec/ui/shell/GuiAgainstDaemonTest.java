@@ -39,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GuiAgainstDaemonTest {
     private final FxRobot robot = new FxRobot();
     private final Fx fx = new Fx(robot);
+    private WindowOnTestDaemon w;
     private GuiTestDaemon d;
-    private Preferences prefs;
 
     @BeforeAll
     static void toolkit() throws Exception {
@@ -49,26 +49,17 @@ class GuiAgainstDaemonTest {
 
     @BeforeEach
     void open() throws Exception {
-        d = new GuiTestDaemon();
-        d.addStaticKey("lab", "psx1");
-        prefs = Preferences.userRoot().node("pathsec-test/" + UUID.randomUUID());
-        FxToolkit.setupStage(stage -> PathSecWindow.open(stage, new GuiOptions(d.socket, null, "test"),
-                new WindowBounds(prefs)));
-        eventually("the profile list showing lab", () -> profileNames().contains("lab"));
+        w = WindowOnTestDaemon.open(robot);
+        d = w.daemon;
     }
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        d.close();
-        prefs.removeNode();
+        w.close();
     }
 
-    @SuppressWarnings("unchecked")
     private java.util.List<String> profileNames() {
-        return robot.lookup("#profileList").tryQuery()
-                .map(n -> ((ListView<ProfileSummary>) n).getItems().stream().map(ProfileSummary::name).toList())
-                .orElse(java.util.List.of());
+        return w.profileNames();
     }
 
     private void fillOffice() {

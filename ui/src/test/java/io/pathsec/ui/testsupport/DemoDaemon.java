@@ -73,10 +73,12 @@ public final class DemoDaemon {
             String[] l = demoLine(i);
             daemon.publishLog(new LogLine(l[0], System.currentTimeMillis(), l[1], l[2], l[3]));
         }, 500, 900, TimeUnit.MILLISECONDS);
-        // A path-MTU story for office, once the window listens: ICMP says 1500, a black hole at
-        // 1438 drops it to the base, then DPLPMTUD probes climb back (RFC 8899 §5.2).
-        int[][] story = {{1500, 0}, {1500, 0}, {1280, 1}, {1280, 0}, {1344, 0}, {1376, 0}, {1392, 0}, {1400, 0}};
-        String[] sources = {"CLASSIC_ICMP", "DPLPMTUD", "BLACK_HOLE", "DPLPMTUD", "DPLPMTUD", "DPLPMTUD", "DPLPMTUD",
+        // A path-MTU story for office, once the window listens (it starts after the window had
+        // time to subscribe): a router on the path says 1400 (ICMP), later packets of 1338 vanish
+        // with no ICMP (a black hole) and the SA falls to the base, then DPLPMTUD probes climb
+        // back to what the path carries (RFC 8899 §5.2) and the TCP-MSS method confirms it.
+        int[][] story = {{1500, 0}, {1400, 0}, {1280, 1}, {1280, 0}, {1344, 0}, {1376, 0}, {1392, 0}, {1400, 0}};
+        String[] sources = {"CONFIGURED", "CLASSIC_ICMP", "BLACK_HOLE", "DPLPMTUD", "DPLPMTUD", "DPLPMTUD", "DPLPMTUD",
                 "TCP_MSS"};
         int overhead = 62; // ESP-in-UDP with AES-GCM, BUILD-NOTES: 1400 outer carries 1338 inner
         for (int i = 0; i < story.length; i++) {
@@ -86,14 +88,29 @@ public final class DemoDaemon {
                 long at = System.currentTimeMillis();
                 if (story[step][1] == 1) {
                     daemon.events().publish(new io.pathsec.engine.control.api.PmtuBlackHole("office", at, "0x00001000",
-                            "office-out", 1438, 1500, plpmtu, plpmtu - overhead, "packets of 1438 bytes vanish "
+                            "office-out", 1338, 1400, plpmtu, plpmtu - overhead, "packets of 1338 bytes vanish "
                             + "between 198.51.100.1 and 198.51.100.130; no ICMP received; now using PLPMTU "
                             + plpmtu + " (inner MTU " + (plpmtu - overhead) + ")"));
                 }
                 daemon.events().publish(new io.pathsec.engine.control.api.PmtuSampled("office", at, "0x00001000",
-                        "office-out", sources[step], plpmtu, plpmtu - overhead, plpmtu - overhead));
-            }, 6 + 3L * i, TimeUnit.SECONDS);
+                        "office-out", sources[step], plpmtu, plpmtu - overhead,
+                        (step == 0 ? plpmtu : story[step - 1][0]) - overhead));
+            }, 15 + 2L * i, TimeUnit.SECONDS);
         }
+        // ICMP decisions as the engine publishes them (icmp.decision): E2's Port Unreachable carried
+        // back on the quoted flow's SA under the implicit option, and a forged one from the outer path.
+        timer.schedule(() -> daemon.events().publish(new io.pathsec.engine.control.api.IcmpDecision("office",
+                System.currentTimeMillis(), io.pathsec.engine.control.api.IcmpOrigin.PEER_GATEWAY, "203.0.113.10", 4, 3,
+                3, "destination-unreachable/port-unreachable", new io.pathsec.engine.control.api.IcmpQuotedFlow("udp",
+                "192.0.2.10", 40000, "203.0.113.10", 5001), io.pathsec.engine.control.api.IcmpHandling.IMPLICIT,
+                io.pathsec.engine.control.api.IcmpOutcome.DELIVERED, "office-in 0x00002000", null,
+                "port-unreachable delivered")), 20, TimeUnit.SECONDS);
+        timer.schedule(() -> daemon.events().publish(new io.pathsec.engine.control.api.IcmpDecision("office",
+                System.currentTimeMillis(), io.pathsec.engine.control.api.IcmpOrigin.OUTER_PATH, "198.51.100.66", 4, 3,
+                3, "destination-unreachable/port-unreachable", new io.pathsec.engine.control.api.IcmpQuotedFlow("udp",
+                "192.0.2.10", 40000, "203.0.113.10", 5999), io.pathsec.engine.control.api.IcmpHandling.IMPLICIT,
+                io.pathsec.engine.control.api.IcmpOutcome.DROPPED, null, "no-sa-for-quoted-flow",
+                "forged port-unreachable rejected")), 22, TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             timer.shutdownNow();
             daemon.close();

@@ -3,6 +3,9 @@ package io.pathsec.ui.testsupport;
 import io.pathsec.engine.control.api.ControlError;
 import io.pathsec.engine.control.api.ControlException;
 import io.pathsec.engine.control.api.DeleteProfileResult;
+import io.pathsec.engine.control.api.DiagBundle;
+import io.pathsec.engine.control.api.ImportProfile;
+import io.pathsec.engine.control.api.ImportProfileResult;
 import io.pathsec.engine.control.api.ErrorCode;
 import io.pathsec.engine.control.api.EventListener;
 import io.pathsec.engine.control.api.Profile;
@@ -33,6 +36,10 @@ public final class FakeDaemonLink implements DaemonLink {
     /** Thrown by the next put, connect or settings.set, then cleared. */
     public Exception failNext;
     public EventListener listener;
+    /** Every import request, as sent. */
+    public final List<ImportProfile> imported = new ArrayList<>();
+    /** The bytes {@link #diag} answers with. */
+    public byte[] diagZip = {'P', 'K', 3, 4};
 
     private void maybeFail() throws ControlException {
         Exception e = failNext;
@@ -128,6 +135,24 @@ public final class FakeDaemonLink implements DaemonLink {
         ProfileSettings merged = settings.getOrDefault(name, ProfileSettings.DEFAULTS).merge(update);
         settings.put(name, merged);
         return merged;
+    }
+
+    @Override
+    public ImportProfileResult importProfile(ImportProfile request) throws ControlException {
+        calls.add("profiles.import " + request.name());
+        maybeFail();
+        imported.add(request);
+        String name = request.name() == null ? "imported" : request.name();
+        profiles.put(name, Profile.of(name, ProfileKind.IKEV2_PSK, new com.google.gson.JsonObject()));
+        return new ImportProfileResult(name, ProfileKind.IKEV2_PSK, true, List.of("remote.cert ignored"));
+    }
+
+    @Override
+    public DiagBundle diag(String name) throws ControlException {
+        calls.add("diag " + name);
+        maybeFail();
+        return new DiagBundle(name, "pathsec-diag-" + name + ".zip",
+                java.util.Base64.getEncoder().encodeToString(diagZip), 3, true);
     }
 
     @Override

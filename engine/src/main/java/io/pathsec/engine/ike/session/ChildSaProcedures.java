@@ -16,6 +16,7 @@ import io.pathsec.engine.ike.message.InvalidSyntaxException;
 import io.pathsec.engine.ike.message.NotifyType;
 import io.pathsec.engine.ike.message.ProtocolId;
 import io.pathsec.engine.ike.message.TransformType;
+import io.pathsec.engine.policy.IpsecMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,6 +227,9 @@ final class ChildSaProcedures {
         old.state = new RekeyChildLocalCreate();
         List<IkePayload> payloads = new ArrayList<>();
         payloads.add(IkeNotifyPayload.rekeySa(ProtocolId.ESP, spiBytes(old.sa.inboundSpi())));
+        if (old.sa.mode() == IpsecMode.TRANSPORT) {
+            payloads.add(IkeNotifyPayload.of(NotifyType.USE_TRANSPORT_MODE)); // the rekey keeps the mode (§1.3.1, §1.3.3)
+        }
         payloads.add(EspProposal.offer(espTransforms, spi, group));
         payloads.add(new IkeNoncePayload(ni));
         if (dh != null) {
@@ -288,6 +292,19 @@ final class ChildSaProcedures {
                 chosen.get(), old.sa.localTs(), old.sa.remoteTs()).withMode(old.sa.mode()); // a rekey keeps the mode
         Child mine = new Child(fresh, true, old, ni, nr.get().nonce());
         children.add(mine);
+        if (old.sa.mode() == IpsecMode.TRANSPORT && !transportModeIn(response)) {
+            // §1.3.1: without USE_TRANSPORT_MODE in the answer the peer made a tunnel-mode SA,
+            // which this host-to-host connection cannot use: delete it, keep the old one, retry.
+            LOG.warn("the peer answered our rekey of transport-mode {} without USE_TRANSPORT_MODE; deleting {}",
+                    old.sa, fresh);
+            mine.replaces = null;
+            deleteChild(mine);
+            if (oldPresent && old.state instanceof RekeyChildLocalCreate) {
+                old.state = new Installed();
+                old.rekeyTimer = scheduler.schedule(RETRY_AFTER_ERROR, () -> startRekey(old, pfsGroup));
+            }
+            return;
+        }
         listener.childSaInboundReady(fresh);
         Child twin = children.stream().filter(c -> c != mine && c.replaces == old && !c.weInitiated
                 && !(c.state instanceof Redundant) && !(c.state instanceof DeleteChildLocalDelete)).findFirst().orElse(null);
@@ -373,6 +390,12 @@ final class ChildSaProcedures {
         if (selected.isEmpty()) {
             return notify(NotifyType.NO_PROPOSAL_CHOSEN);
         }
+        if (old.sa.mode() == IpsecMode.TRANSPORT && !transportModeIn(request)) {
+            // §1.3.1, §1.3.3: a rekey creates an SA like the old one; a transport-mode SA cannot
+            // become a tunnel-mode one by the peer leaving the notify out.
+            LOG.warn("the peer rekeys transport-mode {} without USE_TRANSPORT_MODE; refusing", old.sa);
+            return notify(NotifyType.NO_PROPOSAL_CHOSEN);
+        }
         List<Integer> groups = offer.get().proposals().stream()
                 .filter(p -> p.number() == selected.get().proposalNumber()).findFirst()
                 .map(p -> p.transformsOf(TransformType.DH).stream().map(IkeSaPayload.Transform::id)
@@ -410,6 +433,9 @@ final class ChildSaProcedures {
         theirs.state = new RekeyChildRemoteCreate(old, switchTimer);
         LOG.info("CREATE_CHILD_SA from the peer: rekeying {} as {}", old.sa, fresh);
         List<IkePayload> answer = new ArrayList<>();
+        if (fresh.mode() == IpsecMode.TRANSPORT) {
+            answer.add(IkeNotifyPayload.of(NotifyType.USE_TRANSPORT_MODE)); // the answer repeats it (§1.3.1)
+        }
         answer.add(selected.get().answer(ourSpi, group));
         answer.add(new IkeNoncePayload(nr));
         if (dh != null) {
@@ -418,6 +444,10 @@ final class ChildSaProcedures {
         answer.add(new IkeTsPayload(true, old.sa.remoteTs()));
         answer.add(new IkeTsPayload(false, old.sa.localTs()));
         return IkeSa.Answer.of(answer);
+    }
+
+    private static boolean transportModeIn(IkeMessage m) {
+        return m.all(IkeNotifyPayload.class).stream().anyMatch(n -> n.notifyType() == NotifyType.USE_TRANSPORT_MODE.value());
     }
 
     /** The peer never deleted the SA it rekeyed: switch anyway and delete the old one ourselves. */

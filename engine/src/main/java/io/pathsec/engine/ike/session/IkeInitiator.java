@@ -180,6 +180,18 @@ public final class IkeInitiator {
         this.requestIpv6 = on;
     }
 
+    /**
+     * The outer path MTU towards the gateway as learnt (classic PMTUD, DPLPMTUD, TCP-MSS): IKE
+     * fragments are sized from it unless the profile sets a fragment size (RFC 7383 §2.5.1).
+     * Scheduler thread only.
+     */
+    public void outerPathMtu(int mtu) {
+        IkeSa sa = established != null ? established.currentSa() : currentSa();
+        if (sa != null) {
+            sa.fragmentation.pathMtu(mtu); // a rekeyed IKE SA inherits it
+        }
+    }
+
     /** Whether IKE fragmentation was negotiated for the current IKE SA (RFC 7383 §2.3). */
     public boolean fragmentationNegotiated() {
         IkeSa sa = established != null ? established.currentSa() : currentSa();

@@ -121,13 +121,25 @@ public final class UdpIkeTransport implements IkeTransport, UdpEncapsulationSock
     }
 
     /**
-     * Port 4500 is the data path's socket, always in probe mode; port 500 is switched to it for
-     * this one datagram (RFC 8899 §4.4: probes leave with DF whatever the route's cached MTU).
+     * On port 4500 (the data path's socket) the probe is written with DF set; port 500 is switched
+     * to probe mode for this one datagram (RFC 8899 §4.4: probes leave with DF whatever the
+     * route's cached MTU).
      */
     @Override
     public void sendProbe(byte[] message, InetSocketAddress to, boolean natTraversal) {
-        if (natTraversal || port500Fd < 0) {
-            send(message, to, natTraversal);
+        if (natTraversal) {
+            DataPath dp = natTraversalPort;
+            if (dp != null && !closed) {
+                try {
+                    dp.sendIkeProbe(message, to);
+                } catch (RuntimeException e) {
+                    LOG.debug("IKE probe to {} failed: {}", to, e.toString());
+                }
+            }
+            return;
+        }
+        if (port500Fd < 0) {
+            send(message, to, false);
             return;
         }
         synchronized (port500) {

@@ -68,6 +68,8 @@ public final class Dplpmtud {
     private volatile long probesAcknowledged;
     private volatile long probesLost;
     private volatile long blackHoles;
+    /** A size the inner TCP detector saw vanish, to probe first after BASE; 0 for none. */
+    private int recheck;
     /** Lowerings we caused ourselves, whose listener calls are still to come (they are ours, not news). */
     private int ownLowerings;
 
@@ -267,7 +269,11 @@ public final class Dplpmtud {
         }
         pmtu.confirm(PmtuSource.DPLPMTUD, size);
         switch (phase) {
-            case BASE -> enterSearching(pmtu.plpmtu(), failed);
+            case BASE -> {
+                int claim = recheck > 0 ? recheck : pmtu.plpmtu();
+                recheck = 0;
+                enterSearching(claim, failed);
+            }
             case SEARCHING -> nextSearchProbe();
             case SEARCH_COMPLETE -> confirmTimer = pl.schedule(settings.confirmationTimer(), this::confirmCurrent);
             default -> {
@@ -343,6 +349,7 @@ public final class Dplpmtud {
         }
         ownLowerings++;
         blackHoles++;
+        recheck = 0; // confirmed by probes: no second look
         LOG.warn("PMTU black hole on SA {} found by DPLPMTUD: {}-octet probes lost {} times while small IKE messages"
                         + " pass; PLPMTU {} -> {} at {}", event.sa(), size, settings.maxProbes(), before,
                 event.newPlpmtu(), event.at());
@@ -376,10 +383,14 @@ public final class Dplpmtud {
         int now = pmtu.plpmtu();
         PmtuSample cause = lastApplied();
         if (cause != null && cause.source() == PmtuSource.BLACK_HOLE) {
-            // The inner TCP detector saw full-size packets vanish: the old PLPMTU failed.
+            // The inner TCP detector saw full-size packets vanish. It is a heuristic (a congested
+            // peer that drops them looks the same), so once the base is confirmed the size that
+            // vanished is probed first: lost, the search goes on below it; acknowledged, it was
+            // loss of another kind and the PLPMTU is back at once.
             settle();
             List<BlackHoleEvent> holes = pmtu.blackHoles();
-            failed = holes.isEmpty() ? pmtu.maximum() + 1 : holes.get(holes.size() - 1).previousPlpmtu();
+            recheck = holes.isEmpty() ? 0 : holes.get(holes.size() - 1).previousPlpmtu();
+            failed = pmtu.maximum() + 1;
             enterBase();
             return;
         }

@@ -8,9 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.pathsec.engine.ike.session.IkeSaExtensionKey;
-import io.pathsec.engine.tun.SocketMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +55,7 @@ public final class TcpMssInitiator implements AutoCloseable {
     private final TcpMssStats stats;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final CompletableFuture<TcpMssResult> result = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Channel channel;
 
     private TcpMssInitiator(TcpMssSettings settings, InetAddress local, InetAddress peer, int mark,
@@ -110,7 +109,7 @@ public final class TcpMssInitiator implements AutoCloseable {
     }
 
     private void connect(int attempt) {
-        if (result.isDone()) {
+        if (finished.get()) {
             return;
         }
         Bootstrap b = new Bootstrap().group(group)
@@ -133,18 +132,8 @@ public final class TcpMssInitiator implements AutoCloseable {
         });
     }
 
-    /** The socket, marked before it connects so that policy routing keeps it on the outer path. */
     private EpollSocketChannel markedChannel() {
-        EpollSocketChannel ch = new EpollSocketChannel(peer.getAddress() instanceof Inet6Address
-                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-        if (mark != 0) {
-            try {
-                SocketMark.setSocketMark(ch.fd().intValue(), mark);
-            } catch (IOException e) {
-                ch.unsafe().closeForcibly();
-                throw new UncheckedIOException(e);
-            }
-        }
+        EpollSocketChannel ch = OuterPathSockets.client(peer.getAddress(), mark);
         channel = ch;
         return ch;
     }
@@ -154,10 +143,10 @@ public final class TcpMssInitiator implements AutoCloseable {
     }
 
     private void finish(TcpMssResult outcome) {
-        if (!result.complete(outcome)) {
+        if (!finished.compareAndSet(false, true)) {
             return;
         }
-        stats.count(outcome);
+        stats.count(outcome); // counted before anyone hears the outcome
         if (outcome instanceof TcpMssResult.Measured) {
             LOG.info("TCP-MSS method with {}: {}", peer.getAddress().getHostAddress(), outcome);
         } else {
@@ -168,6 +157,7 @@ public final class TcpMssInitiator implements AutoCloseable {
         if (ch != null && ch.isOpen() && !(outcome instanceof TcpMssResult.Measured)) {
             ch.close();
         }
+        result.complete(outcome);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

@@ -8,12 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pathsec.engine.ike.session.IkeSaExtensionKey;
-import io.pathsec.engine.tun.SocketMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,13 +138,20 @@ public final class TcpMssResponder implements AutoCloseable {
         }
     }
 
-    /** Ends one IKE SA's wait with {@code outcome} (once), and closes the port when none is left. */
+    /** Ends one IKE SA's wait with {@code outcome} (once), counted, and closes the port when none is left. */
     private void end(Expectation e, TcpMssResult outcome) {
+        end(e, outcome, true);
+    }
+
+    /** @param count false when the connection that ended it was counted already */
+    private void end(Expectation e, TcpMssResult outcome, boolean count) {
         if (!waiting.remove(e.spis(), e)) {
             return;
         }
         cancelExpiry(e);
-        stats.count(outcome);
+        if (count) {
+            stats.count(outcome);
+        }
         LOG.info("TCP-MSS method with {}: {}", e.peer.getHostAddress(), outcome);
         closeIfIdle();
         e.whenDone.accept(outcome);
@@ -169,7 +173,9 @@ public final class TcpMssResponder implements AutoCloseable {
             group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         }
         ChannelFuture bound = new ServerBootstrap().group(group)
-                .channelFactory(this::markedServerChannel)
+                .channelFactory(() -> OuterPathSockets.server(listen.getAddress(), mark))
+                // The port reopens for the next IKE SA while the last connection sits in TIME_WAIT.
+                .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<EpollSocketChannel>() {
                     @Override
                     protected void initChannel(EpollSocketChannel ch) {
@@ -200,19 +206,6 @@ public final class TcpMssResponder implements AutoCloseable {
         }
     }
 
-    private EpollServerSocketChannel markedServerChannel() {
-        EpollServerSocketChannel ch = new EpollServerSocketChannel(listen.getAddress() instanceof Inet6Address
-                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
-        if (mark != 0) {
-            try {
-                SocketMark.setSocketMark(ch.fd().intValue(), mark);
-            } catch (IOException e) {
-                ch.unsafe().closeForcibly();
-                throw new UncheckedIOException(e);
-            }
-        }
-        return ch;
-    }
 
     @Override
     public void close() {
@@ -316,7 +309,7 @@ public final class TcpMssResponder implements AutoCloseable {
             LOG.info("TCP-MSS connection from {} refused: {} ({})", from.getHostAddress(), e.reason(), e.getMessage());
             Expectation x = expectation;
             if (x != null && x.failures.incrementAndGet() >= MAX_FAILURES) {
-                end(x, new TcpMssResult.Failed(e.reason(), MAX_FAILURES + " failed exchanges", Instant.now()));
+                end(x, new TcpMssResult.Failed(e.reason(), MAX_FAILURES + " failed exchanges", Instant.now()), false);
             }
         }
 

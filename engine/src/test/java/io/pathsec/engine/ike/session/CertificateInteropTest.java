@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ways, with certificates made by the code behind {@code pathsec pki} ({@link CertificateIssuer},
  * {@link PkiFiles}) and loaded by strongSwan from swanctl's x509/x509ca/private folders:
  * PathSec client to strongSwan gateway (ECDSA P-256, RSA 3072), strongSwan client to PathSec
- * gateway (ECDSA P-384, RSA 3072), each with a ping through the tunnel; and the refusals: a
+ * gateway (ECDSA P-384, RSA 3072), PathSec to PathSec (RSA 3072, IKE_AUTH in fragments), each
+ * with a ping through the tunnel; and the refusals: a
  * gateway certificate of a CA the client does not trust, and a client certificate of a CA the
  * gateway does not trust, after which the gateway still serves a good client.
  */
@@ -180,6 +181,28 @@ class CertificateInteropTest {
     @Test
     void strongSwanClientAndPathSecGatewayWithRsa3072() throws Exception {
         strongSwanClientToPathSecGateway(KeyType.RSA_3072);
+    }
+
+    @Test
+    void pathSecClientAndPathSecGatewayWithRsa3072() throws Exception {
+        Pki pki = Pki.make(dir.resolve("pki"), KeyType.RSA_3072, "PathSec Interop CA");
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+                gatewayProfile(pki), dir, "gateway", IkeGatewayStatus.class)) {
+            assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
+            try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+                    clientProfile(pki.client, pki.ca.certificate()), dir, "client", IkeTunnelStatus.class)) {
+                IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
+                assertEquals("ESTABLISHED", s == null ? null : s.state, () -> client.statusText() + client.logTail()
+                        + gw.logTail());
+                assertEquals(GATEWAY_ID, s.peerIdentity);
+                assertTrue(s.speaksPathSec, "PathSec on both ends");
+                IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5));
+                assertEquals(CLIENT_ID, g.clients.get(0).identity, gw::statusText);
+                ping(client.logTail() + gw.logTail());
+                assertTrue(client.log().contains("the gateway's AUTH") && gw.log().contains("the client's AUTH"),
+                        () -> client.logTail() + gw.logTail());
+            }
+        }
     }
 
     @Test

@@ -182,6 +182,32 @@ class IkeFragmentationSessionTest {
     }
 
     @Test
+    void aLearntPathMtuSizesTheFragments() throws Exception {
+        IkeInitiator client = initiator(IkeFragmentPolicy.DEFAULT);
+        responder(IkeFragmentPolicy.DEFAULT);
+        client.start();
+        net.pump(clock);
+        client.outerPathMtu(1400); // e.g. from DPLPMTUD: 1400 - 20 (IPv4) - 8 (UDP) - 4 (marker) per message
+        int before = net.sent.size();
+        client.established().currentSa().sendRequest(ExchangeType.INFORMATIONAL,
+                List.of(new io.pathsec.engine.ike.message.IkeVendorIdPayload(new byte[3000])), new IkeSa.ResponseHandler() {
+                    @Override
+                    public void onResponse(IkeMessage response) {
+                    }
+
+                    @Override
+                    public void onTimeout() {
+                    }
+                });
+        net.pump(clock);
+        List<LoopbackNetwork.Datagram> request = net.sent.subList(before, net.sent.size()).stream()
+                .filter(LoopbackNetwork.Datagram::fromInitiator).toList();
+        assertEquals(3, request.size(), "3 kB in fragments of at most 1368 octets");
+        assertTrue(request.stream().allMatch(d -> d.message().length <= 1368));
+        assertTrue(request.get(0).message().length > MAX_IPV4_MESSAGE, "larger than the 576-octet default");
+    }
+
+    @Test
     void aRekeyedIkeSaKeepsFragmentation() throws Exception {
         IkeInitiator client = initiator(IkeFragmentPolicy.DEFAULT);
         IkeResponder gateway = responder(IkeFragmentPolicy.DEFAULT);

@@ -40,8 +40,12 @@ public final class IkeLabProcess<S> implements AutoCloseable {
         return start(lab, node, mainClass, profile, dir, tag, statusType, List.of());
     }
 
-    /** As above, with extra JVM options (system properties such as {@code -Dpathsec.icmp.handling=implicit}). */
-    static <S> IkeLabProcess<S> start(LabTopology lab, LabNode node, Class<?> mainClass, Map<String, Object> profile,
+    /**
+     * As above, with extra JVM options (system properties such as {@code -Dpathsec.icmp.handling=implicit});
+     * they come after the defaults, so {@code -XX:TieredStopAtLevel=4} lifts the C1-only default
+     * where throughput is measured.
+     */
+    public static <S> IkeLabProcess<S> start(LabTopology lab, LabNode node, Class<?> mainClass, Map<String, Object> profile,
                                       Path dir, String tag, Class<S> statusType, List<String> jvmOptions)
             throws IOException {
         Files.createDirectories(dir);
@@ -53,7 +57,7 @@ public final class IkeLabProcess<S> implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx192m",
                 "-cp", System.getProperty("java.class.path"), mainClass.getName(), file.toString(), status.toString()));
-        cmd.addAll(1, jvmOptions);
+        cmd.addAll(4, jvmOptions); // after the defaults: a later -XX option wins
         return new IkeLabProcess<>(lab.start(node, cmd, log), status, log, statusType);
     }
 

@@ -19,7 +19,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,23 +109,7 @@ class IkeRekeyStateMachineTest {
     }
 
     private static SecureRandom seeded(long seed) {
-        Random r = new Random(seed);
-        return new SecureRandom() {
-            @Override
-            public void nextBytes(byte[] bytes) {
-                r.nextBytes(bytes);
-            }
-
-            @Override
-            public int nextInt() {
-                return r.nextInt();
-            }
-
-            @Override
-            public long nextLong() {
-                return r.nextLong();
-            }
-        };
+        return IkeSessionStateMachineTest.seeded(seed);
     }
 
     private void connect(IkeSessionTimers clientTimers, IkeSessionTimers gatewayTimers, long seed) {

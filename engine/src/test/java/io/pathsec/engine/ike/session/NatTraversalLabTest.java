@@ -7,12 +7,12 @@ import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.ProcessResult;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -39,34 +39,27 @@ class NatTraversalLabTest {
     /** strongSwan: "received packet: from 198.51.100.65[20001] to 198.51.100.130[4500]". */
     private static final Pattern TRANSLATED = Pattern.compile("received packet: from ([0-9.]+)\\[(\\d+)\\] to [0-9.]+\\[4500\\]");
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults().withNat(true));
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults().withNat(true));
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     private static String g2() {
-        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+        return lab().outerAddress(LabNode.G2, false).getHostAddress();
     }
 
     @Test
     void pathSecClientBehindNatConnectsToStrongSwanAndTransfers() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2());
-        Map<String, Object> profile = LabClients.profile(lab, g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
+        Map<String, Object> profile = LabClients.profile(lab(), g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
         profile.put("natKeepaliveSeconds", 1);
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab, dir, profile, "client")) {
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
+             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab(), dir, profile, "client")) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> client.statusText() + client.logTail() + peer.log());
             assertTrue(s.natTraversal && s.behindNat, client::statusText);
@@ -74,7 +67,7 @@ class NatTraversalLabTest {
             assertTrue(log.contains("remote host is behind NAT"), log);
             Matcher from = TRANSLATED.matcher(log);
             assertTrue(from.find(), log);
-            assertEquals(lab.natAddress().getHostAddress(), from.group(1), "strongSwan sees R1's address");
+            assertEquals(lab().natAddress().getHostAddress(), from.group(1), "strongSwan sees R1's address");
             int port = Integer.parseInt(from.group(2));
             assertTrue(port >= 20000 && port <= 29999, "and a translated port: " + port);
             transfer(client.logTail() + log);
@@ -84,19 +77,19 @@ class NatTraversalLabTest {
 
     @Test
     void pathSecClientBehindNatConnectsToPathSecGatewayWithKeepalives() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
-                PathSecGatewayLabTest.gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class)) {
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
+                PathSecGatewayLabTest.gatewayProfile(lab(), 32), dir, "gateway", IkeGatewayStatus.class)) {
             assertNotNull(gw.await(x -> "LISTENING".equals(x.state), LabClients.SETTLE), gw::logTail);
-            Map<String, Object> profile = LabClients.profile(lab, g2(), PathSecGatewayLabTest.PSK, "client.pathsec.test",
+            Map<String, Object> profile = LabClients.profile(lab(), g2(), PathSecGatewayLabTest.PSK, "client.pathsec.test",
                     "gw.pathsec.test");
             profile.put("natKeepaliveSeconds", 1);
-            try (IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab, dir, profile, "client")) {
+            try (IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab(), dir, profile, "client")) {
                 IkeTunnelStatus s = LabClients.awaitSettled(client);
                 assertEquals("ESTABLISHED", LabClients.state(s), () -> client.statusText() + client.logTail() + gw.logTail());
                 assertTrue(s.behindNat, client::statusText);
                 IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1 && x.natKeepalives >= 2, Duration.ofSeconds(10));
                 assertEquals(1, g.clients.size(), gw::statusText);
-                assertTrue(g.clients.get(0).peer.contains(lab.natAddress().getHostAddress()),
+                assertTrue(g.clients.get(0).peer.contains(lab().natAddress().getHostAddress()),
                         "the gateway talks to the NAT's address: " + g.clients.get(0).peer);
                 assertTrue(g.natKeepalives >= 2, "keepalives every second reached the gateway: " + gw.statusText());
                 transfer(client.logTail() + gw.logTail());
@@ -105,10 +98,10 @@ class NatTraversalLabTest {
     }
 
     private void transfer(String context) throws IOException, InterruptedException {
-        ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3", "-W", "2",
+        ProcessResult ping = lab().exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3", "-W", "2",
                 E2);
         assertTrue(ping.succeeded(), () -> "ping G1 -> E2 through the NAT and the tunnel: " + ping.stdout() + context);
-        try (LabTransfer t = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2), 8L * 1024 * 1024,
+        try (LabTransfer t = LabTransfer.start(lab(), LabNode.G1, LabNode.E2, InetAddress.getByName(E2), 8L * 1024 * 1024,
                 dir)) {
             LabTransfer.Outcome outcome = t.await(Duration.ofSeconds(60));
             assertTrue(outcome.verified(), () -> "transfer digests: " + outcome + context);

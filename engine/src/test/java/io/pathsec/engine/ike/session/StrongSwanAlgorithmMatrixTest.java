@@ -6,12 +6,12 @@ import io.pathsec.engine.lab.LabNode;
 import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,25 +39,18 @@ class StrongSwanAlgorithmMatrixTest {
     private static final long MATRIX_BYTES = 20L * 1024 * 1024;
     private static final long LARGE_BYTES = 100L * 1024 * 1024;
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults());
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     private static String g2() {
-        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+        return lab().outerAddress(LabNode.G2, false).getHostAddress();
     }
 
     /** @param swName strongSwan's proposal keyword, which PathSec's profiles also accept */
@@ -67,10 +60,10 @@ class StrongSwanAlgorithmMatrixTest {
             "aes256-sha256, ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ"})
     void pathSecClientToStrongSwanGateway(String swName, String chosen) throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withEspProposals(swName);
-        Map<String, Object> profile = LabClients.profile(lab, g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
+        Map<String, Object> profile = LabClients.profile(lab(), g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
         profile.put("esp", List.of(swName));
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab, dir, profile, "client")) {
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
+             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab(), dir, profile, "client")) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> client.statusText() + client.logTail() + peer.log());
             assertTrue(s.childSa.contains(" " + swName + " "), s.childSa);
@@ -93,13 +86,13 @@ class StrongSwanAlgorithmMatrixTest {
     }
 
     private void strongSwanClientTransfers(String swName, String chosen, long bytes) throws Exception {
-        Map<String, Object> gwProfile = PathSecGatewayLabTest.gatewayProfile(lab, 32);
+        Map<String, Object> gwProfile = PathSecGatewayLabTest.gatewayProfile(lab(), 32);
         gwProfile.put("esp", List.of(swName));
         StrongSwanPeer.Client c = StrongSwanPeer.Client.defaults(g2(), "gw.pathsec.test", PathSecGatewayLabTest.PSK,
-                lab.protectedNetwork(LabNode.E2, false)).withEspProposals(swName);
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+                lab().protectedNetwork(LabNode.E2, false)).withEspProposals(swName);
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
                 gwProfile, dir, "gateway", IkeGatewayStatus.class);
-             StrongSwanPeer sw = StrongSwanPeer.startClient(lab.namespace(LabNode.G1), dir.resolve("sw"), c)) {
+             StrongSwanPeer sw = StrongSwanPeer.startClient(lab().namespace(LabNode.G1), dir.resolve("sw"), c)) {
             assertNotNull(gw.await(x -> "LISTENING".equals(x.state), LabClients.SETTLE), gw::logTail);
             try {
                 sw.initiate();
@@ -117,7 +110,7 @@ class StrongSwanAlgorithmMatrixTest {
 
     private void transfer(String what, long bytes, String context) throws Exception {
         long start = System.nanoTime();
-        try (LabTransfer t = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2), bytes, dir)) {
+        try (LabTransfer t = LabTransfer.start(lab(), LabNode.G1, LabNode.E2, InetAddress.getByName(E2), bytes, dir)) {
             LabTransfer.Outcome outcome = t.await(Duration.ofSeconds(120));
             assertTrue(outcome.verified(), () -> what + ": transfer digests " + outcome + "\n" + context);
             double seconds = (System.nanoTime() - start) / 1e9;

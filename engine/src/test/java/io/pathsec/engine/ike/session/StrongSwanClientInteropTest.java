@@ -8,11 +8,11 @@ import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.ProcessResult;
 import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,33 +36,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StrongSwanClientInteropTest {
     private static final String E2 = "203.0.113.2";
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults());
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     private static StrongSwanPeer.Client client() {
-        return StrongSwanPeer.Client.defaults(lab.outerAddress(LabNode.G2, false).getHostAddress(), "gw.pathsec.test",
-                PathSecGatewayLabTest.PSK, lab.protectedNetwork(LabNode.E2, false));
+        return StrongSwanPeer.Client.defaults(lab().outerAddress(LabNode.G2, false).getHostAddress(), "gw.pathsec.test",
+                PathSecGatewayLabTest.PSK, lab().protectedNetwork(LabNode.E2, false));
     }
 
     @Test
     void strongSwanClientGetsAVirtualIpPingsAndTransfersThroughPathSec() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
-                PathSecGatewayLabTest.gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class);
-             StrongSwanPeer sw = StrongSwanPeer.startClient(lab.namespace(LabNode.G1), dir.resolve("sw"), client())) {
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
+                PathSecGatewayLabTest.gatewayProfile(lab(), 32), dir, "gateway", IkeGatewayStatus.class);
+             StrongSwanPeer sw = StrongSwanPeer.startClient(lab().namespace(LabNode.G1), dir.resolve("sw"), client())) {
             assertNotNull(gw.await(s -> "LISTENING".equals(s.state), Duration.ofSeconds(30)), gw::logTail);
             String initiated = initiate(sw, gw);
             IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5));
@@ -79,11 +72,11 @@ class StrongSwanClientInteropTest {
             String sas = sw.swanctl("--list-sas");
             assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED") && sas.contains(vip), sas);
 
-            ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
+            ProcessResult ping = lab().exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
                     "-W", "2", E2);
             assertTrue(ping.succeeded(), () -> "ping G1 (strongSwan) -> E2 through PathSec: " + ping.stdout()
                     + gw.logTail() + gw.statusText() + sw.log());
-            try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
+            try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
                     4L * 1024 * 1024, dir)) {
                 LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
                 assertTrue(outcome.verified(), () -> "transfer digests: " + outcome);
@@ -96,9 +89,9 @@ class StrongSwanClientInteropTest {
 
     @Test
     void strongSwanClientReturnsTheCookieThePathSecGatewayAsksFor() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
-                PathSecGatewayLabTest.gatewayProfile(lab, 0), dir, "gateway", IkeGatewayStatus.class);
-             StrongSwanPeer sw = StrongSwanPeer.startClient(lab.namespace(LabNode.G1), dir.resolve("sw"), client())) {
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
+                PathSecGatewayLabTest.gatewayProfile(lab(), 0), dir, "gateway", IkeGatewayStatus.class);
+             StrongSwanPeer sw = StrongSwanPeer.startClient(lab().namespace(LabNode.G1), dir.resolve("sw"), client())) {
             assertNotNull(gw.await(s -> "LISTENING".equals(s.state), Duration.ofSeconds(30)), gw::logTail);
             initiate(sw, gw);
             IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1 && x.cookiesSent >= 1, Duration.ofSeconds(5));

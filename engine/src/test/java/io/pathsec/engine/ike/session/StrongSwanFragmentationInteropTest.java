@@ -6,12 +6,12 @@ import io.pathsec.engine.lab.LabNode;
 import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.ProcessResult;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -44,14 +44,19 @@ class StrongSwanFragmentationInteropTest {
     private static final Pattern REASSEMBLED = Pattern.compile(
             "received fragment #\\d+ of (\\d+), reassembled fragmented IKE message \\((\\d+) bytes\\)");
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(
+            LabOptions.defaults().withPathMtu(1280).withDropFragments(true).withIcmpBlackHole(true),
+            StrongSwanFragmentationInteropTest::prepare);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults().withPathMtu(1280).withDropFragments(true).withIcmpBlackHole(true));
+    private static LabTopology lab() {
+        return LAB.topology();
+    }
+
+    private static void prepare(LabTopology lab) throws IOException {
         // strongSwan's kernel-libipsec routes a policy only from a local address inside its
         // local selector: G2 gets one in each of the extra networks.
         StringBuilder batch = new StringBuilder();
@@ -63,16 +68,9 @@ class StrongSwanFragmentationInteropTest {
         assertTrue(added.succeeded(), added::describe);
     }
 
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
     /** E2's network and eighty /16s from 10.100.0.0 on, as strongSwan and PathSec write them. */
     static List<String> manyNetworks() {
-        List<String> nets = new ArrayList<>(List.of(lab.protectedNetwork(LabNode.E2, false)));
+        List<String> nets = new ArrayList<>(List.of(lab().protectedNetwork(LabNode.E2, false)));
         for (int i = 0; i < NETWORKS; i++) {
             nets.add("10." + (100 + i) + ".0.0/16");
         }
@@ -80,16 +78,16 @@ class StrongSwanFragmentationInteropTest {
     }
 
     private static String g2() {
-        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+        return lab().outerAddress(LabNode.G2, false).getHostAddress();
     }
 
     @Test
     void pathSecClientConnectsToStrongSwanWithFragmentedIkeAuth() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withLocalTs(String.join(",", manyNetworks()));
-        Map<String, Object> profile = LabClients.profile(lab, g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
+        Map<String, Object> profile = LabClients.profile(lab(), g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
         profile.put("remoteTs", manyNetworks());
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab, dir, profile, "client")) {
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
+             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab(), dir, profile, "client")) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> client.statusText() + client.logTail() + peer.log());
             String log = peer.log();
@@ -104,11 +102,11 @@ class StrongSwanFragmentationInteropTest {
     @Test
     void withoutFragmentationTheSamePathBlocksIkeAuth() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withLocalTs(String.join(",", manyNetworks()));
-        Map<String, Object> profile = LabClients.profile(lab, g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
+        Map<String, Object> profile = LabClients.profile(lab(), g2(), gw.psk(), "client.pathsec.test", "gw.sw.test");
         profile.put("remoteTs", manyNetworks());
         profile.put("ikeFragmentation", false);
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
-             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab, dir, profile, "client")) {
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
+             IkeLabProcess<IkeTunnelStatus> client = LabClients.start(lab(), dir, profile, "client")) {
             // IKE_SA_INIT gets through; then three sends of the 1.6 kB IKE_AUTH must all be lost.
             assertNotNull(client.await(x -> client.log().contains("IKE_AUTH as"), LabClients.SETTLE), client::logTail);
             IkeTunnelStatus s = client.await(LabClients::settled, THREE_TRIES);
@@ -121,13 +119,13 @@ class StrongSwanFragmentationInteropTest {
 
     @Test
     void strongSwanClientConnectsToPathSecWithFragmentedIkeAuth() throws Exception {
-        Map<String, Object> gwProfile = PathSecGatewayLabTest.gatewayProfile(lab, 32);
+        Map<String, Object> gwProfile = PathSecGatewayLabTest.gatewayProfile(lab(), 32);
         gwProfile.put("protectedSubnets", manyNetworks());
         StrongSwanPeer.Client c = StrongSwanPeer.Client.defaults(g2(), "gw.pathsec.test", PathSecGatewayLabTest.PSK,
                 String.join(",", manyNetworks()));
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
                 gwProfile, dir, "gateway", IkeGatewayStatus.class);
-             StrongSwanPeer sw = StrongSwanPeer.startClient(lab.namespace(LabNode.G1), dir.resolve("sw"), c)) {
+             StrongSwanPeer sw = StrongSwanPeer.startClient(lab().namespace(LabNode.G1), dir.resolve("sw"), c)) {
             assertNotNull(gw.await(x -> "LISTENING".equals(x.state), LabClients.SETTLE), gw::logTail);
             try {
                 sw.initiate();
@@ -154,7 +152,7 @@ class StrongSwanFragmentationInteropTest {
     }
 
     private static void ping(String context) throws IOException {
-        ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3", "-W", "2",
+        ProcessResult ping = lab().exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3", "-W", "2",
                 E2);
         assertTrue(ping.succeeded(), () -> "ping G1 -> E2 through the tunnel: " + ping.stdout() + context);
     }

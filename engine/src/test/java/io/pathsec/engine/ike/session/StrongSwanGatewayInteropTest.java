@@ -7,12 +7,12 @@ import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.ProcessResult;
 import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,27 +36,20 @@ class StrongSwanGatewayInteropTest {
     private static final Gson GSON = new Gson();
     private static final String E2 = "203.0.113.2";
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults());
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     @Test
     void establishesPingsAndTransfersThroughStrongSwan() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2());
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
              IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), "gw.sw.test", null)) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> "status " + GSON.toJson(s) + "\n" + client.logTail() + peer.log());
@@ -67,12 +60,12 @@ class StrongSwanGatewayInteropTest {
             assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED"), sas);
             assertTrue(sas.contains(s.virtualIp), sas);
 
-            ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
+            ProcessResult ping = lab().exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
                     "-W", "2", E2);
             assertTrue(ping.succeeded(), () -> "ping G1 -> E2 through the tunnel: " + ping.stdout() + client.logTail()
                     + client.statusText() + peerSas(peer) + peer.log());
 
-            try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
+            try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
                     4L * 1024 * 1024, dir)) {
                 LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
                 assertTrue(outcome.verified(), () -> "transfer digests: " + outcome);
@@ -89,7 +82,7 @@ class StrongSwanGatewayInteropTest {
     @Test
     void retriesWithTheGroupStrongSwanAsksFor() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withIkeProposals("aes256gcm16-prfsha256-ecp256");
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
              IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), null, List.of("CURVE25519", "ECP_256"))) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
@@ -102,7 +95,7 @@ class StrongSwanGatewayInteropTest {
     @Test
     void wrongPskIsReportedAsAuthenticationFailure() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2());
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
              IkeLabProcess<IkeTunnelStatus> client = client(dir, "not-the-right-psk-000000000000", null, null)) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("FAILED", LabClients.state(s), () -> GSON.toJson(s));
@@ -120,16 +113,16 @@ class StrongSwanGatewayInteropTest {
     }
 
     private static String g2() {
-        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+        return lab().outerAddress(LabNode.G2, false).getHostAddress();
     }
 
     /** A PathSec client in G1 for strongSwan's gateway in G2. */
     private static IkeLabProcess<IkeTunnelStatus> client(Path dir, String psk, String remoteId, List<String> dhGroups)
             throws IOException {
-        Map<String, Object> profile = LabClients.profile(lab, g2(), psk, "client.pathsec.test", remoteId);
+        Map<String, Object> profile = LabClients.profile(lab(), g2(), psk, "client.pathsec.test", remoteId);
         if (dhGroups != null) {
             profile.put("dhGroups", dhGroups);
         }
-        return LabClients.start(lab, dir, profile, "client");
+        return LabClients.start(lab(), dir, profile, "client");
     }
 }

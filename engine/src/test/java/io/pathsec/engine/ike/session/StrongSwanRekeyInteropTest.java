@@ -6,12 +6,12 @@ import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.ProcessResult;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.testsupport.StrongSwanPeer;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -39,37 +39,30 @@ class StrongSwanRekeyInteropTest {
     /** Shapes the path R1 -> R2 so that 100 MB take about 40 s and span the rekeys. */
     private static final String RATE = "20mbit";
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults());
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     @Test
     void transferSpansChildAndIkeRekeysOfBothSidesWithoutLoss() throws Exception {
         StrongSwanPeer.Gateway gw = StrongSwanPeer.Gateway.defaults(g2()).withRekeyTimes("40s", "20s");
         Map<String, Object> timers = Map.of("childRekeySeconds", 15, "ikeRekeySeconds", 25, "rekeyJitterSeconds", 1);
-        String dev = lab.interfaceName(LabNode.R1, LabNode.R2);
-        ProcessResult shaped = lab.exec(LabNode.R1, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", RATE,
+        String dev = lab().interfaceName(LabNode.R1, LabNode.R2);
+        ProcessResult shaped = lab().exec(LabNode.R1, "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", RATE,
                 "burst", "64kb", "latency", "400ms");
         assertTrue(shaped.succeeded(), shaped::describe);
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
              IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), timers)) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
             long started = System.nanoTime();
-            try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
+            try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
                     100L * 1024 * 1024, dir)) {
                 // One CHILD_SA rekey and one IKE SA rekey initiated by strongSwan, while data flows;
                 // PathSec's own timers (15 s, 25 s) initiate the others.
@@ -102,7 +95,7 @@ class StrongSwanRekeyInteropTest {
             assertTrue(sas.contains("ESTABLISHED") && sas.contains("INSTALLED"), sas);
             System.out.println("strongSwan --list-sas after the transfer:\n" + sas);
         } finally {
-            lab.exec(LabNode.R1, "tc", "qdisc", "del", "dev", dev, "root");
+            lab().exec(LabNode.R1, "tc", "qdisc", "del", "dev", dev, "root");
         }
     }
 
@@ -114,7 +107,7 @@ class StrongSwanRekeyInteropTest {
         Map<String, Object> timers = Map.of("dpdDelaySeconds", dpdDelay, "retransmitInitialMillis", 500,
                 "retransmitSends", 3);
         Duration deadline = Duration.ofMillis(dpdDelay * 1000L + 3500 + 1500); // + 1 s status period + margin
-        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), gw);
+        try (StrongSwanPeer peer = StrongSwanPeer.startGateway(lab().namespace(LabNode.G2), dir.resolve("sw"), gw);
              IkeLabProcess<IkeTunnelStatus> client = client(dir, gw.psk(), timers)) {
             IkeTunnelStatus s = LabClients.awaitSettled(client);
             assertEquals("ESTABLISHED", LabClients.state(s), () -> GSON.toJson(s) + "\n" + client.logTail() + peer.log());
@@ -158,15 +151,15 @@ class StrongSwanRekeyInteropTest {
     }
 
     private static String g2() {
-        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+        return lab().outerAddress(LabNode.G2, false).getHostAddress();
     }
 
     /** A PathSec client in G1 for strongSwan's gateway in G2, with these timers. */
     private static IkeLabProcess<IkeTunnelStatus> client(Path dir, String psk, Map<String, Object> timers)
             throws IOException {
-        Map<String, Object> profile = LabClients.profile(lab, g2(), psk, "client.pathsec.test", "gw.sw.test");
+        Map<String, Object> profile = LabClients.profile(lab(), g2(), psk, "client.pathsec.test", "gw.sw.test");
         profile.putAll(timers);
-        return LabClients.start(lab, dir, profile, "client");
+        return LabClients.start(lab(), dir, profile, "client");
     }
 
     /** How many INFORMATIONAL requests charon has parsed: our liveness checks (RFC 7296 §1.4). */

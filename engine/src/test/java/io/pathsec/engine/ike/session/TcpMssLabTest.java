@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The TCP-MSS method PathSec ↔ PathSec in the lab (IkeTunnelService in G1, IkeGatewayService in
  * G2), with R1 clamping the MSS of forwarded SYNs to 1300, real kernel TCP and real nftables:
- * both ends measure path MTU 1340 and enter it into their SA's PMTU state as TCP_MSS; with
+ * both ends measure path MTU 1340 (1360 over IPv6) and enter it into their SA's PMTU state as TCP_MSS; with
  * 4500/tcp dropped by R1 the tunnel comes up at once and the method gives up quietly; connections
  * from another namespace, naming an unknown IKE SA, or with the right SPIs and a wrong key are
  * refused and counted while the tunnel carries on.
@@ -72,10 +72,14 @@ class TcpMssLabTest {
     }
 
     private static Map<String, Object> client(boolean tcpMss) {
+        return client(tcpMss, false);
+    }
+
+    private static Map<String, Object> client(boolean tcpMss, boolean ipv6) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("name", "mss");
-        p.put("local", lab.outerAddress(LabNode.G1, false).getHostAddress());
-        p.put("gateway", lab.outerAddress(LabNode.G2, false).getHostAddress());
+        p.put("local", lab.outerAddress(LabNode.G1, ipv6).getHostAddress());
+        p.put("gateway", lab.outerAddress(LabNode.G2, ipv6).getHostAddress());
         p.put("localId", "client.pathsec.test");
         p.put("remoteId", "gw.pathsec.test");
         p.put("psk", PathSecGatewayLabTest.PSK);
@@ -84,8 +88,12 @@ class TcpMssLabTest {
     }
 
     private IkeLabProcess<IkeGatewayStatus> gateway() throws Exception {
+        return gateway(PathSecGatewayLabTest.gatewayProfile(lab, 32));
+    }
+
+    private IkeLabProcess<IkeGatewayStatus> gateway(Map<String, Object> profile) throws Exception {
         IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
-                PathSecGatewayLabTest.gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class);
+                profile, dir, "gateway", IkeGatewayStatus.class);
         assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
         return gw;
     }
@@ -102,30 +110,66 @@ class TcpMssLabTest {
 
     @Test
     void clampedMssOf1300GivesPathMtu1340OnBothEnds() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = gateway();
+        measuresOnBothEnds(false, 1340);
+    }
+
+    @Test
+    void clampedMssOf1300GivesPathMtu1360OverIpv6() throws Exception {
+        measuresOnBothEnds(true, 1360);
+    }
+
+    /**
+     * Host-to-host transport mode: G2's outer address is routed into the TUN, so only the outer
+     * sockets' mark keeps the TCP-MSS connection on the outer path, where R1 clamps it. Through
+     * the tunnel it would see the TUN's MTU (1400) and no clamp at all.
+     */
+    @Test
+    void transportModeMeasuresTheOuterPathNotTheTunnel() throws Exception {
+        Map<String, Object> host = PathSecGatewayLabTest.gatewayProfile(lab, 32);
+        host.remove("pool");
+        host.put("protectedSubnets", List.of(lab.outerAddress(LabNode.G2, false).getHostAddress() + "/32"));
+        host.put("allowTransportMode", true);
+        Map<String, Object> client = client(true, false);
+        client.put("mode", "transport");
+        measuresOnBothEnds(host, client, 1340);
+    }
+
+    private void measuresOnBothEnds(boolean ipv6, int expected) throws Exception {
+        Map<String, Object> gateway = PathSecGatewayLabTest.gatewayProfile(lab, 32);
+        gateway.put("listen", lab.outerAddress(LabNode.G2, ipv6).getHostAddress());
+        measuresOnBothEnds(gateway, client(true, ipv6), expected);
+    }
+
+    private void measuresOnBothEnds(Map<String, Object> gateway, Map<String, Object> client, int expected)
+            throws Exception {
+        try (IkeLabProcess<IkeGatewayStatus> gw = gateway(gateway);
              IkeLabProcess<IkeTunnelStatus> c = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
-                     client(true), dir, "client", IkeTunnelStatus.class)) {
+                     client, dir, "client", IkeTunnelStatus.class)) {
             IkeTunnelStatus s = c.await(x -> x.tcpMss != null || "FAILED".equals(x.state), SETTLE);
             assertNotNull(s, c::logTail);
             assertEquals("ESTABLISHED", s.state, c::statusText);
-            assertTrue(s.tcpMss.startsWith("path MTU 1340 "), () -> s.tcpMss + "\n" + c.logTail() + gw.logTail());
+            // R1 clamps SYNs both ways, so each end must see 1300: a connection that left through
+            // the tunnel would show the TUN's MSS on one side at least.
+            assertEquals("path MTU " + expected + " (MSS observed here " + CLAMP + ", by the peer " + CLAMP + ")",
+                    s.tcpMss, () -> c.logTail() + gw.logTail());
             assertEquals(1, s.tcpMssCounts.measured());
             IkeTunnelStatus withPmtu = c.await(x -> tcpMssSample(x.pmtu) != null, Duration.ofSeconds(5));
             PmtuStatus clientSa = withPmtu.pmtu.get(0);
-            assertEquals(1340, clientSa.lastBySource().get(PmtuSource.TCP_MSS).value(), c::statusText);
-            assertEquals(1340, clientSa.plpmtu(), "applied to the outbound SA: " + c.statusText());
+            assertEquals(expected, clientSa.lastBySource().get(PmtuSource.TCP_MSS).value(), c::statusText);
+            assertEquals(expected, clientSa.plpmtu(), "applied to the outbound SA: " + c.statusText());
             assertTrue(clientSa.history().stream().anyMatch(h -> h.source() == PmtuSource.TCP_MSS && h.applied()));
 
             IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1 && tcpMssSample(x.clients.get(0).pmtu) != null,
                     Duration.ofSeconds(10));
             assertEquals(1, g.clients.size(), gw::statusText);
             PmtuStatus gatewaySa = g.clients.get(0).pmtu.get(0);
-            assertEquals(1340, gatewaySa.lastBySource().get(PmtuSource.TCP_MSS).value(), gw::statusText);
-            assertEquals(1340, gatewaySa.plpmtu(), gw::statusText);
+            assertEquals(expected, gatewaySa.lastBySource().get(PmtuSource.TCP_MSS).value(), gw::statusText);
+            assertEquals(expected, gatewaySa.plpmtu(), gw::statusText);
             assertEquals(1, g.tcpMss.measured(), gw::statusText);
             assertTrue(g.tcpMss.rejected().isEmpty(), gw::statusText);
             assertTrue(!tcpPortListening(TcpMssSettings.DEFAULT_PORT), "no IKE SA waits: 4500/tcp is closed again");
-            System.out.println("TCP-MSS with R1 clamping to " + CLAMP + ": client " + s.tcpMss + "; gateway SA PLPMTU "
+            System.out.println("TCP-MSS with R1 clamping to " + CLAMP + " (" + s.mode + ", " + gateway.get("listen")
+                    + "): client " + s.tcpMss + "; gateway SA PLPMTU "
                     + gatewaySa.plpmtu() + ", effective inner MTU " + gatewaySa.effectiveMtu());
         }
     }

@@ -6,12 +6,12 @@ import io.pathsec.engine.lab.LabNode;
 import io.pathsec.engine.lab.LabOptions;
 import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
+import io.pathsec.engine.testsupport.LabResource;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -37,29 +37,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransportModeLabTest {
     private static final Duration SETTLE = Duration.ofSeconds(40);
 
-    private static LabTopology lab;
+    @RegisterExtension
+    static final LabResource LAB = new LabResource(LabOptions.defaults());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void topology() throws IOException {
-        lab = LabTopology.create(LabOptions.defaults());
-    }
-
-    @AfterAll
-    static void teardown() {
-        if (lab != null) {
-            lab.close();
-        }
+    private static LabTopology lab() {
+        return LAB.topology();
     }
 
     private static String g1() {
-        return lab.outerAddress(LabNode.G1, false).getHostAddress();
+        return lab().outerAddress(LabNode.G1, false).getHostAddress();
     }
 
     private static String g2() {
-        return lab.outerAddress(LabNode.G2, false).getHostAddress();
+        return lab().outerAddress(LabNode.G2, false).getHostAddress();
     }
 
     private static Map<String, Object> hostGateway(boolean allowTransport) {
@@ -87,10 +80,10 @@ class TransportModeLabTest {
 
     @Test
     void transportModeCarriesAVerifiedTransferFromG1ToG2() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
                 hostGateway(true), dir, "g2", IkeGatewayStatus.class)) {
             assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
-            try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+            try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab(), LabNode.G1, IkeTunnelService.class,
                     hostClient("transport"), dir, "g1", IkeTunnelStatus.class)) {
                 IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, () -> client.statusText() + client.logTail()
@@ -101,8 +94,8 @@ class TransportModeLabTest {
                 IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5));
                 assertEquals("TRANSPORT", g.clients.get(0).mode, gw::statusText);
 
-                try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2,
-                        lab.outerAddress(LabNode.G2, false), 4L * 1024 * 1024, dir)) {
+                try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.G2,
+                        lab().outerAddress(LabNode.G2, false), 4L * 1024 * 1024, dir)) {
                     LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
                     assertTrue(outcome.verified(), () -> "transfer digests: " + outcome + client.logTail() + gw.logTail());
                 }
@@ -119,11 +112,11 @@ class TransportModeLabTest {
 
     @Test
     void hostPeerKilledWithSigkillReconnectsAndTheGatewayReplacesItsStaleSa() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
                 hostGateway(true), dir, "g2", IkeGatewayStatus.class)) {
             assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
             String firstChild;
-            try (IkeLabProcess<IkeTunnelStatus> first = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+            try (IkeLabProcess<IkeTunnelStatus> first = IkeLabProcess.start(lab(), LabNode.G1, IkeTunnelService.class,
                     hostClient("transport"), dir, "g1-first", IkeTunnelStatus.class)) {
                 IkeTunnelStatus s = first.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, first::statusText);
@@ -132,7 +125,7 @@ class TransportModeLabTest {
             }
             // The gateway answers the new IKE_SA_INIT from port 500 while its route to G1 still
             // leads into its TUN: the IKE bypass rule must keep that answer out of the tunnel.
-            try (IkeLabProcess<IkeTunnelStatus> second = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+            try (IkeLabProcess<IkeTunnelStatus> second = IkeLabProcess.start(lab(), LabNode.G1, IkeTunnelService.class,
                     hostClient("transport"), dir, "g1-second", IkeTunnelStatus.class)) {
                 IkeTunnelStatus s = second.await(LabClients::settled, SETTLE);
                 assertEquals("ESTABLISHED", s == null ? null : s.state, () -> second.statusText() + second.logTail()
@@ -142,8 +135,8 @@ class TransportModeLabTest {
                         .startsWith(mirrored(firstChild)), Duration.ofSeconds(5));
                 assertEquals(1, g.clients.size(), () -> "the stale session was replaced: " + gw.statusText());
                 assertTrue(!g.clients.get(0).childSa.startsWith(mirrored(firstChild)), gw::statusText);
-                try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2,
-                        lab.outerAddress(LabNode.G2, false), 1024L * 1024, dir)) {
+                try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.G2,
+                        lab().outerAddress(LabNode.G2, false), 1024L * 1024, dir)) {
                     LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
                     assertTrue(outcome.verified(), () -> "transfer after reconnect: " + outcome + gw.statusText());
                 }
@@ -154,9 +147,9 @@ class TransportModeLabTest {
 
     @Test
     void transportOnlyClientFailsWhenTheGatewayRefusesTransportMode() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
                 hostGateway(false), dir, "g2", IkeGatewayStatus.class);
-             IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+             IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab(), LabNode.G1, IkeTunnelService.class,
                      hostClient("transport"), dir, "g1", IkeTunnelStatus.class)) {
             IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
             assertEquals("FAILED", s == null ? null : s.state, client::statusText);
@@ -170,16 +163,47 @@ class TransportModeLabTest {
 
     @Test
     void transportOrTunnelClientFallsBackToTunnelMode() throws Exception {
-        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
                 hostGateway(false), dir, "g2", IkeGatewayStatus.class);
-             IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+             IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab(), LabNode.G1, IkeTunnelService.class,
                      hostClient("transport-or-tunnel"), dir, "g1", IkeTunnelStatus.class)) {
             IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
             assertEquals("ESTABLISHED", s == null ? null : s.state, client::statusText);
             assertEquals("TUNNEL", s.mode);
-            try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.G2,
-                    lab.outerAddress(LabNode.G2, false), 1024L * 1024, dir)) {
+            try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.G2,
+                    lab().outerAddress(LabNode.G2, false), 1024L * 1024, dir)) {
                 assertTrue(transfer.await(Duration.ofSeconds(60)).verified());
+            }
+        }
+    }
+
+    @Test
+    void rekeyedChildSaStaysInTransportModeAndCarriesATransfer() throws Exception {
+        Map<String, Object> profile = hostClient("transport");
+        profile.put("childRekeySeconds", 4); // RFC 7296 §1.3.3, rekeyed by G1 while connected
+        profile.put("rekeyJitterSeconds", 1);
+        try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab(), LabNode.G2, IkeGatewayService.class,
+                hostGateway(true), dir, "g2", IkeGatewayStatus.class)) {
+            assertNotNull(gw.await(s -> "LISTENING".equals(s.state), SETTLE), gw::logTail);
+            try (IkeLabProcess<IkeTunnelStatus> client = IkeLabProcess.start(lab(), LabNode.G1, IkeTunnelService.class,
+                    profile, dir, "g1", IkeTunnelStatus.class)) {
+                IkeTunnelStatus s = client.await(LabClients::settled, SETTLE);
+                assertEquals("ESTABLISHED", LabClients.state(s), () -> client.statusText() + client.logTail());
+                String first = s.childSa;
+                IkeTunnelStatus r = client.await(x -> x.childRekeys >= 1, Duration.ofSeconds(20));
+                assertTrue(r.childRekeys >= 1, client::statusText);
+                assertTrue(!r.childSa.equals(first) && r.childSa.contains(" transport "),
+                        "the new CHILD_SA is in transport mode (RFC 7296 §1.3.1): " + r.childSa);
+                assertTrue(client.log().contains("CHILD_SA rekeyed"), client::logTail);
+                try (LabTransfer transfer = LabTransfer.start(lab(), LabNode.G1, LabNode.G2,
+                        lab().outerAddress(LabNode.G2, false), 4L * 1024 * 1024, dir)) {
+                    LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
+                    assertTrue(outcome.verified(), () -> "transfer digests: " + outcome + client.logTail() + gw.logTail());
+                }
+                IkeGatewayStatus g = gw.await(x -> x.clients.size() == 1, Duration.ofSeconds(5));
+                List<String> busy = g.clients.get(0).securityAssociations.stream().filter(sa -> packets(sa) > 1000).toList();
+                assertTrue(!busy.isEmpty() && busy.stream().allMatch(sa -> sa.contains(" transport ")),
+                        "the gateway carried the transfer in transport mode: " + gw.statusText());
             }
         }
     }

@@ -130,15 +130,29 @@ class DplpmtudTest {
     }
 
     @Test
-    void aFallToTheBaseByTheTcpDetectorSearchesBelowTheSizeThatVanished() {
+    void aFallToTheBaseByTheTcpDetectorIsCheckedThenSearchedBelowTheSizeThatVanished() {
         prober.start();
         path.run(Duration.ofSeconds(1));
         path.pathMtu = 1400;
+        int before = path.probes.size();
         assertTrue(pmtu.blackHole(1438) != null); // what the inner TCP retransmission detector does
         path.run(RAISE.minusSeconds(5));
-        assertEquals(0, path.probes.stream().skip(2).filter(p -> p >= 1500).count(),
-                "the size that vanished is not probed again: " + path.probes);
+        java.util.List<Integer> after = path.probes.subList(before, path.probes.size());
+        assertEquals(java.util.List.of(1200, 1500, 1500, 1500), after.subList(0, 4),
+                "the base, then the size that vanished, MAX_PROBES times: " + after);
+        assertEquals(3, after.stream().filter(p -> p >= 1500).count(), "then never again: " + after);
         assertTrue(pmtu.plpmtu() >= 1392 && pmtu.plpmtu() <= 1400, "PLPMTU " + pmtu.plpmtu());
+    }
+
+    @Test
+    void aFalseAlarmOfTheTcpDetectorIsUndoneByOneProbe() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        assertTrue(pmtu.blackHole(1438) != null); // packets lost to congestion look the same to it
+        assertEquals(1200, pmtu.plpmtu());
+        path.run(Duration.ofSeconds(1));
+        assertEquals(1500, pmtu.plpmtu(), "the size that vanished passes: back at once");
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
     }
 
     @Test

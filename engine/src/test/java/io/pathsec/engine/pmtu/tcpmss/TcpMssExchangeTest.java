@@ -46,8 +46,9 @@ class TcpMssExchangeTest {
         }
     }
 
+    /** Generous exchange time: the first exchange of a JVM also loads the libc binding. */
     private static TcpMssSettings settings(int port) {
-        return new TcpMssSettings(true, port, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5));
+        return new TcpMssSettings(true, port, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
     private static TcpMssKeySource keys(long spiI, long spiR, byte[] key) {
@@ -84,6 +85,20 @@ class TcpMssExchangeTest {
     }
 
     @Test
+    void portReopensForTheNextIkeSa() throws Exception {
+        TcpMssSettings s = settings(freePort());
+        responder = new TcpMssResponder(LOOPBACK, s, 0);
+        for (long spiR = 2; spiR <= 3; spiR++) {
+            CompletableFuture<TcpMssResult> responderDone = new CompletableFuture<>();
+            responder.afterIkeAuth(true, keys(1, spiR, KEY), LOOPBACK, responderDone::complete);
+            assertTrue(responder.listening(), "open again for IKE SA " + spiR);
+            assertInstanceOf(TcpMssResult.Measured.class, initiate(s, keys(1, spiR, KEY), new TcpMssStats()));
+            assertInstanceOf(TcpMssResult.Measured.class, responderDone.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(2, responder.stats().counts().measured());
+    }
+
+    @Test
     void wrongKeyIsRejectedAndCountedOnBothSides() throws Exception {
         TcpMssSettings s = settings(freePort());
         responder = new TcpMssResponder(LOOPBACK, s, 0);
@@ -95,6 +110,50 @@ class TcpMssExchangeTest {
         assertEquals(TcpMssRejection.CLOSED_EARLY, f.reason(), "the responder hangs up without an answer");
         assertEquals(1, responder.stats().counts().rejected(TcpMssRejection.BAD_MAC));
         assertTrue(responder.listening(), "the real IKE SA still waits");
+    }
+
+    @Test
+    void ikeSaStopsWaitingAfterThreeBadAttempts() throws Exception {
+        TcpMssSettings s = settings(freePort());
+        responder = new TcpMssResponder(LOOPBACK, s, 0);
+        CompletableFuture<TcpMssResult> done = new CompletableFuture<>();
+        responder.afterIkeAuth(true, keys(1, 2, KEY), LOOPBACK, done::complete);
+        byte[] wrong = KEY.clone();
+        wrong[5] ^= 1;
+        for (int i = 0; i < TcpMssResponder.MAX_FAILURES; i++) {
+            initiate(s, keys(1, 2, wrong), new TcpMssStats());
+        }
+        TcpMssResult.Failed f = assertInstanceOf(TcpMssResult.Failed.class, done.get(5, TimeUnit.SECONDS));
+        assertEquals(TcpMssRejection.BAD_MAC, f.reason());
+        assertEquals(TcpMssResponder.MAX_FAILURES, responder.stats().counts().rejected(TcpMssRejection.BAD_MAC),
+                "each attempt counted once");
+        assertFalse(responder.listening(), "nothing waits any more");
+    }
+
+    /** Someone who took over the port (or the connection) answers without the key: the initiator refuses it. */
+    @Test
+    void answerFromAnImpostorIsRejectedByTheInitiator() throws Exception {
+        try (ServerSocket impostor = new ServerSocket(0, 1, LOOPBACK)) {
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+                try (java.net.Socket s = impostor.accept()) {
+                    s.setSoTimeout(5000);
+                    byte[] hello = s.getInputStream().readNBytes(TcpMssMessage.Type.HELLO.length);
+                    byte[] guess = new byte[32];
+                    TcpMssTranscript t = new TcpMssTranscript(guess);
+                    t.seal(java.util.Arrays.copyOf(hello, hello.length - TcpMssTranscript.MAC_LENGTH));
+                    s.getOutputStream().write(t.seal(new TcpMssMessage.ResponderMss(new byte[16], 536).body()));
+                    s.getInputStream().read(); // until the initiator hangs up
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            TcpMssStats stats = new TcpMssStats();
+            TcpMssResult.Failed f = assertInstanceOf(TcpMssResult.Failed.class,
+                    initiate(settings(impostor.getLocalPort()), keys(1, 2, KEY), stats));
+            assertEquals(TcpMssRejection.BAD_MAC, f.reason());
+            assertEquals(1, stats.counts().rejected(TcpMssRejection.BAD_MAC));
+            served.get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
