@@ -187,11 +187,21 @@ public final class Dplpmtud {
 
     private void nextSearchProbe() {
         int maximum = pmtu.maximum();
-        if (acknowledged >= maximum || failed - acknowledged <= settings.resolution()) {
+        int size;
+        if (candidate > acknowledged && candidate < failed) {
+            size = candidate; // a claim is checked even inside the resolution: it may be exact
+        } else if (acknowledged >= maximum) {
             enterSearchComplete();
             return;
+        } else if (failed - acknowledged <= settings.resolution()) {
+            if (failed <= maximum) {
+                enterSearchComplete();
+                return;
+            }
+            size = maximum; // within the resolution of a maximum never tried: try it, once
+        } else {
+            size = acknowledged + (failed - acknowledged) / 2;
         }
-        int size = candidate != 0 ? candidate : acknowledged + (failed - acknowledged) / 2;
         candidate = 0;
         if (size != lossSize) {
             lossesAtSize = 0;

@@ -156,6 +156,21 @@ class DplpmtudTest {
     }
 
     @Test
+    void aSearchThatEndsJustBelowAnUntriedMaximumTriesTheMaximum() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        path.pathMtu = 1280;
+        pmtu.reportTooBig(PmtuSource.CLASSIC_ICMP, 1280);
+        path.run(Duration.ofSeconds(1));
+        path.pathMtu = 1500;
+        assertTrue(pmtu.blackHole(1218) != null); // a false alarm while the path is wide again
+        path.run(Duration.ofSeconds(5));
+        assertEquals(1500, pmtu.plpmtu(), "the bisection ends at the maximum, not a few octets below: "
+                + path.probes);
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+    }
+
+    @Test
     void stopEndsProbingAndHandsTheRaiseBack() {
         prober.start();
         path.run(Duration.ofSeconds(1));
