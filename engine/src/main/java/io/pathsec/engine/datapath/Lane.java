@@ -20,6 +20,14 @@ interface Lane<J extends CryptoJob> extends AutoCloseable {
     /** Submits a filled job; one producer thread at a time. */
     void submit(J job) throws InterruptedException;
 
+    /**
+     * The producer has nothing more to submit for now (its input is momentarily empty): the
+     * moment for a lane that delivers on the producer's thread to end its batch. A lane with
+     * its own delivery thread ends batches itself and ignores this.
+     */
+    default void producerIdle() {
+    }
+
     @Override
     void close();
 }

@@ -74,12 +74,24 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     @Override
     public void run() {
         int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
+        boolean busy = false;
         while (running) {
+            try {
+                sendReleasedIcmp(bufferSize);
+            } catch (InterruptedException e) {
+                return;
+            }
             ByteBuf buf = allocator.directBuffer(bufferSize);
             buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
             int n;
             try {
-                n = tun.read(buf, POLL_MILLIS);
+                // After a packet, look once more without waiting: while the TUN has packets
+                // ready they join the batch; the first empty look ends it.
+                n = tun.read(buf, busy ? 0 : POLL_MILLIS);
+                if (n == 0 && busy) {
+                    lane.producerIdle();
+                }
+                busy = n > 0;
             } catch (IOException e) {
                 buf.release();
                 if (running) {
@@ -127,6 +139,23 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             return icmpOutsideSelectors(packet);
         }
         return fitPathMtu(packet, sa);
+    }
+
+    /** ICMP errors that waited for the explicit ICMP SA, now up: through the SPD like any packet. */
+    private void sendReleasedIcmp(int bufferSize) throws InterruptedException {
+        TunnelIcmp icmp = policy.icmp();
+        for (byte[] p = icmp == null ? null : icmp.nextReleased(); p != null; p = icmp.nextReleased()) {
+            ByteBuf buf = allocator.directBuffer(bufferSize);
+            buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM).writeBytes(p);
+            boolean handedOff = false;
+            try {
+                handedOff = classify(buf);
+            } finally {
+                if (!handedOff) {
+                    buf.release();
+                }
+            }
+        }
     }
 
     /** An ICMP error may still cross under the profile's ICMP option (RFC 4301 §6.2, icmp.TunnelIcmp). */

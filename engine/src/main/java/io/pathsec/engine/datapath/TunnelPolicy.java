@@ -160,6 +160,11 @@ public final class TunnelPolicy implements PmtuSaView.Directory, IcmpSaLookup {
         return true;
     }
 
+    /** The SPD entries in search order. */
+    public List<SpdEntry> spdEntries() {
+        return spd.entries();
+    }
+
     /** Replaces the SPD entries (first match wins, RFC 4301 §4.4.1). */
     public void policies(List<SpdEntry> entries) {
         spd.replaceAll(entries);

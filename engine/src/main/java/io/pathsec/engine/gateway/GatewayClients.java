@@ -7,7 +7,6 @@ import io.pathsec.engine.ike.session.IkeResponder;
 import io.pathsec.engine.ike.session.IkeSessionListener;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.policy.Direction;
-import io.pathsec.engine.policy.PortRange;
 import io.pathsec.engine.policy.SecurityAssociation;
 import io.pathsec.engine.policy.Selector;
 import io.pathsec.engine.policy.SpdEntry;
@@ -68,14 +67,7 @@ final class GatewayClients {
             }
         }
         String binding = name + "-" + String.format("%016x", session.responderSpi());
-        List<Selector> selectors = new ArrayList<>();
-        for (TrafficSelector local : child.localTs()) {
-            for (TrafficSelector remote : child.remoteTs()) {
-                if (local.type() == remote.type()) {
-                    selectors.add(selector(local, remote));
-                }
-            }
-        }
+        List<Selector> selectors = IkeTunnel.selectors(child);
         // ESP is UDP-encapsulated towards the port the client's IKE came from (RFC 3948, NAT-T).
         InetSocketAddress peer = info.peer().getPort() == 500
                 ? new InetSocketAddress(info.peer().getAddress(), NAT_T_PORT) : info.peer();
@@ -134,8 +126,8 @@ final class GatewayClients {
         if (c == null) {
             return;
         }
-        SecurityAssociation in = sa(c.binding(), child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(),
-                c.peer(), c.selectors());
+        SecurityAssociation in = sa(binding(c, child), child.inboundSpi(), Direction.INBOUND, child, child.inboundKey(),
+                c.peer(), child.carriesOnlyIcmp() ? IkeTunnel.selectors(child) : c.selectors());
         policy.addInbound(in);
         clients.put(session, c.withSas(plus(c.sas(), in)));
     }
@@ -146,8 +138,8 @@ final class GatewayClients {
         if (c == null) {
             return;
         }
-        SecurityAssociation out = sa(c.binding(), child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
-                c.peer(), c.selectors());
+        SecurityAssociation out = sa(binding(c, child), child.outboundSpi(), Direction.OUTBOUND, child,
+                child.outboundKey(), c.peer(), child.carriesOnlyIcmp() ? IkeTunnel.selectors(child) : c.selectors());
         policy.replaceOutbound(out);
         clients.put(session, c.withSas(plus(c.sas(), out)));
         LOG.info("client {}: sending with {}", c.info().peerIdentity(), child);
@@ -176,6 +168,35 @@ final class GatewayClients {
         }
     }
 
+    /**
+     * An additional CHILD_SA (the explicit ICMP SA) sends from now on: its outbound SA under its
+     * own binding, and SPD entries for its selectors after the client's data entries.
+     */
+    void added(IkeResponder session, ChildSa child) {
+        GatewayClient c = clients.get(session);
+        if (c == null || !child.carriesOnlyIcmp()) {
+            return;
+        }
+        String binding = binding(c, child);
+        List<Selector> icmp = IkeTunnel.selectors(child);
+        SecurityAssociation out = sa(binding, child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
+                c.peer(), icmp);
+        policy.install(List.of(out));
+        List<SpdEntry> entries = new ArrayList<>(c.spdEntries());
+        for (int i = 0; i < icmp.size(); i++) {
+            entries.add(SpdEntry.protect(binding + "-" + i, 0, icmp.get(i), binding));
+        }
+        clients.put(session, new GatewayClient(c.session(), c.info(), c.binding(), c.peer(), c.selectors(),
+                plus(c.sas(), out), entries, c.policyRoutes()));
+        rebuildSpd();
+        LOG.info("client {}: ICMP CHILD_SA {} installed", c.info().peerIdentity(), child);
+    }
+
+    /** The explicit ICMP SA has its own binding, so it never replaces the data SA's outbound SA. */
+    private static String binding(GatewayClient c, ChildSa child) {
+        return child.carriesOnlyIcmp() ? c.binding() + "-icmp" : c.binding();
+    }
+
     private static List<SecurityAssociation> plus(List<SecurityAssociation> list, SecurityAssociation sa) {
         List<SecurityAssociation> out = new ArrayList<>(list);
         out.add(sa);
@@ -202,19 +223,5 @@ final class GatewayClients {
                 .extendedSequenceNumbers(child.esp().extendedSequenceNumbers())
                 .replayWindow(direction == Direction.INBOUND ? REPLAY_WINDOW : 0)
                 .selectors(selectors).build();
-    }
-
-    private static Selector selector(TrafficSelector local, TrafficSelector remote) {
-        Selector s = Selector.between(AddressRange.range(local.startAddress(), local.endAddress()),
-                AddressRange.range(remote.startAddress(), remote.endAddress()));
-        if (local.ipProtocol() != 0 && local.ipProtocol() == remote.ipProtocol()) {
-            try {
-                return s.withProtocol(local.ipProtocol(), new PortRange(local.startPort(), local.endPort()),
-                        new PortRange(remote.startPort(), remote.endPort()));
-            } catch (IllegalArgumentException e) {
-                return s.withProtocol(local.ipProtocol(), PortRange.ANY, PortRange.ANY);
-            }
-        }
-        return s;
     }
 }

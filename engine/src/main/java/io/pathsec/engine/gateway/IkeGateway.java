@@ -3,6 +3,8 @@ package io.pathsec.engine.gateway;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.ExplicitSaCarrier;
+import io.pathsec.engine.icmp.IcmpPeerSession;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -152,8 +154,10 @@ public final class IkeGateway implements AutoCloseable {
                 routing.addRoute(profile.pool6(), null);
             }
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
-            gw.icmpRelay = new IkeRelayCarrier(gw::relaySession, policy.icmp(), tun);
+            gw.icmpRelay = new IkeRelayCarrier(gw::peerSession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
+            policy.icmp().explicitSa(new ExplicitSaCarrier(gw::peerSession,
+                    policy.icmp().settings().queueLimit(), java.time.Clock.systemUTC()));
             transport.start(gw.sessions::receive, dataPath);
             LOG.info("gateway {} listening on {} (UDP 500, 4500), pool {}, protecting {}, TUN {}", profile.name(),
                     profile.listenAddress().getHostAddress(), profile.pool(), profile.protectedSubnets(), tun.name());
@@ -172,14 +176,14 @@ public final class IkeGateway implements AutoCloseable {
         }
     }
 
-    /** The IKE session of the client that owns {@code sa}, as the ike-relay option sees it; null when gone. */
-    private IkeRelayCarrier.Session relaySession(SecurityAssociation sa) {
+    /** The IKE session of the client that owns {@code sa}, as the explicit-sa and ike-relay options see it; null when gone. */
+    private IcmpPeerSession peerSession(SecurityAssociation sa) {
         GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
         if (client == null) {
             return null;
         }
         IkeResponder session = client.session();
-        return new IkeRelayCarrier.Session() {
+        return new IcmpPeerSession() {
             @Override
             public boolean speaksPathSec() {
                 return session.peerSpeaksPathSec();
@@ -193,6 +197,11 @@ public final class IkeGateway implements AutoCloseable {
             @Override
             public boolean relay(byte[] packet) {
                 return session.relayIcmp(packet);
+            }
+
+            @Override
+            public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+                session.createIcmpChildSa(done);
             }
 
             @Override
@@ -241,6 +250,11 @@ public final class IkeGateway implements AutoCloseable {
         @Override
         public void childSaDeleted(IkeResponder session, ChildSa child) {
             clients.childSaDeleted(session, child);
+        }
+
+        @Override
+        public void childSaAdded(IkeResponder session, ChildSa child) {
+            clients.added(session, child);
         }
 
         @Override

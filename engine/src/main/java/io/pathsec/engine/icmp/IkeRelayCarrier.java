@@ -24,34 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IkeRelayCarrier implements IcmpCarrier {
     private static final Logger LOG = LoggerFactory.getLogger(IkeRelayCarrier.class);
 
-    /** The IKE session with one peer, as the relay needs it. */
-    public interface Session {
-        /** Whether the peer sent the PathSec Vendor ID. */
-        boolean speaksPathSec();
-
-        /** Runs {@code task} on the session's thread. */
-        void execute(Runnable task);
-
-        /** On the session thread: sends the packet in an INFORMATIONAL; false when refused. */
-        boolean relay(byte[] packet);
-
-        /** The peer in words, for the log. */
-        String peer();
-    }
-
-    /** Finds the session that owns an outbound SA. */
-    public interface Sessions {
-        Session sessionFor(SecurityAssociation outboundSa);
-    }
-
-    private final Sessions sessions;
+    private final IcmpPeerSession.Lookup sessions;
     private final TunnelIcmp icmp;
     private final TunDevice tun;
     private final int limit;
     private final AtomicInteger handing = new AtomicInteger();
     private final Map<String, Boolean> toldAboutVendorId = new ConcurrentHashMap<>();
 
-    public IkeRelayCarrier(Sessions sessions, TunnelIcmp icmp, TunDevice tun) {
+    public IkeRelayCarrier(IcmpPeerSession.Lookup sessions, TunnelIcmp icmp, TunDevice tun) {
         this.sessions = sessions;
         this.icmp = icmp;
         this.tun = tun;
@@ -60,7 +40,7 @@ public final class IkeRelayCarrier implements IcmpCarrier {
 
     @Override
     public Result carry(byte[] packet, IcmpErrorMessage message, SecurityAssociation dataSa) {
-        Session s = sessions.sessionFor(dataSa);
+        IcmpPeerSession s = sessions.sessionFor(dataSa);
         if (s == null) {
             return new Result(IcmpOutcome.DROPPED, null, "no-sa-for-quoted-flow",
                     "dropped because the SA's IKE session is gone");

@@ -70,6 +70,15 @@ public final class TunnelIcmp {
         this.explicitSa = carrier;
     }
 
+    /**
+     * An error the explicit ICMP CHILD_SA's queue released (the SA is up), for the data path's
+     * reader thread to send through the SPD like any packet; null when none waits.
+     */
+    public byte[] nextReleased() {
+        IcmpCarrier c = explicitSa;
+        return c instanceof ExplicitSaCarrier e ? e.nextReleased() : null;
+    }
+
     /** Sets the carrier of the ike-relay option; null for none. */
     public void relay(IcmpCarrier carrier) {
         this.relay = carrier;

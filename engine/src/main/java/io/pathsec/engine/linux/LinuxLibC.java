@@ -42,6 +42,12 @@ public final class LinuxLibC {
         @SaveError int poll(@intptr_t long fds, @u_int64_t long nfds, int timeoutMillis);
         /** ioctl(2) whose third argument points to a struct (ifreq, in6_ifreq). */
         @SaveError int ioctl(int fd, @u_int64_t long request, @In @Out byte[] arg);
+        /** ioctl(2) whose third argument is a plain value (TUNSETOFFLOAD's flags). */
+        @SaveError int ioctl(int fd, @u_int64_t long request, @u_int64_t long arg);
+        /** writev(2) on a caller-owned array of {@code struct iovec}. */
+        @SaveError @ssize_t long writev(int fd, @intptr_t long iov, int iovcnt);
+        /** sendmmsg(2) on a caller-owned array of {@code struct mmsghdr}. */
+        @SaveError int sendmmsg(int fd, @intptr_t long msgvec, int vlen, int flags);
         @SaveError int eventfd(int initval, int flags);                                // eventfd(2)
         @SaveError int socket(int domain, int type, int protocol);                    // socket(2)
         /** setsockopt(2); {@code optval} in host byte order ({@link #setInt} for int options). */
@@ -66,8 +72,10 @@ public final class LinuxLibC {
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SO_MARK = 36;
+    public static final int SO_DOMAIN = 39;
     public static final int MSG_DONTWAIT = 0x40;
     public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
     public static final short POLLERR = 0x8;
     public static final short POLLHUP = 0x10;
     public static final short POLLNVAL = 0x20;

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.esp.UdpEncapsulation;
+import io.pathsec.engine.linux.LinuxLibC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948), on Netty's epoll
- * transport so that reads use recvmmsg and a flush of many datagrams one sendmmsg.
+ * transport so that reads use recvmmsg; sends are {@link SendmmsgBatch}es made by the writing
+ * thread itself.
  *
  * <p>Every datagram is classified by its first bytes (RFC 3948 §2.2–2.3): a one-byte 0xFF is a
  * NAT keepalive and is dropped; four zero bytes (the non-ESP marker) start an IKE message;
@@ -50,10 +52,14 @@ public final class UdpEncapsulationSocket implements EspTransport {
     private final Channel channel;
     private final LongAdder keepalives = new LongAdder();
     private final LongAdder ikeWithoutHandler = new LongAdder();
+    private final LongAdder sendDrops = new LongAdder();
+    /** Guarded by itself; null once closed. */
+    private SendmmsgBatch outgoing;
 
     private UdpEncapsulationSocket(EventLoopGroup group, Channel channel) {
         this.group = group;
         this.channel = channel;
+        this.outgoing = new SendmmsgBatch(fd(), family(fd()), channel.alloc(), sendDrops);
     }
 
     /**
@@ -116,39 +122,62 @@ public final class UdpEncapsulationSocket implements EspTransport {
         }
     }
 
-    /** Queues a datagram; it leaves at the next {@link #flush()}. Takes ownership of the buffer. */
+    /**
+     * Queues a datagram; it leaves at the next {@link #flush()} (or earlier, when a batch is
+     * full). Takes ownership of the buffer. Sending bypasses the event loop: the writing thread
+     * makes the sendmmsg(2) call itself, so no thread is woken per packet; Netty only receives.
+     */
     @Override
     public void write(ByteBuf payload, InetSocketAddress to) {
-        channel.write(new DatagramPacket(payload, to), channel.voidPromise());
+        if (to.isUnresolved()) {
+            payload.release();
+            sendDrops.increment();
+            return;
+        }
+        synchronized (this) {
+            if (outgoing == null) {
+                payload.release();
+                return;
+            }
+            outgoing.add(payload, to);
+        }
     }
 
     /**
-     * A datagram whose DF differs from the socket's mode: on the event loop, behind everything
-     * queued before it, the datagrams queued so far leave in the socket's mode, then the socket's
-     * IPv4 mode is switched for this one datagram and back (ip(7) has no per-datagram DF).
+     * A datagram whose DF differs from the socket's mode: the datagrams queued before it leave
+     * first in the socket's mode, then the socket's IPv4 mode is switched for this one datagram
+     * and back (ip(7) has no per-datagram DF). All under the send lock, so no other datagram
+     * leaves in the switched mode.
      */
     @Override
     public void write(ByteBuf payload, InetSocketAddress to, boolean outerDf) {
-        if (outerDf == defaultDf) {
+        if (outerDf == defaultDf || to.isUnresolved()) {
             write(payload, to);
             return;
         }
-        channel.eventLoop().execute(() -> {
-            channel.flush();
-            try {
-                OuterSocketPmtuMode.setIpv4Df(fd(), outerDf);
-                channel.writeAndFlush(new DatagramPacket(payload, to), channel.voidPromise());
-            } catch (IOException | RuntimeException | LinkageError e) {
-                LOG.debug("DF {} not applied, sent in the socket's mode: {}", outerDf, e.toString());
-                channel.writeAndFlush(new DatagramPacket(payload, to), channel.voidPromise());
-            } finally {
-                try {
-                    OuterSocketPmtuMode.setIpv4Df(fd(), defaultDf);
-                } catch (IOException | RuntimeException | LinkageError e) {
-                    LOG.warn("outer socket DF mode not restored: {}", e.toString());
-                }
+        synchronized (this) {
+            if (outgoing == null) {
+                payload.release();
+                return;
             }
-        });
+            flush();
+            boolean switched = setDf(outerDf);
+            outgoing.add(payload, to);
+            outgoing.send();
+            if (switched && !setDf(defaultDf)) {
+                LOG.warn("outer socket DF mode not restored to {}", defaultDf);
+            }
+        }
+    }
+
+    private boolean setDf(boolean df) {
+        try {
+            OuterSocketPmtuMode.setIpv4Df(fd(), df);
+            return true;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.debug("DF {} not applied, sent in the socket's mode: {}", df, e.toString());
+            return false;
+        }
     }
 
     @Override
@@ -157,10 +186,29 @@ public final class UdpEncapsulationSocket implements EspTransport {
         defaultDf = df;
     }
 
-    /** Sends every queued datagram (one sendmmsg where the kernel allows). */
+    /** Sends every queued datagram with one sendmmsg(2) per {@link SendmmsgBatch#CAPACITY}. */
     @Override
-    public void flush() {
-        channel.flush();
+    public synchronized void flush() {
+        if (outgoing != null && outgoing.pending() > 0) {
+            outgoing.send();
+        }
+    }
+
+    /** Datagrams the kernel refused, or that found no room in the socket buffer in time. */
+    public long sendDrops() {
+        return sendDrops.sum();
+    }
+
+    /**
+     * The socket's address family (SO_DOMAIN): Netty opens AF_INET6 where the host has IPv6,
+     * and such a socket reaches IPv4 peers through v4-mapped addresses (ipv6(7)).
+     */
+    private static int family(int fd) {
+        try {
+            return LinuxLibC.getInt(fd, LinuxLibC.SOL_SOCKET, LinuxLibC.SO_DOMAIN, "getsockopt(SO_DOMAIN)");
+        } catch (IOException e) {
+            throw new IllegalStateException("UDP socket without a family: " + e.getMessage(), e);
+        }
     }
 
     /** The socket's file descriptor, for options Netty does not expose (SO_MARK). */
@@ -183,6 +231,13 @@ public final class UdpEncapsulationSocket implements EspTransport {
 
     @Override
     public void close() {
+        synchronized (this) {
+            // Under the lock no send is in progress, and none starts: the fd is closed below.
+            if (outgoing != null) {
+                outgoing.discard();
+                outgoing = null;
+            }
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }

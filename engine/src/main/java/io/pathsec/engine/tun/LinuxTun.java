@@ -3,6 +3,7 @@ package io.pathsec.engine.tun;
 import io.pathsec.engine.linux.LinuxLibC;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import jnr.ffi.Pointer;
 
 import java.io.IOException;
@@ -30,6 +31,14 @@ import static io.pathsec.engine.linux.LinuxLibC.check;
  * read(2) returns one whole IP packet, each write(2) injects one, with no packet-information
  * prefix.
  *
+ * <p>By default with offloads (IFF_VNET_HDR, TUNSETOFFLOAD CSUM|TSO4|TSO6): the kernel's TCP
+ * then hands the device super-packets of up to 64 KB, one read(2) for dozens of segments, and
+ * skips checksumming what it sends into the device. {@link #read} still returns one ordinary
+ * packet per call ({@link GsoSegmenter} splits and checksums); {@link #write} puts the
+ * required virtio header in front ({@link VnetHeaderWriter}). This is what keeps a single TCP
+ * stream through the tunnel from paying one system call per 1400 octets (BENCHMARKS.md).
+ * {@code -Dpathsec.tun.offload=false} opens devices without.
+ *
  * <p>The device lives in the network namespace of the thread that calls {@link #open}; run that
  * on a {@link NetnsThread} to put it elsewhere. Opening inside the namespace is the clean way:
  * a link moved with {@code ip link set dev X netns NS} keeps its MTU but arrives down and
@@ -48,6 +57,15 @@ public final class LinuxTun implements TunDevice {
     static final long TUNSETIFF = 0x400454caL;
     static final int IFF_TUN = 0x0001;
     static final int IFF_NO_PI = 0x1000;
+    static final int IFF_VNET_HDR = 0x4000;
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int TUN_F_TSO6 = 0x04;
+    /** System property: {@code false} opens devices without offloads (one packet per read). */
+    public static final String OFFLOAD_PROPERTY = "pathsec.tun.offload";
+    /** The largest super-packet: an IP packet of 64 KB behind its virtio header. */
+    private static final int STAGING_BYTES = GsoSegmenter.VNET_HDR_LENGTH + 65_536;
     private static final int POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
 
     private final String name;
@@ -61,14 +79,20 @@ public final class LinuxTun implements TunDevice {
     private final AtomicInteger users = new AtomicInteger(1);
     private final AtomicLong droppedWrites = new AtomicLong();
     private final AtomicLong truncatedReads = new AtomicLong();
+    /** Null without offloads; else the reader's super-packet splitter. */
+    private final GsoSegmenter segmenter;
+    /** With offloads every write needs a virtio header in front: a zero one, via writev(2). */
+    private final VnetHeaderWriter vnetWriter;
     private volatile int mtu;
 
-    private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu) {
+    private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu, boolean offloads) {
         this.name = name;
         this.fd = fd;
         this.wakeFd = wakeFd;
         this.config = config;
         this.mtu = mtu;
+        this.segmenter = offloads ? new GsoSegmenter(Unpooled.directBuffer(STAGING_BYTES, STAGING_BYTES)) : null;
+        this.vnetWriter = offloads ? new VnetHeaderWriter(fd) : null;
         this.pollFds = LinuxLibC.allocate(2 * POLLFD_SIZE);
         pollFds.putInt(0, fd);
         pollFds.putShort(4, POLLIN);
@@ -87,18 +111,32 @@ public final class LinuxTun implements TunDevice {
      *                       kernel completes with the first free number
      */
     public static LinuxTun open(String nameOrTemplate, int mtu) throws IOException {
-        Ifreq request = new Ifreq(nameOrTemplate).shortValue(IFF_TUN | IFF_NO_PI);
+        return open(nameOrTemplate, mtu, Boolean.parseBoolean(System.getProperty(OFFLOAD_PROPERTY, "true")));
+    }
+
+    /**
+     * As {@link #open(String, int)}, choosing offloads: with them (IFF_VNET_HDR, TUNSETOFFLOAD
+     * CSUM|TSO4|TSO6) the kernel hands out TCP super-packets of up to 64 KB, one read(2) for
+     * dozens of segments, which {@link #read} splits ({@link GsoSegmenter}); readers and
+     * writers see ordinary packets either way.
+     */
+    public static LinuxTun open(String nameOrTemplate, int mtu, boolean offloads) throws IOException {
+        Ifreq request = new Ifreq(nameOrTemplate).shortValue(IFF_TUN | IFF_NO_PI | (offloads ? IFF_VNET_HDR : 0));
         int fd = check(C.open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), "open /dev/net/tun");
         int wakeFd = -1;
         LinuxInterfaceConfig config = null;
         try {
             check(C.ioctl(fd, TUNSETIFF, request.bytes), "TUNSETIFF " + nameOrTemplate);
+            if (offloads) {
+                // Without this the device has a virtio header but no offloads: still correct.
+                check(C.ioctl(fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)), "TUNSETOFFLOAD");
+            }
             String name = request.name();
             wakeFd = check(C.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd");
             config = LinuxInterfaceConfig.open();
             config.quietIpv6(name);
             config.setMtu(name, mtu);
-            return new LinuxTun(name, fd, wakeFd, config, mtu);
+            return new LinuxTun(name, fd, wakeFd, config, mtu, offloads);
         } catch (IOException | RuntimeException e) {
             if (config != null) {
                 config.close();
@@ -155,6 +193,16 @@ public final class LinuxTun implements TunDevice {
         return droppedWrites.get();
     }
 
+    /** Whether the device hands out super-packets (IFF_VNET_HDR with TSO). */
+    public boolean offloads() {
+        return segmenter != null;
+    }
+
+    /** Super-packets or packets dropped because their virtio header did not match them. */
+    public long malformedOffloads() {
+        return segmenter == null ? 0 : segmenter.malformed();
+    }
+
     /** Packets dropped because they were larger than the MTU this device knew when reading. */
     public long truncatedReads() {
         return truncatedReads.get();
@@ -174,30 +222,15 @@ public final class LinuxTun implements TunDevice {
             return -1;
         }
         try {
+            if (segmenter != null) {
+                return readSegment(dst, timeoutMillis);
+            }
             dst.ensureWritable(mtu);
             long address = address(dst) + dst.writerIndex();
             int capacity = dst.writableBytes();
-            long n = C.read(fd, address, capacity);
-            if (n < 0) {
-                int errno = LinuxLibC.errno();
-                if (errno == EINTR) {
-                    return 0;
-                }
-                if (errno != EAGAIN) {
-                    throw LinuxLibC.error("read " + name, errno);
-                }
-                int ready = awaitReadable(timeoutMillis);
-                if (ready <= 0) {
-                    return ready;
-                }
-                n = C.read(fd, address, capacity);
-                if (n < 0) {
-                    errno = LinuxLibC.errno();
-                    if (errno == EAGAIN || errno == EINTR) {
-                        return 0; // another reader took it, or a signal: as good as a timeout
-                    }
-                    throw LinuxLibC.error("read " + name, errno);
-                }
+            long n = readOrAwait(address, capacity, timeoutMillis);
+            if (n <= 0) {
+                return (int) n;
             }
             if (n == capacity) {
                 // tun_put_user() copies what fits and returns only that, without an error: the
@@ -215,6 +248,68 @@ public final class LinuxTun implements TunDevice {
         } finally {
             leave();
         }
+    }
+
+    /**
+     * With offloads: the next segment of the super-packet read last, or a new read(2) into the
+     * staging buffer first. No truncation check: the staging buffer holds the largest packet.
+     */
+    private int readSegment(ByteBuf dst, int timeoutMillis) throws IOException {
+        address(dst); // a heap buffer is refused before anything is read into it
+        if (!segmenter.hasNext()) {
+            ByteBuf staging = segmenter.staging();
+            long n = readOrAwait(address(staging), staging.capacity(), timeoutMillis);
+            if (n <= 0) {
+                return (int) n;
+            }
+            if (!segmenter.load((int) n)) {
+                return 0;
+            }
+        }
+        int length = segmenter.nextLength();
+        if (dst.maxWritableBytes() < length) {
+            // The MTU was raised behind our back (ip link) and the caller's buffers are sized
+            // for the old one: drop what does not fit, as the plain read does.
+            segmenter.drop();
+            truncatedReads.incrementAndGet();
+            mtu = Math.max(mtu, length);
+            return 0;
+        }
+        dst.ensureWritable(length);
+        return segmenter.next(dst);
+    }
+
+    /**
+     * read(2) into {@code address}; on EAGAIN waits up to {@code timeoutMillis} and tries once
+     * more.
+     *
+     * @return the bytes read, 0 for none (timeout, signal), -1 once closing
+     */
+    private long readOrAwait(long address, int capacity, int timeoutMillis) throws IOException {
+        long n = C.read(fd, address, capacity);
+        if (n >= 0) {
+            return n;
+        }
+        int errno = LinuxLibC.errno();
+        if (errno == EINTR) {
+            return 0;
+        }
+        if (errno != EAGAIN) {
+            throw LinuxLibC.error("read " + name, errno);
+        }
+        int ready = awaitReadable(timeoutMillis);
+        if (ready <= 0) {
+            return ready;
+        }
+        n = C.read(fd, address, capacity);
+        if (n < 0) {
+            errno = LinuxLibC.errno();
+            if (errno == EAGAIN || errno == EINTR) {
+                return 0; // another reader took it, or a signal: as good as a timeout
+            }
+            throw LinuxLibC.error("read " + name, errno);
+        }
+        return n;
     }
 
     /** poll(2) on the TUN fd and the wake-up eventfd: 1 readable, 0 timed out, -1 closing. */
@@ -255,7 +350,9 @@ public final class LinuxTun implements TunDevice {
             throw new ClosedChannelException();
         }
         try {
-            long n = C.write(fd, address(packet) + packet.readerIndex(), packet.readableBytes());
+            long n = vnetWriter != null
+                    ? vnetWriter.write(address(packet) + packet.readerIndex(), packet.readableBytes())
+                    : C.write(fd, address(packet) + packet.readerIndex(), packet.readableBytes());
             if (n < 0) {
                 int errno = LinuxLibC.errno();
                 if (errno == EAGAIN) {
@@ -303,6 +400,9 @@ public final class LinuxTun implements TunDevice {
             LinuxLibC.closeQuietly(fd);
             LinuxLibC.closeQuietly(wakeFd);
             config.close();
+            if (segmenter != null) {
+                segmenter.staging().release();
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package io.pathsec.engine.tunnel;
 import io.pathsec.engine.datapath.DataPath;
 import io.pathsec.engine.datapath.TunnelPolicy;
 import io.pathsec.engine.icmp.IcmpSettings;
+import io.pathsec.engine.icmp.ExplicitSaCarrier;
+import io.pathsec.engine.icmp.IcmpPeerSession;
 import io.pathsec.engine.icmp.IkeRelayCarrier;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.datapath.TunnelStats;
@@ -180,8 +182,10 @@ public final class IkeTunnel implements Tunnel {
                     new InnerIcmpSource(List.of()), true);
             IkeTunnel t = new IkeTunnel(profile, observer, tun, routing, policy, dataPath, transport, scheduler,
                     tcpMss);
-            t.icmpRelay = new IkeRelayCarrier(sa -> t.relaySession(), policy.icmp(), tun);
+            t.icmpRelay = new IkeRelayCarrier(sa -> t.peerSession(), policy.icmp(), tun);
             policy.icmp().relay(t.icmpRelay);
+            policy.icmp().explicitSa(new ExplicitSaCarrier(sa -> t.peerSession(), icmp.queueLimit(),
+                    java.time.Clock.systemUTC()));
             transport.start(t.initiator::receive, dataPath);
             scheduler.execute(t.initiator::start);
             return t;
@@ -208,9 +212,9 @@ public final class IkeTunnel implements Tunnel {
         return ts;
     }
 
-    /** The gateway's IKE session as the ike-relay option sees it (one peer: every SA is its). */
-    private IkeRelayCarrier.Session relaySession() {
-        return new IkeRelayCarrier.Session() {
+    /** The gateway's IKE session as the explicit-sa and ike-relay options see it (one peer: every SA is its). */
+    private IcmpPeerSession peerSession() {
+        return new IcmpPeerSession() {
             @Override
             public boolean speaksPathSec() {
                 return initiator.peerSpeaksPathSec();
@@ -224,6 +228,11 @@ public final class IkeTunnel implements Tunnel {
             @Override
             public boolean relay(byte[] packet) {
                 return initiator.relayIcmp(packet);
+            }
+
+            @Override
+            public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+                initiator.createIcmpChildSa(done);
             }
 
             @Override
@@ -272,6 +281,27 @@ public final class IkeTunnel implements Tunnel {
                     peerEndpoint(), selectors(child));
             policy.addInbound(in);
             children.put(child.inboundSpi(), new InstalledChild(child, in));
+        }
+
+        @Override
+        public void childSaAdded(ChildSa child) {
+            if (!child.carriesOnlyIcmp()) {
+                return;
+            }
+            InstalledChild entry = children.get(child.inboundSpi());
+            List<Selector> icmp = selectors(child);
+            SecurityAssociation out = sa(child.outboundSpi(), Direction.OUTBOUND, child, child.outboundKey(),
+                    localEndpoint(), peerEndpoint(), icmp);
+            policy.install(List.of(out));
+            if (entry != null) {
+                entry.outbound = out;
+            }
+            List<SpdEntry> entries = new ArrayList<>(policy.spdEntries());
+            for (int i = 0; i < icmp.size(); i++) {
+                entries.add(SpdEntry.protect(out.name() + "-" + i, entries.size(), icmp.get(i), out.name()));
+            }
+            policy.policies(entries);
+            LOG.info("tunnel {}: ICMP CHILD_SA {} installed", profile.name(), child);
         }
 
         @Override
@@ -420,7 +450,8 @@ public final class IkeTunnel implements Tunnel {
                 tun.name(), entries.size(), child);
     }
 
-    private static List<Selector> selectors(ChildSa child) {
+    /** The selectors of a CHILD_SA: each local TS paired with each remote TS of its family. */
+    public static List<Selector> selectors(ChildSa child) {
         List<Selector> selectors = new ArrayList<>();
         for (TrafficSelector local : child.localTs()) {
             for (TrafficSelector remote : child.remoteTs()) {
@@ -460,7 +491,9 @@ public final class IkeTunnel implements Tunnel {
 
     private SecurityAssociation sa(int spi, Direction direction, ChildSa child, byte[] key, InetSocketAddress local,
                                    InetSocketAddress peer, List<Selector> selectors) {
-        return SecurityAssociation.builder().name(profile.name()).spi(spi).direction(direction)
+        // The explicit ICMP SA has its own binding, so it never replaces the data SA's outbound SA.
+        String binding = child.carriesOnlyIcmp() ? profile.name() + "-icmp" : profile.name();
+        return SecurityAssociation.builder().name(binding).spi(spi).direction(direction)
                 .transform(child.esp().transform().ikeName()).key(key).mode(child.mode())
                 .localEndpoint(local).remoteEndpoint(peer).udpEncapsulation(true)
                 .extendedSequenceNumbers(child.esp().extendedSequenceNumbers())

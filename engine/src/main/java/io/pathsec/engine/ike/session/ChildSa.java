@@ -35,6 +35,11 @@ public record ChildSa(int inboundSpi, int outboundSpi, EspProposal.Chosen esp, b
     }
 
     /** The same SA in {@code newMode}. */
+    /** Whether this is an explicit ICMP SA (draft-ietf-ipsec-icmp-options §5): ICMP-only selectors. */
+    public boolean carriesOnlyIcmp() {
+        return IcmpChildSa.icmpOnly(localTs) && IcmpChildSa.icmpOnly(remoteTs);
+    }
+
     ChildSa withMode(IpsecMode newMode) {
         return new ChildSa(inboundSpi, outboundSpi, esp, inboundKey, outboundKey, localTs, remoteTs, newMode);
     }

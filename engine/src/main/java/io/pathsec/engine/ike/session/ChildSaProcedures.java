@@ -147,6 +147,25 @@ final class ChildSaProcedures {
         armRekey(c);
     }
 
+    /**
+     * Takes over an additional CHILD_SA (not a rekey) created by CREATE_CHILD_SA, such as the
+     * explicit ICMP SA ({@link IcmpChildSa}), and arms its rekey timer.
+     */
+    void adoptAdditional(ChildSa sa, boolean weInitiated, byte[] ni, byte[] nr) {
+        Child c = new Child(sa, weInitiated, null, ni, nr);
+        children.add(c);
+        armRekey(c);
+    }
+
+    /** A new inbound SPI no CHILD_SA of ours uses. */
+    int freshSpi() {
+        return newSpi();
+    }
+
+    byte[] freshNonce() {
+        return nonce();
+    }
+
     /** Every CHILD_SA we hold, in creation order, with its state (for tests and status). */
     List<Child> children() {
         return List.copyOf(children);

@@ -94,6 +94,7 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
     private final ChildSaProcedures children;
     private final LivenessCheck liveness;
     private final IcmpRelay icmpRelay = new IcmpRelay(this::currentSa, 16);
+    private final IcmpChildSa icmpChild;
     private final List<IkeSa> all = new ArrayList<>();
     private IkeSa current;
     private IkeState state = new Idle();
@@ -117,6 +118,7 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
         this.peerRole = peerRole;
         this.current = sa;
         this.children = new ChildSaProcedures(scheduler, random, listener, timers, espTransforms, childPfsGroup, this);
+        this.icmpChild = new IcmpChildSa(children, listener, espTransforms);
         this.liveness = new LivenessCheck(scheduler, timers.dpdDelay(), () -> current, this::peerUnreachable);
         adopt(sa);
         if (firstChild != null) {
@@ -131,6 +133,20 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
     @Override
     public IkeSa currentSa() {
         return current;
+    }
+
+    /** The explicit ICMP CHILD_SA's procedures (both roles). */
+    IcmpChildSa icmpChild() {
+        return icmpChild;
+    }
+
+    /** Negotiates the explicit ICMP CHILD_SA; {@code done} gets null when it is up, else why not. */
+    void createIcmpChild(java.util.function.Consumer<String> done) {
+        if (!(state instanceof Idle)) {
+            done.accept("the IKE SA is busy (rekey or delete in progress)");
+            return;
+        }
+        icmpChild.create(current, done);
     }
 
     /** Relays one ICMP error to the peer (ike-relay); false when refused (see {@link IcmpRelay#send}). */
@@ -457,8 +473,11 @@ final class EstablishedIkeSa implements IkeSa.Procedures, IkeSa.Owner, ChildSaPr
         if (rekeySa.isPresent()) {
             return children.answerRekey(sa, request, rekeySa.get());
         }
-        // Further CHILD_SAs are not offered by this implementation: refuse politely (§1.3, §3.10.1).
-        return notify(NotifyType.NO_ADDITIONAL_SAS);
+        // A further CHILD_SA: only the explicit ICMP SA is accepted (draft-ietf-ipsec-icmp-options §5).
+        if (ikeRekeyInProgress()) {
+            return notify(NotifyType.TEMPORARY_FAILURE); // §2.25.2
+        }
+        return icmpChild.answer(sa, request);
     }
 
     @Override

@@ -142,6 +142,19 @@ public final class IkeInitiator {
         return established != null && established.relayIcmp(packet);
     }
 
+    /**
+     * Negotiates the explicit ICMP CHILD_SA (draft-ietf-ipsec-icmp-options §5); call on the
+     * session thread. {@code done} gets null once it is installed, else the reason.
+     */
+    public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+        if (established == null) {
+            done.accept("not established");
+            return;
+        }
+        established.icmpChild().ownAddress(config.local().getAddress());
+        established.createIcmpChild(done);
+    }
+
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
     }
@@ -522,6 +535,7 @@ public final class IkeInitiator {
         state = new Established(sa, info);
         established = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "gateway", establishedOwner());
+        established.icmpChild().ownAddress(config.local().getAddress());
         if (behindNat) {
             natKeepalive = NatKeepalive.start(scheduler, transport, config.timers().natKeepalive(),
                     () -> established.currentSa().peer());

@@ -135,6 +135,19 @@ public final class IkeResponder {
         return establishedSa != null && establishedSa.relayIcmp(packet);
     }
 
+    /**
+     * Negotiates the explicit ICMP CHILD_SA (draft-ietf-ipsec-icmp-options §5); call on the
+     * session thread. {@code done} gets null once it is installed, else the reason.
+     */
+    public void createIcmpChildSa(java.util.function.Consumer<String> done) {
+        if (establishedSa == null) {
+            done.accept("not established");
+            return;
+        }
+        establishedSa.icmpChild().ownAddress(config.local().getAddress());
+        establishedSa.createIcmpChild(done);
+    }
+
     public boolean peerSpeaksPathSec() {
         return peerSpeaksPathSec;
     }
@@ -394,6 +407,7 @@ public final class IkeResponder {
         state = new Established(sa, info);
         establishedSa = new EstablishedIkeSa(sa, child, scheduler, transport, random, listener, config.timers(),
                 config.ikeSuites(), config.espTransforms(), null, "client", establishedOwner());
+        establishedSa.icmpChild().ownAddress(config.local().getAddress());
         LOG.info("IKE SA with {} at {} established; {}", peerId, sa.peer(), child == null ? "no CHILD_SA" : child);
         // Reported after the answer is on its way: the listener may install SAs (slow).
         scheduler.execute(() -> listener.established(info));

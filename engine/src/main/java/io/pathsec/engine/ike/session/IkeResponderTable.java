@@ -53,6 +53,10 @@ public final class IkeResponderTable {
         default void childSaDeleted(IkeResponder session, ChildSa child) {
         }
 
+        /** An additional CHILD_SA (the explicit ICMP SA) carries traffic now. */
+        default void childSaAdded(IkeResponder session, ChildSa child) {
+        }
+
         /** The client relayed an ICMP error in IKE (ike-relay, {@link IcmpRelay}). */
         default void icmpRelayed(IkeResponder session, byte[] packet) {
         }
@@ -256,6 +260,11 @@ public final class IkeResponderTable {
             @Override
             public void childSaDeleted(ChildSa child) {
                 events.childSaDeleted(session[0], child);
+            }
+
+            @Override
+            public void childSaAdded(ChildSa child) {
+                events.childSaAdded(session[0], child);
             }
 
             @Override

@@ -73,6 +73,13 @@ public interface IkeSessionListener {
     }
 
     /**
+     * An additional CHILD_SA (not a rekey: the explicit ICMP SA) carries traffic now: install its
+     * outbound SA and its SPD entries beside the others. {@link #childSaInboundReady} came first.
+     */
+    default void childSaAdded(ChildSa child) {
+    }
+
+    /**
      * The peer relayed an ICMP error to us in an INFORMATIONAL exchange (the ike-relay option,
      * {@link IcmpRelay}): the whole IP packet, not yet checked against any SA.
      */

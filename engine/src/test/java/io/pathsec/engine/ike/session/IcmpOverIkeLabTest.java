@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * link towards E2 gets MTU 1300, so G2's kernel, forwarding the client's decrypted TCP to E2 port
  * 5201, answers with Fragmentation Needed from its own address — outside the CHILD_SA's
  * selectors (the client's virtual IP ↔ E2's network), so the option decides how it reaches G1.
- * With implicit and ike-relay, G1's kernel learns MTU 1300 for E2; with discard G2 counts the
+ * With implicit, ike-relay and explicit-sa (the first error negotiates the ICMP CHILD_SA and waits
+ * for it), G1's kernel learns MTU 1300 for E2; with discard G2 counts the
  * drop and G1's black-hole detection recovers instead (a smaller MTU); the transfer completes
  * in every case. A traceroute before it shows G2's Time Exceeded under the carrying options (and
  * warms both engines' ICMP paths: a relayed error must arrive before G1's black-hole detector,
@@ -70,9 +71,11 @@ class IcmpOverIkeLabTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"implicit,delivered", "ike-relay,delivered", "discard,"})
-    void fragNeededFromInsideTheGatewaysNetworkReachesTheClientAsTheOptionSays(String option, String atClient)
-            throws Exception {
+    @CsvSource({"implicit,forwarded,delivered", "ike-relay,relayed,delivered", "explicit-sa,queued,",
+            "discard,dropped:discard-option,"})
+    void fragNeededFromInsideTheGatewaysNetworkReachesTheClientAsTheOptionSays(String option, String atGateway,
+                                                                               String atClient) throws Exception {
+        boolean carried = !option.equals("discard");
         List<String> jvm = List.of("-Dpathsec.icmp.handling=" + option);
         try (IkeLabProcess<IkeGatewayStatus> gw = IkeLabProcess.start(lab, LabNode.G2, IkeGatewayService.class,
                 PathSecGatewayLabTest.gatewayProfile(lab, 32), dir, "gateway", IkeGatewayStatus.class, jvm);
@@ -87,7 +90,7 @@ class IcmpOverIkeLabTest {
             System.out.println(option + ": traceroute G1 -> E2\n" + trace.stdout());
             List<String> hops = trace.stdout().lines().skip(1).map(String::trim).toList();
             assertEquals(2, hops.size(), trace::describe);
-            assertEquals(atClient != null, !hops.get(0).equals("1  *"), trace.stdout());
+            assertEquals(carried, !hops.get(0).equals("1  *"), trace.stdout());
             assertTrue(hops.get(1).startsWith("2  " + E2), trace.stdout());
             exec(LabNode.G2, "ip", "link", "set", lab.interfaceName(LabNode.G2, LabNode.E2), "mtu",
                     Integer.toString(INSIDE_MTU));
@@ -99,8 +102,6 @@ class IcmpOverIkeLabTest {
             String route = lab.exec(LabNode.G1, "ip", "-4", "route", "get", E2).stdout();
             Matcher mtu = Pattern.compile("mtu (\\d+)").matcher(route);
             // Status files are rewritten each second: wait (bounded) for the counts to show.
-            String atGateway = atClient == null ? "dropped:discard-option"
-                    : option.equals("implicit") ? "forwarded" : "relayed";
             IkeGatewayStatus g = gw.await(x -> x.icmpDecisions.getOrDefault(atGateway, 0L) >= 1, Duration.ofSeconds(5));
             IkeTunnelStatus cs = c.await(x -> atClient == null || x.icmpDecisions.getOrDefault(atClient, 0L) >= 1,
                     Duration.ofSeconds(5));
@@ -109,10 +110,16 @@ class IcmpOverIkeLabTest {
             if (System.getProperty("icmp.debug") != null) {
                 System.out.println(gw.log() + "\n----client----\n" + c.log());
             }
-            if (atClient != null) {
+            if (carried) {
                 assertTrue(mtu.find() && Integer.parseInt(mtu.group(1)) == INSIDE_MTU,
                         () -> "G1 learnt the inside MTU: " + route + c.logTail() + gw.logTail());
-                assertTrue(cs.icmpDecisions.getOrDefault(atClient, 0L) >= 1, () -> "client: " + cs.icmpDecisions);
+                if (option.equals("explicit-sa")) {
+                    assertTrue(cs.securityAssociations.stream().anyMatch(x -> x.contains("c-icmp")),
+                            () -> "the ICMP CHILD_SA is installed at the client: " + cs.securityAssociations);
+                }
+                // An error on the explicit ICMP SA fits its selectors: the client has nothing to decide.
+                assertTrue(atClient == null || cs.icmpDecisions.getOrDefault(atClient, 0L) >= 1,
+                        () -> "client: " + cs.icmpDecisions);
                 assertTrue(g.icmpDecisions.getOrDefault(atGateway, 0L) >= 1, () -> "gateway: " + g.icmpDecisions);
             } else {
                 assertTrue(g.icmpDecisions.getOrDefault(atGateway, 0L) >= 1,

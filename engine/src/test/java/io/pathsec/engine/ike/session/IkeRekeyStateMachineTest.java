@@ -78,6 +78,11 @@ class IkeRekeyStateMachineTest {
         }
 
         @Override
+        public void childSaAdded(ChildSa child) {
+            events.add("added " + hex(child.inboundSpi()) + " " + TrafficSelectors.describe(child.localTs()));
+        }
+
+        @Override
         public void icmpRelayed(byte[] packet) {
             events.add("icmp relayed " + packet.length + " bytes starting " + hex(packet[0] & 0xff));
         }
@@ -480,5 +485,57 @@ class IkeRekeyStateMachineTest {
         }
         assertEquals(16, accepted);
         assertFalse(gateway.relayIcmp(new byte[IcmpRelay.MAX_PACKET + 1]), "larger than any ICMP error");
+    }
+
+    @Test
+    void theExplicitIcmpChildSaIsNegotiatedOnDemandBesideTheDataSaAndNeverWeaker() {
+        connect();
+        List<String> outcome = new ArrayList<>();
+        gateway.createIcmpChildSa(outcome::add); // the gateway initiates: it heard the ICMP error
+        net.pump(clock);
+        assertEquals(java.util.Arrays.asList((String) null), outcome);
+        List<ChildSa> g = g().children().installed();
+        List<ChildSa> c = c().children().installed();
+        assertEquals(2, g.size(), () -> "gateway: " + g);
+        assertEquals(2, c.size(), () -> "client: " + c);
+        ChildSa gi = g.get(1);
+        ChildSa ci = c.get(1);
+        assertTrue(IcmpChildSa.icmpOnly(gi.localTs()) && IcmpChildSa.icmpOnly(gi.remoteTs()), gi::toString);
+        assertEquals(gi.outboundSpi(), ci.inboundSpi());
+        assertArrayEquals(gi.outboundKey(), ci.inboundKey());
+        assertEquals(g.get(0).esp().transform(), gi.esp().transform(), "as strong as the data SA");
+        // The union of the data SA's addresses (203.0.113.0/24) and the gateway's own address.
+        assertEquals("[203.0.113.0/24[1/0-65535],198.51.100.130[1/0-65535]]", TrafficSelectors.describe(gi.localTs()));
+        assertTrue(gatewayEvents.events.stream().anyMatch(e -> e.startsWith("added ")), gatewayEvents.events::toString);
+        assertTrue(clientEvents.events.stream().anyMatch(e -> e.startsWith("added ")), clientEvents.events::toString);
+    }
+
+    @Test
+    void anIcmpChildSaOfferingAWeakerTransformThanTheDataSaIsRefused() throws Exception {
+        connect(); // the data SA: AES-GCM-16 with a 256-bit key
+        IkeSa sa = g().currentSa();
+        TrafficSelector icmpLan = new TrafficSelector(LAN.type(), 1, 0, 65535, LAN.startAddress(), LAN.endAddress());
+        ChildSa data = c().children().installed().get(0);
+        TrafficSelector icmpVip = new TrafficSelector(LAN.type(), 1, 0, 65535, data.localTs().get(0).startAddress(),
+                data.localTs().get(0).endAddress());
+        io.pathsec.engine.ike.message.IkeMessage weaker = new io.pathsec.engine.ike.message.IkeMessage(
+                new IkeHeader(1, 2, 0, ExchangeType.CREATE_CHILD_SA, true, false, false, 7, 0),
+                List.of(EspProposal.offer(List.of(EspTransform.AES_GCM_16_128), 0x12345678),
+                        new io.pathsec.engine.ike.message.IkeNoncePayload(new byte[32]),
+                        new io.pathsec.engine.ike.message.IkeTsPayload(true, List.of(icmpVip)),
+                        new io.pathsec.engine.ike.message.IkeTsPayload(false, List.of(icmpLan))));
+        IkeSa.Answer refused = g().icmpChild().answer(sa, weaker);
+        assertEquals(io.pathsec.engine.ike.message.NotifyType.NO_PROPOSAL_CHOSEN.value(),
+                ((io.pathsec.engine.ike.message.IkeNotifyPayload) refused.payloads().get(0)).notifyType());
+        io.pathsec.engine.ike.message.IkeMessage wider = new io.pathsec.engine.ike.message.IkeMessage(weaker.header(),
+                List.of(EspProposal.offer(List.of(EspTransform.AES_GCM_16_256), 0x12345678),
+                        new io.pathsec.engine.ike.message.IkeNoncePayload(new byte[32]),
+                        new io.pathsec.engine.ike.message.IkeTsPayload(true, List.of(icmpVip)),
+                        new io.pathsec.engine.ike.message.IkeTsPayload(false, List.of(new TrafficSelector(LAN.type(), 1,
+                                0, 65535, AddressRange.parseAddress("192.0.2.0"), AddressRange.parseAddress("192.0.2.255"))))));
+        assertEquals(io.pathsec.engine.ike.message.NotifyType.TS_UNACCEPTABLE.value(),
+                ((io.pathsec.engine.ike.message.IkeNotifyPayload) g().icmpChild().answer(sa, wider).payloads().get(0))
+                        .notifyType(), "ICMP outside the data SAs' addresses");
+        assertEquals(1, g().children().installed().size(), "nothing was added");
     }
 }
