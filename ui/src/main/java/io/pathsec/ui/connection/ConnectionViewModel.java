@@ -74,35 +74,31 @@ public final class ConnectionViewModel {
     }
 
     public void connect() {
-        String name = store.selectedProfileProperty().get();
-        if (name == null) {
-            return;
-        }
-        error.set(null);
-        requestPending.set(true);
-        progress.set("Connecting " + name + "…");
-        work.run(() -> daemon.connect(name), info -> {
-            requestPending.set(false);
-            store.apply(info);
-            follow(null, store.tunnel(name));
-        }, e -> {
-            requestPending.set(false);
-            progress.set(null);
-            error.set(UserWords.of(e));
-            // The daemon also records FAILED with its reason; ask so every view agrees.
-            refreshStatus();
-        });
+        // The daemon also records FAILED with its reason; on failure ask, so every view agrees.
+        changeTunnel("Connecting", daemon::connect, true);
     }
 
     public void disconnect() {
+        changeTunnel("Disconnecting", daemon::disconnect, false);
+    }
+
+    /** {@link DaemonLink#connect} or {@link DaemonLink#disconnect}. */
+    @FunctionalInterface
+    private interface TunnelRequest {
+        io.pathsec.engine.control.api.TunnelInfo call(String name) throws java.io.IOException,
+                io.pathsec.engine.control.api.ControlException;
+    }
+
+    /** One connect or disconnect request for the selected profile, its progress and its failure. */
+    private void changeTunnel(String verb, TunnelRequest request, boolean refreshOnFailure) {
         String name = store.selectedProfileProperty().get();
         if (name == null) {
             return;
         }
         error.set(null);
         requestPending.set(true);
-        progress.set("Disconnecting " + name + "…");
-        work.run(() -> daemon.disconnect(name), info -> {
+        progress.set(verb + " " + name + "…");
+        work.run(() -> request.call(name), info -> {
             requestPending.set(false);
             store.apply(info);
             follow(null, store.tunnel(name));
@@ -110,6 +106,9 @@ public final class ConnectionViewModel {
             requestPending.set(false);
             progress.set(null);
             error.set(UserWords.of(e));
+            if (refreshOnFailure) {
+                refreshStatus();
+            }
         });
     }
 
