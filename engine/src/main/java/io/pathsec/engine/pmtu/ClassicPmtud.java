@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Classic PMTUD for the outer path (RFC 1191, RFC 8201): each outer ICMP message that reports a
  * packet too big is validated ({@link IcmpPmtuValidator}), and only a validated one lowers its
- * SA's PLPMTU. Every message is counted by outcome, so forged ICMP shows up in the status.
+ * SA's PLPMTU. Every message is counted by outcome, so forged ICMP shows up in the status. A
+ * message about one of our DPLPMTUD probes goes to the prober that sent it, which concludes the
+ * probe with the reported size.
  */
 public final class ClassicPmtud {
     private static final Logger LOG = LoggerFactory.getLogger(ClassicPmtud.class);
@@ -44,6 +46,13 @@ public final class ClassicPmtud {
             return verdict;
         }
         accepted.increment();
+        if (verdict.probe() != null) {
+            // About a DPLPMTUD probe: the prober concludes it (RFC 8899 §4.6.2) and records the value.
+            LOG.debug("outer ICMP reports MTU {} for the {}-octet DPLPMTUD probe of SA {}", verdict.mtu(),
+                    verdict.probe().size(), verdict.sa().pmtu().saName());
+            verdict.probe().tooBig().accept(verdict.mtu());
+            return verdict;
+        }
         PmtuState state = verdict.sa().pmtu();
         int before = state.plpmtu();
         if (state.reportTooBig(PmtuSource.CLASSIC_ICMP, verdict.mtu())) {

@@ -21,6 +21,11 @@ import java.net.InetSocketAddress;
  * and the MTU must be plausible: present, not below the floor, and below the quoted packet's
  * length. Anything else is rejected with its reason and changes nothing.
  *
+ * <p>A quoted IKE message (behind the non-ESP marker on port 4500, RFC 3948 §2.2, or on port 500)
+ * is accepted only when it is the DPLPMTUD probe an SA has in flight ({@link InFlightProbe}): the
+ * same IKE SPIs, message ID and size, to the probe's peer address and port from ours (RFC 8899
+ * §4.6.1). Other IKE messages are not sized by ICMP.
+ *
  * <p>Not thread-safe only in the sense that it keeps no state; one instance may serve any thread.
  */
 public final class IcmpPmtuValidator {
@@ -30,6 +35,9 @@ public final class IcmpPmtuValidator {
     private static final int ICMP_HEADER = 8;
     private static final int UDP = 17;
     private static final int ESP = 50;
+    private static final int IKE_PORT = 500;
+    /** The IKE header up to and including the message ID (RFC 7296 §3.1). */
+    private static final int IKE_HEADER_THROUGH_MESSAGE_ID = 24;
 
     private final PmtuSaView.Directory directory;
     private final int sequenceWindow;
@@ -107,8 +115,10 @@ public final class IcmpPmtuValidator {
             return IcmpVerdict.rejected(IcmpRejection.TRUNCATED_QUOTE);
         }
         int spi = icmp.getInt(espOffset);
-        if (protocol == UDP && spi == 0) {
-            return IcmpVerdict.rejected(IcmpRejection.NOT_ESP); // the non-ESP marker: IKE (RFC 3948 §2.2)
+        if (protocol == UDP && (spi == 0 || icmp.getUnsignedShort(udpOffset + 2) == IKE_PORT)) {
+            // The non-ESP marker (RFC 3948 §2.2), or port 500 where no ESP goes: IKE.
+            Quote q = new Quote(sourceOffset, destinationOffset, addressLength, udpOffset, quotedLength, mtu);
+            return validateProbe(icmp, q, spi == 0 ? espOffset + 4 : espOffset, end, spi == 0);
         }
         PmtuSaView sa = directory.outboundBySpi(spi);
         if (sa == null) {
@@ -128,16 +138,62 @@ public final class IcmpPmtuValidator {
         if (!recentlySent(sa.lastSequenceNumber(), icmp.getUnsignedInt(espOffset + 4))) {
             return IcmpVerdict.rejected(IcmpRejection.STALE_SEQUENCE);
         }
+        IcmpRejection implausible = implausibleMtu(mtu, sa.pmtu().floor(), quotedLength);
+        return implausible != null ? IcmpVerdict.rejected(implausible) : IcmpVerdict.accepted(sa, (int) mtu);
+    }
+
+    /** Where the parts of the quoted packet are, and the MTU reported. */
+    private record Quote(int sourceOffset, int destinationOffset, int addressLength, int udpOffset, int length,
+                         long mtu) {
+    }
+
+    /** A quoted IKE message: accepted only as the DPLPMTUD probe some SA has in flight. */
+    private IcmpVerdict validateProbe(ByteBuf icmp, Quote q, int ikeOffset, int end, boolean marker) {
+        if (ikeOffset + IKE_HEADER_THROUGH_MESSAGE_ID > end) {
+            return IcmpVerdict.rejected(IcmpRejection.TRUNCATED_QUOTE);
+        }
+        long initiatorSpi = icmp.getLong(ikeOffset);
+        long responderSpi = icmp.getLong(ikeOffset + 8);
+        PmtuSaView sa = null;
+        InFlightProbe probe = null;
+        for (PmtuSaView candidate : directory.outboundSas()) {
+            InFlightProbe p = candidate.pmtu().probeInFlight();
+            if (p != null && p.quote().initiatorSpi() == initiatorSpi && p.quote().responderSpi() == responderSpi) {
+                sa = candidate;
+                probe = p;
+                break;
+            }
+        }
+        if (probe == null) {
+            return IcmpVerdict.rejected(IcmpRejection.UNKNOWN_SPI);
+        }
+        ProbeQuote expected = probe.quote();
+        if (!sameAddress(icmp, q.sourceOffset, q.addressLength, sa.localEndpoint(), true)
+                || !sameAddress(icmp, q.destinationOffset, q.addressLength, expected.remote(), false)) {
+            return IcmpVerdict.rejected(IcmpRejection.WRONG_ADDRESS);
+        }
+        if (marker != expected.natTraversal()
+                || (expected.localPort() != 0 && icmp.getUnsignedShort(q.udpOffset) != expected.localPort())
+                || icmp.getUnsignedShort(q.udpOffset + 2) != expected.remote().getPort()) {
+            return IcmpVerdict.rejected(IcmpRejection.WRONG_PORT);
+        }
+        if (icmp.getInt(ikeOffset + 20) != expected.messageId() || q.length != probe.size()) {
+            return IcmpVerdict.rejected(IcmpRejection.NOT_A_PROBE);
+        }
+        IcmpRejection implausible = implausibleMtu(q.mtu, sa.pmtu().floor(), q.length);
+        return implausible != null ? IcmpVerdict.rejected(implausible)
+                : IcmpVerdict.acceptedForProbe(sa, (int) q.mtu, probe);
+    }
+
+    /** RFC 1191 §4 / RFC 8201 §4: an MTU that is absent, under the floor or not below the packet is ignored. */
+    private static IcmpRejection implausibleMtu(long mtu, int floor, int quotedLength) {
         if (mtu == 0) {
-            return IcmpVerdict.rejected(IcmpRejection.NO_MTU);
+            return IcmpRejection.NO_MTU;
         }
-        if (mtu < sa.pmtu().floor()) {
-            return IcmpVerdict.rejected(IcmpRejection.BELOW_FLOOR);
+        if (mtu < floor) {
+            return IcmpRejection.BELOW_FLOOR;
         }
-        if (mtu >= quotedLength) {
-            return IcmpVerdict.rejected(IcmpRejection.IMPLAUSIBLE_MTU);
-        }
-        return IcmpVerdict.accepted(sa, (int) mtu);
+        return mtu >= quotedLength ? IcmpRejection.IMPLAUSIBLE_MTU : null;
     }
 
     /**

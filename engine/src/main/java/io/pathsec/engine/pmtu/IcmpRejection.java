@@ -10,9 +10,12 @@ public enum IcmpRejection {
     MALFORMED,
     /** The quoted packet stops before the SPI and sequence number. */
     TRUNCATED_QUOTE,
-    /** The quoted packet is not ESP or ESP-in-UDP. */
+    /** The quoted packet is not ESP, ESP-in-UDP or IKE on UDP. */
     NOT_ESP,
-    /** No live outbound SA has the quoted SPI. */
+    /**
+     * No live outbound SA has the quoted SPI; for a quoted IKE message, no live IKE SA with those
+     * SPIs has a DPLPMTUD probe in flight.
+     */
     UNKNOWN_SPI,
     /** The quoted source or destination address is not the SA's. */
     WRONG_ADDRESS,
@@ -25,5 +28,10 @@ public enum IcmpRejection {
     /** The reported MTU is below the configured floor (e.g. the 68 of a forgery). */
     BELOW_FLOOR,
     /** The reported MTU is not smaller than the quoted packet: it cannot have been too big. */
-    IMPLAUSIBLE_MTU
+    IMPLAUSIBLE_MTU,
+    /**
+     * The quoted IKE message is on an IKE SA with a probe of ours in flight, but is not that probe
+     * (another message ID or size): an old probe, or a guess.
+     */
+    NOT_A_PROBE
 }

@@ -1,6 +1,7 @@
 package io.pathsec.engine.pmtu;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * What PMTU discovery needs to know of an outbound SA: its endpoints (to recognise our own
@@ -26,5 +27,13 @@ public interface PmtuSaView {
     interface Directory {
         /** The live outbound SA with this SPI, or null. */
         PmtuSaView outboundBySpi(int spi);
+
+        /**
+         * Every live outbound SA, to find the one whose DPLPMTUD probe an ICMP message quotes
+         * (a probe is IKE, not ESP: no ESP SPI leads to it). None by default.
+         */
+        default List<? extends PmtuSaView> outboundSas() {
+            return List.of();
+        }
     }
 }

@@ -55,6 +55,10 @@ public final class PmtuState {
     private Instant lowered;
     private boolean optimisticRaise = true;
     private final LongAdder inboundPackets = new LongAdder();
+    /** The DPLPMTUD probe on its way, for ICMP that quotes it; null when none. */
+    private volatile InFlightProbe probeInFlight;
+    /** Asks the SA's prober for a probe now; null while no prober runs. */
+    private volatile Runnable probeRequester;
 
     public PmtuState(String saName, PmtuSettings settings, boolean outerIpv6, EffectiveMtu math, Clock clock) {
         this.saName = saName;
@@ -270,6 +274,41 @@ public final class PmtuState {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** A DPLPMTUD probe of this SA left (before it leaves, so that a quick ICMP finds it). */
+    public void probeSent(InFlightProbe probe) {
+        probeInFlight = probe;
+    }
+
+    /** The probe's outcome is known: ICMP quoting it is no longer about anything in flight. */
+    public void probeSettled() {
+        probeInFlight = null;
+    }
+
+    /** The DPLPMTUD probe on its way, or null. Any thread. */
+    public InFlightProbe probeInFlight() {
+        return probeInFlight;
+    }
+
+    /** The prober of this SA registers here how to ask it for a probe; null when it stops. */
+    public void probeRequester(Runnable requester) {
+        probeRequester = requester;
+    }
+
+    /**
+     * Asks this SA's DPLPMTUD prober to probe the current PLPMTU soon (RFC 8899 §4.6.1: a PTB
+     * that cannot be used, a dropped ICMP error, is a hint to probe). Any thread.
+     *
+     * @return whether a prober runs and took the request
+     */
+    public boolean requestProbe() {
+        Runnable r = probeRequester;
+        if (r == null) {
+            return false;
+        }
+        r.run();
+        return true;
     }
 
     private int set(int newPlpmtu) {

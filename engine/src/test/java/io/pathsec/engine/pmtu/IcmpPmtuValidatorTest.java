@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,15 +80,18 @@ class IcmpPmtuValidatorTest {
         assertRejected(ours(1400, 5), IcmpRejection.STALE_SEQUENCE);
         assertRejected(ours(1400, 100_001), IcmpRejection.STALE_SEQUENCE);
         assertRejected(icmp(1400, g1, g2, 4501, 4500, SPI, 99_990), IcmpRejection.WRONG_PORT);
-        assertRejected(icmp(1400, g1, g2, 4500, 500, SPI, 99_990), IcmpRejection.WRONG_PORT);
+        // Port 500 carries only IKE (RFC 3948 §2.1): read as IKE, no probe of ours matches.
+        assertRejected(icmp(1400, g1, g2, 4500, 500, SPI, 99_990), IcmpRejection.UNKNOWN_SPI);
         assertRejected(icmp(1400, g1, address("198.51.100.66"), 4500, 4500, SPI, 99_990), IcmpRejection.WRONG_ADDRESS);
         assertRejected(icmp(1400, address("198.51.100.2"), g2, 4500, 4500, SPI, 99_990), IcmpRejection.WRONG_ADDRESS);
         assertRejected(ours(68, 99_990), IcmpRejection.BELOW_FLOOR);
         assertRejected(ours(0, 99_990), IcmpRejection.NO_MTU);
         assertRejected(ours(1500, 99_990), IcmpRejection.IMPLAUSIBLE_MTU);
-        assertRejected(icmp(1400, g1, g2, 4500, 4500, 0, 99_990), IcmpRejection.NOT_ESP);
+        // The non-ESP marker: IKE, and no probe of ours is in flight.
+        assertRejected(icmp(1400, g1, g2, 4500, 4500, 0, 99_990), IcmpRejection.UNKNOWN_SPI);
         assertEquals(11, pmtud.stats().rejectedTotal());
         assertEquals(2, pmtud.stats().rejected(IcmpRejection.STALE_SEQUENCE));
+        assertEquals(3, pmtud.stats().rejected(IcmpRejection.UNKNOWN_SPI));
         assertEquals(0, pmtud.stats().accepted());
         assertEquals(1500, sa.pmtu().plpmtu(), "no forgery moved the PLPMTU");
         assertNull(sa.pmtu().last(PmtuSource.CLASSIC_ICMP));
@@ -128,6 +133,115 @@ class IcmpPmtuValidatorTest {
         ByteBuf tooLow = m.copy();
         tooLow.setInt(4, 1000);
         assertEquals(IcmpRejection.BELOW_FLOOR, six.handle(tooLow, true).rejection(), "IPv6 floor 1280");
+    }
+
+    // ---- ICMP about our DPLPMTUD probes (IKE INFORMATIONAL requests) ------------------------------
+
+    private static final long SPI_I = 0x1122334455667788L;
+    private static final long SPI_R = 0x99aabbccddeeff00L;
+    private static final int PROBE_ID = 7;
+    private static final int PROBE_SIZE = 1500;
+
+    /** A directory that also lists its SAs, as the data path's does. */
+    private record Listing(List<Sa> sas) implements PmtuSaView.Directory {
+        @Override
+        public PmtuSaView outboundBySpi(int spi) {
+            return null;
+        }
+
+        @Override
+        public List<Sa> outboundSas() {
+            return sas;
+        }
+    }
+
+    /** ICMPv4 Fragmentation Needed quoting IPv4 + UDP + (marker) + an IKE header of a request. */
+    private static ByteBuf ikeIcmp(int mtu, InetAddress src, InetAddress dst, int srcPort, int dstPort,
+                                   boolean marker, long spiI, long spiR, int messageId, int totalLength) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(3).writeByte(4).writeShort(0).writeShort(0).writeShort(mtu);
+        int ip = b.writerIndex();
+        b.writeByte(0x45).writeByte(0).writeShort(totalLength).writeShort(0x1234).writeShort(0x4000)
+                .writeByte(64).writeByte(17).writeShort(0).writeBytes(src.getAddress()).writeBytes(dst.getAddress());
+        Checksums.updateIpv4HeaderChecksum(b, ip);
+        b.writeShort(srcPort).writeShort(dstPort).writeShort(totalLength - 20).writeShort(0);
+        if (marker) {
+            b.writeInt(0);
+        }
+        // RFC 7296 §3.1: SPIs, next payload SK (46), version 2.0, INFORMATIONAL (37), Initiator flag, message ID
+        b.writeLong(spiI).writeLong(spiR).writeByte(46).writeByte(0x20).writeByte(37).writeByte(0x08)
+                .writeInt(messageId).writeInt(totalLength - 28 - (marker ? 4 : 0));
+        b.writeZero(64); // as much more of the probe as the router quoted
+        b.setShort(2, Checksums.internetChecksum(b, 0, b.writerIndex()));
+        return b;
+    }
+
+    private ByteBuf probeIcmp(int mtu) {
+        return ikeIcmp(mtu, g1, g2, 4500, 4500, true, SPI_I, SPI_R, PROBE_ID, PROBE_SIZE);
+    }
+
+    /** The SA's prober has a probe in flight on port 4500 (or 500); returns what its tooBig heard. */
+    private List<Integer> probeInFlight(boolean natTraversal) {
+        List<Integer> reported = new ArrayList<>();
+        int port = natTraversal ? 4500 : 500;
+        sa.pmtu().probeSent(new InFlightProbe(new ProbeQuote(SPI_I, SPI_R, PROBE_ID, new InetSocketAddress(g2, port),
+                port, natTraversal), PROBE_SIZE, reported::add));
+        return reported;
+    }
+
+    @Test
+    void aPacketTooBigQuotingOurProbeConcludesItWithTheReportedMtu() {
+        ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(new Listing(List.of(sa)), 1024));
+        List<Integer> reported = probeInFlight(true);
+        IcmpVerdict v = classic.handle(probeIcmp(1400), false);
+        assertTrue(v.isAccepted(), String.valueOf(v));
+        assertEquals(List.of(1400), reported, "handed to the prober, which concludes the probe");
+        assertEquals(1500, sa.pmtu().plpmtu(), "the prober, not the validator, decides what it means");
+        assertEquals(1, classic.stats().accepted());
+    }
+
+    @Test
+    void aPacketTooBigQuotingAProbeOnPort500IsAcceptedToo() {
+        ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(new Listing(List.of(sa)), 1024));
+        List<Integer> reported = probeInFlight(false);
+        IcmpVerdict v = classic.handle(ikeIcmp(1400, g1, g2, 500, 500, false, SPI_I, SPI_R, PROBE_ID, PROBE_SIZE),
+                false);
+        assertTrue(v.isAccepted(), String.valueOf(v));
+        assertEquals(List.of(1400), reported);
+    }
+
+    @Test
+    void forgedOrStalePacketTooBigAboutProbesIsRejectedAndCounted() {
+        ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(new Listing(List.of(sa)), 1024));
+        List<Integer> reported = probeInFlight(true);
+        assertEquals(IcmpRejection.NOT_A_PROBE, classic.handle(ikeIcmp(1400, g1, g2, 4500, 4500, true, SPI_I, SPI_R,
+                PROBE_ID - 1, PROBE_SIZE), false).rejection(), "an earlier message ID");
+        assertEquals(IcmpRejection.NOT_A_PROBE, classic.handle(ikeIcmp(1400, g1, g2, 4500, 4500, true, SPI_I, SPI_R,
+                PROBE_ID, 1480), false).rejection(), "not the probe's size");
+        assertEquals(IcmpRejection.UNKNOWN_SPI, classic.handle(ikeIcmp(1400, g1, g2, 4500, 4500, true, SPI_I + 1,
+                SPI_R, PROBE_ID, PROBE_SIZE), false).rejection(), "made-up SPIs");
+        assertEquals(IcmpRejection.WRONG_ADDRESS, classic.handle(ikeIcmp(1400, g1, address("198.51.100.66"), 4500,
+                4500, true, SPI_I, SPI_R, PROBE_ID, PROBE_SIZE), false).rejection());
+        assertEquals(IcmpRejection.WRONG_ADDRESS, classic.handle(ikeIcmp(1400, address("198.51.100.2"), g2, 4500,
+                4500, true, SPI_I, SPI_R, PROBE_ID, PROBE_SIZE), false).rejection());
+        assertEquals(IcmpRejection.WRONG_PORT, classic.handle(ikeIcmp(1400, g1, g2, 4501, 4500, true, SPI_I, SPI_R,
+                PROBE_ID, PROBE_SIZE), false).rejection());
+        assertEquals(IcmpRejection.WRONG_PORT, classic.handle(ikeIcmp(1400, g1, g2, 4500, 500, false, SPI_I, SPI_R,
+                PROBE_ID, PROBE_SIZE), false).rejection(), "the probe went to 4500 behind the marker");
+        assertEquals(IcmpRejection.BELOW_FLOOR, classic.handle(probeIcmp(68), false).rejection());
+        assertEquals(IcmpRejection.IMPLAUSIBLE_MTU, classic.handle(probeIcmp(1500), false).rejection());
+        ByteBuf truncated = probeIcmp(1400).capacity(8 + 20 + 8 + 4 + 20);
+        truncated.setShort(2, 0);
+        truncated.setShort(2, Checksums.internetChecksum(truncated, 0, truncated.readableBytes()));
+        assertEquals(IcmpRejection.TRUNCATED_QUOTE, classic.handle(truncated, false).rejection(), "no message ID");
+        assertEquals(10, classic.stats().rejectedTotal());
+        assertTrue(reported.isEmpty(), "no forgery reached the prober");
+
+        sa.pmtu().probeSettled();
+        assertEquals(IcmpRejection.UNKNOWN_SPI, classic.handle(probeIcmp(1400), false).rejection(),
+                "once the probe is settled, the genuine quote is stale");
+        assertTrue(reported.isEmpty());
+        assertEquals(1500, sa.pmtu().plpmtu());
     }
 
     private void assertRejected(ByteBuf message, IcmpRejection expected) {

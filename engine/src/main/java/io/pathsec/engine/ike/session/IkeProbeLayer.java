@@ -5,11 +5,13 @@ import io.pathsec.engine.ike.message.IkeMessage;
 import io.pathsec.engine.ike.message.IkePayload;
 import io.pathsec.engine.ike.message.IkeUnsupportedPayload;
 import io.pathsec.engine.pmtu.EffectiveMtu;
+import io.pathsec.engine.pmtu.ProbeQuote;
 import io.pathsec.engine.pmtu.dplpmtud.PacketizationLayer;
 
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +30,9 @@ import java.util.function.Supplier;
  * requests proceed. The probe itself never counts towards declaring the peer dead; the small
  * completion does, as any request does. Only after the completion is answered is the probe
  * reported lost (small messages pass, so the size is to blame); if the completion goes unanswered
- * too, the outcome is "unanswered" and says nothing about sizes.
+ * too, the outcome is "unanswered" and says nothing about sizes. A validated ICMP Packet Too Big
+ * quoting the probe (its SPIs and message ID, {@link ProbeQuote}) ends the wait at once
+ * ({@link #probeTooBig}).
  *
  * <p>Runs on the session's scheduler thread, as the IKE SA does.
  */
@@ -76,7 +80,9 @@ public final class IkeProbeLayer implements PacketizationLayer {
                 outcome.unanswered();
             }
         };
-        sa.sendProbe(probe, new IkeSa.Probe(probeTimer, List.of(), completion), new IkeSa.ResponseHandler() {
+        IntConsumer sent = id -> outcome.sent(new ProbeQuote(sa.spiI, sa.spiR, id, sa.peer(),
+                sa.natTraversal() ? IkeConstants.NAT_T_PORT : IkeConstants.IKE_PORT, sa.natTraversal()));
+        sa.sendProbe(probe, new IkeSa.Probe(probeTimer, List.of(), completion, sent), new IkeSa.ResponseHandler() {
             @Override
             public void onResponse(IkeMessage response) {
                 outcome.acknowledged();
@@ -87,6 +93,14 @@ public final class IkeProbeLayer implements PacketizationLayer {
                 // Lost at this size; the outcome waits for the completion's answer.
             }
         });
+    }
+
+    @Override
+    public void probeTooBig(ProbeQuote quote) {
+        IkeSa sa = usable();
+        if (sa != null && sa.spiI == quote.initiatorSpi() && sa.spiR == quote.responderSpi()) {
+            sa.probeTooBig(quote.messageId());
+        }
     }
 
     @Override

@@ -80,7 +80,12 @@ final class IkeSa {
      * with the same ID, so that the window of one (§2.3) moves on whether or not the peer saw the
      * probe (§2.1: a responder answers a repeated ID from its cache).
      */
-    record Probe(Duration timer, List<IkePayload> completion, ResponseHandler completionHandler) {
+    record Probe(Duration timer, List<IkePayload> completion, ResponseHandler completionHandler,
+                 java.util.function.IntConsumer sent) {
+        Probe(Duration timer, List<IkePayload> completion, ResponseHandler completionHandler) {
+            this(timer, completion, completionHandler, id -> {
+            });
+        }
     }
 
     private record Outstanding(int messageId, Retransmission retransmission, ResponseHandler handler) {
@@ -103,6 +108,8 @@ final class IkeSa {
     /** RFC 7383: off until negotiated in IKE_SA_INIT. */
     final IkeSaFragmentation fragmentation = new IkeSaFragmentation();
     private Outstanding outstanding;
+    /** The probe of {@link #outstanding} while it still waits for its own answer, else null. */
+    private Outstanding probeOutstanding;
     private final Deque<Request> queue = new ArrayDeque<>();
     private final List<ChildSa> children = new ArrayList<>();
     private boolean closed;
@@ -215,6 +222,7 @@ final class IkeSa {
         byte[] message = keys.outbound.encryptMessage(header(r.type, false, id), r.payloads);
         Retransmission once = new Retransmission(scheduler, transport::sendProbe, message, peer, natTraversal,
                 r.probe.timer(), 1, () -> {
+                    probeOutstanding = null;
                     r.handler.onTimeout();
                     byte[] small = keys.outbound.encryptMessage(header(r.type, false, id), r.probe.completion());
                     Retransmission rtx = new Retransmission(scheduler, transport, small, peer, natTraversal,
@@ -227,7 +235,21 @@ final class IkeSa {
                     rtx.start();
                 });
         outstanding = new Outstanding(id, once, r.handler);
+        probeOutstanding = outstanding;
+        r.probe.sent().accept(id); // before it leaves: an ICMP error about it may come back at once
         once.start();
+    }
+
+    /**
+     * A validated ICMP Packet Too Big quoted the probe with {@code messageId} (RFC 8899 §4.6.2):
+     * it did not arrive, so PROBE_TIMER need not run out; its ID is completed by the small request
+     * now, and the window (§2.3) is free again after one round trip.
+     */
+    void probeTooBig(int messageId) {
+        Outstanding o = probeOutstanding;
+        if (o != null && o == outstanding && o.messageId == messageId) {
+            o.retransmission.giveUpNow();
+        }
     }
 
     private IkeHeader header(ExchangeType type, boolean response, int messageId) {

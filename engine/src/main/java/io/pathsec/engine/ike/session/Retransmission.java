@@ -80,6 +80,15 @@ final class Retransmission {
         return messages.get(0);
     }
 
+    /** Ends the schedule now as if the last try had timed out: {@code onGiveUp} runs at once. */
+    void giveUpNow() {
+        if (done) {
+            return;
+        }
+        cancel();
+        onGiveUp.run();
+    }
+
     void cancel() {
         done = true;
         if (timer != null) {

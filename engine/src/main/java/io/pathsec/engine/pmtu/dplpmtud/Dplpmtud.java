@@ -2,10 +2,12 @@ package io.pathsec.engine.pmtu.dplpmtud;
 
 import io.pathsec.engine.pmtu.BlackHoleEvent;
 import io.pathsec.engine.pmtu.DplpmtudSettings;
+import io.pathsec.engine.pmtu.InFlightProbe;
 import io.pathsec.engine.pmtu.PmtuListener;
 import io.pathsec.engine.pmtu.PmtuSample;
 import io.pathsec.engine.pmtu.PmtuSource;
 import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.ProbeQuote;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,9 @@ import java.util.List;
  * </ul>
  * A PLPMTU lowered by another source (ICMP, the TCP retransmission detector) restarts the
  * search below it: an ICMP value becomes the first size probed and the upper bound (§4.6.2).
+ * A validated Packet Too Big that quotes the probe in flight concludes that probe at once: its
+ * size failed, and the reported MTU is the next size to probe (§4.6.2), so a search on a path
+ * that sends ICMP ends on the exact MTU after one probe more.
  *
  * <p>Runs on the PL's thread only: the PL calls back there, and changes made elsewhere to the
  * {@link PmtuState} are handed over with {@link PacketizationLayer#execute}. What
@@ -86,6 +91,7 @@ public final class Dplpmtud {
         }
         pmtu.optimisticRaise(false);
         pmtu.addListener(listener);
+        pmtu.probeRequester(this::requestProbe);
         failed = pmtu.maximum() + 1;
         enterBase();
     }
@@ -96,7 +102,25 @@ public final class Dplpmtud {
         probeToken++;
         probing = 0;
         cancelTimers();
+        pmtu.probeSettled();
+        pmtu.probeRequester(null);
         pmtu.optimisticRaise(true);
+    }
+
+    /**
+     * Any thread: probe the current PLPMTU soon, as the confirmation timer would (RFC 8899 §4.6.1:
+     * a PTB that could not be used, a dropped ICMP error, is a reason to probe). Ignored while a
+     * probe is in flight or a search runs (it probes anyway), and when stopped.
+     */
+    public void requestProbe() {
+        pl.execute(() -> {
+            if (phase == DplpmtudPhase.SEARCH_COMPLETE && probing == 0) {
+                if (confirmTimer != null) {
+                    confirmTimer.cancel();
+                }
+                confirmCurrent();
+            }
+        });
     }
 
     /** The SA state this prober feeds. */
@@ -238,6 +262,17 @@ public final class Dplpmtud {
         });
         pl.sendProbe(size, settings.probeTimer(), new PacketizationLayer.ProbeOutcome() {
             @Override
+            public void sent(ProbeQuote quote) {
+                if (token == probeToken) {
+                    pmtu.probeSent(new InFlightProbe(quote, size, mtu -> pl.execute(() -> {
+                        if (token == probeToken) {
+                            outcomeTooBig(quote, size, mtu);
+                        }
+                    })));
+                }
+            }
+
+            @Override
             public void acknowledged() {
                 if (token == probeToken) {
                     outcomeAcknowledged(size);
@@ -263,6 +298,7 @@ public final class Dplpmtud {
     private void settle() {
         probeToken++;
         probing = 0;
+        pmtu.probeSettled();
         if (guard != null) {
             guard.cancel();
             guard = null;
@@ -322,6 +358,32 @@ public final class Dplpmtud {
                     nextSearchProbe();
                 }
             }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A validated PTB quoting the probe of {@code size} reports {@code mtu} (RFC 8899 §4.6.2): the
+     * probe failed without waiting for PROBE_TIMER, and the path carries at most {@code mtu}.
+     * Below the PLPMTU it lowers it ({@link #reconcileLowered} then probes {@code mtu} first);
+     * above it (a search step up) it bounds the search and is the next size probed.
+     */
+    private void outcomeTooBig(ProbeQuote quote, int size, int mtu) {
+        settle();
+        pl.probeTooBig(quote);
+        probesLost++;
+        lossesAtSize = 0;
+        LOG.info("SA {}: outer ICMP reports MTU {} for the {}-octet probe", pmtu.saName(), mtu, size);
+        if (pmtu.reportTooBig(PmtuSource.CLASSIC_ICMP, mtu)) {
+            return; // the listener hands over to reconcileLowered, which probes mtu first
+        }
+        failed = Math.min(failed, Math.min(size, mtu + 1));
+        candidate = mtu;
+        switch (phase) {
+            case SEARCHING -> nextSearchProbe();
+            case SEARCH_COMPLETE -> enterSearching(mtu, failed);
+            case BASE -> enterError(); // even the base is too big (or pinned): RFC 8899 §5.2 ERROR
             default -> {
             }
         }

@@ -1,5 +1,7 @@
 package io.pathsec.engine.pmtu.dplpmtud;
 
+import io.pathsec.engine.pmtu.ProbeQuote;
+
 import java.time.Duration;
 
 /**
@@ -24,6 +26,14 @@ public interface PacketizationLayer {
      */
     void sendProbe(int size, Duration probeTimer, ProbeOutcome outcome);
 
+    /**
+     * A validated Packet Too Big concluded the probe {@code quote} names (RFC 8899 §4.6.2): the PL
+     * stops waiting for its answer, so that the next probe need not wait for PROBE_TIMER. Its
+     * {@link ProbeOutcome} is not needed any more. By default nothing: the probe times out.
+     */
+    default void probeTooBig(ProbeQuote quote) {
+    }
+
     /** Runs {@code task} on the PL's thread after {@code delay}. */
     Timer schedule(Duration delay, Runnable task);
 
@@ -35,8 +45,15 @@ public interface PacketizationLayer {
         void cancel();
     }
 
-    /** What became of one probe; exactly one method is called. */
+    /** What became of one probe; exactly one of the outcome methods is called. */
     interface ProbeOutcome {
+        /**
+         * The probe is about to leave, and this is what an ICMP message about it quotes (called
+         * before it is written, at most once). A PL that cannot tell does not call it.
+         */
+        default void sent(ProbeQuote quote) {
+        }
+
         /** The peer acknowledged it: the path carries this size (RFC 8899 §4.2). */
         void acknowledged();
 

@@ -2,6 +2,7 @@ package io.pathsec.engine.pmtu.dplpmtud;
 
 import io.pathsec.engine.pmtu.BlackHoleEvent;
 import io.pathsec.engine.pmtu.DplpmtudSettings;
+import io.pathsec.engine.pmtu.InFlightProbe;
 import io.pathsec.engine.testsupport.ManualClock;
 import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.pmtu.PmtuSource;
@@ -53,6 +54,66 @@ class DplpmtudTest {
         assertTrue(pmtu.blackHoles().isEmpty(), "the configured maximum was a claim, never confirmed: no black hole");
         DplpmtudStatus s = prober.status();
         assertTrue(s.failed() - s.acknowledged() <= 8, s.toString());
+    }
+
+    @Test
+    void aPacketTooBigForAProbeEndsTheSearchOnTheExactMtuWithoutWaitingForProbeTimer() {
+        path.pathMtu = 1400;
+        path.icmpTo = pmtu;
+        prober.start();
+        path.run(Duration.ofMillis(200)); // far less than one PROBE_TIMER (2 s)
+        assertEquals(java.util.List.of(1200, 1500, 1400), path.probes, "base, maximum, then the ICMP value");
+        assertEquals(java.util.List.of(1500), path.concludedByIcmp, "the PL stopped waiting for the 1500 probe");
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertEquals(1400, pmtu.plpmtu());
+        assertEquals(1400, pmtu.last(PmtuSource.DPLPMTUD).value());
+        assertEquals(1400, pmtu.last(PmtuSource.CLASSIC_ICMP).value());
+        assertTrue(pmtu.blackHoles().isEmpty());
+        assertEquals(null, pmtu.probeInFlight(), "nothing in flight once settled");
+    }
+
+    @Test
+    void aPacketTooBigDuringARaiseSearchBoundsItAndIsProbedNext() {
+        path.pathMtu = 1280;
+        path.icmpTo = pmtu;
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        assertEquals(1280, pmtu.plpmtu());
+        path.pathMtu = 1420; // the path grew, but not to the maximum
+        path.run(RAISE.plusSeconds(1));
+        assertEquals(1420, pmtu.plpmtu(), "raise probe of 1500 answered by ICMP 1420, then 1420 confirmed");
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertEquals(1420, prober.status().acknowledged());
+        assertEquals(1421, prober.status().failed());
+    }
+
+    @Test
+    void aPacketTooBigArrivingAfterItsProbeWasAcknowledgedChangesNothing() {
+        prober.start();
+        path.run(SimulatedPath.RTT.plus(Duration.ofMillis(5))); // the 1500 probe is on its way
+        InFlightProbe late = pmtu.probeInFlight();
+        assertEquals(1500, late.size());
+        path.run(Duration.ofSeconds(1));
+        assertEquals(null, pmtu.probeInFlight(), "settled: an ICMP quoting it finds nothing");
+        int probes = path.probes.size();
+        late.tooBig().accept(1300); // delivered late anyway
+        path.run(Duration.ofSeconds(1));
+        assertEquals(1500, pmtu.plpmtu());
+        assertEquals(probes, path.probes.size(), "no probe, no new search");
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+    }
+
+    @Test
+    void requestProbeConfirmsTheCurrentPlpmtuAtOnceWhenIdle() {
+        prober.start();
+        path.run(Duration.ofSeconds(1));
+        int before = path.probes.size();
+        assertTrue(pmtu.requestProbe(), "a prober runs and takes the request");
+        path.run(Duration.ofMillis(100));
+        assertEquals(before + 1, path.probes.size());
+        assertEquals(1500, path.probes.get(path.probes.size() - 1));
+        prober.stop();
+        assertEquals(false, pmtu.requestProbe(), "no prober after stop");
     }
 
     @Test

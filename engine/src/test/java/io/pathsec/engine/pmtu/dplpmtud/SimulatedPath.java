@@ -1,6 +1,11 @@
 package io.pathsec.engine.pmtu.dplpmtud;
 
+import io.pathsec.engine.pmtu.InFlightProbe;
+import io.pathsec.engine.pmtu.PmtuState;
+import io.pathsec.engine.pmtu.ProbeQuote;
 import io.pathsec.engine.testsupport.ManualClock;
+
+import java.net.InetSocketAddress;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +17,9 @@ import java.util.PriorityQueue;
  * A packetization layer over a simulated path, on a manual clock: a probe no larger than the
  * path MTU is acknowledged after one round trip; a larger one is reported lost after PROBE_TIMER
  * (plus the round trip of the small message that completes its exchange); a silent peer answers
- * nothing. Tasks run in time order on the test thread.
+ * nothing. With {@link #icmpTo} set, a router answers a too-big probe after half a round trip
+ * with a Packet Too Big reporting the path MTU, handed to the probe the state holds in flight (as
+ * the validator would after checking the quote). Tasks run in time order on the test thread.
  */
 final class SimulatedPath implements PacketizationLayer {
     static final Duration RTT = Duration.ofMillis(20);
@@ -27,6 +34,12 @@ final class SimulatedPath implements PacketizationLayer {
     /** Probe sizes are multiples of this (a block cipher's padding). */
     int granularity = 1;
     boolean peerSilent;
+    /** Where a router's Packet Too Big goes, null for a path without ICMP. */
+    PmtuState icmpTo;
+    /** Probes concluded early by {@link #probeTooBig}. */
+    final List<Integer> concludedByIcmp = new ArrayList<>();
+    private int nextMessageId = 1;
+    private final java.util.Map<Integer, Integer> sizeById = new java.util.HashMap<>();
     private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) -> a.due.equals(b.due)
             ? Long.compare(a.order, b.order) : a.due.compareTo(b.due));
     private long order;
@@ -43,6 +56,18 @@ final class SimulatedPath implements PacketizationLayer {
     @Override
     public void sendProbe(int size, Duration probeTimer, ProbeOutcome outcome) {
         probes.add(size);
+        int id = nextMessageId++;
+        sizeById.put(id, size);
+        outcome.sent(new ProbeQuote(0x1111L, 0x2222L, id, new InetSocketAddress("198.51.100.130", 4500), 4500, true));
+        if (icmpTo != null && size > pathMtu && !peerSilent) {
+            int reported = pathMtu;
+            schedule(RTT.dividedBy(2), () -> {
+                InFlightProbe p = icmpTo.probeInFlight();
+                if (p != null && p.quote().messageId() == id) {
+                    p.tooBig().accept(reported);
+                }
+            });
+        }
         if (peerSilent) {
             schedule(probeTimer.plusSeconds(63), outcome::unanswered);
         } else if (size <= pathMtu) {
@@ -50,6 +75,11 @@ final class SimulatedPath implements PacketizationLayer {
         } else {
             schedule(probeTimer.plus(RTT), outcome::lost);
         }
+    }
+
+    @Override
+    public void probeTooBig(ProbeQuote quote) {
+        concludedByIcmp.add(sizeById.get(quote.messageId()));
     }
 
     @Override
