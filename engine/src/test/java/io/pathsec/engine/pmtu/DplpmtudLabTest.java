@@ -104,6 +104,14 @@ class DplpmtudLabTest {
             int confirmed = pmtu.lastBySource().get(PmtuSource.DPLPMTUD).value();
             assertTrue(within(confirmed, 1400), "DPLPMTUD confirmed " + confirmed + ", within 8 octets of 1400");
             assertTrue(s.dplpmtud.probesAcknowledged() >= 2, s.dplpmtud.toString());
+            // R2 answers the too-big probe with Fragmentation Needed / Packet Too Big quoting it: validated
+            // as our probe, it concludes it with the router's 1400, which is then confirmed exactly (a
+            // CBC suite could only build probes in 16-octet steps; the lab's suites are AEAD).
+            PmtuStatus.Sample icmp = pmtu.lastBySource().get(PmtuSource.CLASSIC_ICMP);
+            assertNotNull(icmp, "the ICMP quoting the probe was used: " + pmtu);
+            assertEquals(1400, icmp.value());
+            assertEquals(1400, confirmed, "confirmed exactly the MTU the router reported");
+            assertTrue(s.outerIcmp.accepted() > 0, String.valueOf(s.outerIcmp));
             String towardsClient = "";
             if (gw instanceof IkeLabProcess<?> process) {
                 // The PathSec gateway probes its client too, over the same IKE SA the other way.
