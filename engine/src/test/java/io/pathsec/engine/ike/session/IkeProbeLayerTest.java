@@ -10,6 +10,7 @@ import io.pathsec.engine.pmtu.PmtuSettings;
 import io.pathsec.engine.pmtu.PmtuSource;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.pmtu.PmtuStateTest;
+import io.pathsec.engine.pmtu.ProbeQuote;
 import io.pathsec.engine.pmtu.dplpmtud.Dplpmtud;
 import io.pathsec.engine.pmtu.dplpmtud.DplpmtudPhase;
 import io.pathsec.engine.pmtu.DplpmtudSettings;
@@ -147,6 +148,61 @@ class IkeProbeLayerTest {
         assertEquals(header(probe).messageId() + 1, header(net.sent.get(net.sent.size() - 2)).messageId());
         assertInstanceOf(IkeInitiator.Established.class, client.state());
         assertTrue(clientEvents.closed.isEmpty());
+    }
+
+    @Test
+    void aProbeReportedTooBigCompletesItsIdAtOnceInsteadOfAfterProbeTimer() throws Exception {
+        pathMtu = 1300;
+        IkeProbeLayer layer = client.probeLayer();
+        List<ProbeQuote> quotes = new ArrayList<>();
+        PacketizationLayer.ProbeOutcome outcome = record("1400");
+        int before = net.sent.size();
+        layer.sendProbe(1400, PROBE_TIMER, new PacketizationLayer.ProbeOutcome() {
+            @Override
+            public void sent(ProbeQuote quote) {
+                quotes.add(quote);
+            }
+
+            @Override
+            public void acknowledged() {
+                outcome.acknowledged();
+            }
+
+            @Override
+            public void lost() {
+                outcome.lost();
+            }
+
+            @Override
+            public void unanswered() {
+                outcome.unanswered();
+            }
+        });
+        net.pump(clock);
+        LoopbackNetwork.Datagram probe = net.sent.get(before);
+        IkeHeader h = header(probe);
+        assertEquals(1, quotes.size(), "the quote is handed over once, as the probe leaves");
+        ProbeQuote q = quotes.get(0);
+        assertEquals(h.initiatorSpi(), q.initiatorSpi());
+        assertEquals(h.responderSpi(), q.responderSpi());
+        assertEquals(h.messageId(), q.messageId());
+        assertEquals(GATEWAY.getAddress(), q.remote().getAddress());
+        assertEquals(probe.natTraversal() ? 4500 : 500, q.remote().getPort(), "where the probe went");
+        assertEquals(probe.natTraversal(), q.natTraversal());
+
+        layer.probeTooBig(new ProbeQuote(q.initiatorSpi(), q.responderSpi(), q.messageId() + 1, q.remote(),
+                q.localPort(), q.natTraversal()));
+        net.pump(clock);
+        assertEquals(before + 1, net.sent.size(), "another message ID concludes nothing");
+
+        layer.probeTooBig(q); // a validated Packet Too Big quoting it
+        net.pump(clock);
+        assertEquals(List.of("1400 lost"), outcomes, "the completion was answered without waiting for PROBE_TIMER");
+        assertEquals(h.messageId(), header(net.sent.get(before + 1)).messageId(), "the completion reuses the ID");
+        layer.sendProbe(1200, PROBE_TIMER, record("1200"));
+        net.pump(clock);
+        assertEquals(List.of("1400 lost", "1200 acknowledged"), outcomes, "the window moved on");
+        assertInstanceOf(IkeInitiator.Established.class, client.state());
     }
 
     @Test
