@@ -11,6 +11,8 @@
 # strongSwan and OpenVPN configurations follow ../shared/peers/strongswan.sh and openvpn.sh.
 #
 # Usage (root, no arguments):  bench/blackhole.sh
+# ROWS (environment, default "pathsec strongswan openvpn"): which VPNs to run; the others are
+# reported as "skipped". KEEP=1 keeps the work directory (the engines' logs) and prints its path.
 # Last line (read by other tools):
 #   blackhole recovery seconds: pathsec=S strongswan=S|stalled openvpn=S|stalled
 set -euo pipefail
@@ -20,8 +22,9 @@ for t in java mvn nft ip openvpn openssl /usr/lib/ipsec/charon swanctl; do
   command -v $t >/dev/null || { echo "missing $t: run scripts/install-deps" >&2; exit 1; }
 done
 
+rows=" ${ROWS:-pathsec strongswan openvpn} "
 work=$(mktemp -d /tmp/pathsec-blackhole.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+if [ "${KEEP:-0}" = 1 ]; then echo "work directory: $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
 
 cd "$top"
 build() { mvn -q -B -o "$@" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }; }
@@ -31,8 +34,10 @@ build dependency:build-classpath -pl engine -Dmdep.includeScope=test -Dmdep.outp
 cp="$top/engine/target/test-classes:$top/engine/target/classes:$(cat "$work/cp.txt")"
 
 # The driver builds and removes a lab per VPN; timeout bounds each (setup + 5 s warm-up + 60 s cap).
-result() {   # $1 = vpn: runs it, prints its account, echoes S|stalled
-  timeout 300 java -cp "$cp" io.pathsec.engine.pmtu.BlackHoleRecoveryBench "$1" >"$work/$1.log" 2>&1 || true
+result() {   # $1 = vpn: runs it, prints its account, echoes S|stalled (or skipped when not in ROWS)
+  case "$rows" in *" $1 "*) ;; *) echo skipped; return ;; esac
+  timeout 300 java -Dpathsec.bench.work="$work" -cp "$cp" io.pathsec.engine.pmtu.BlackHoleRecoveryBench "$1" \
+    >"$work/$1.log" 2>&1 || true
   grep -v ' DEBUG ' "$work/$1.log" | grep -E '^(==|rate|  \+|black hole|G1 |DPLPMTUD|outer ICMP|.* did not run)' >&2 || true
   local r; r=$(grep -E "^$1=" "$work/$1.log" | tail -n 1 | cut -d= -f2)
   echo "${r:-stalled}"

@@ -63,7 +63,9 @@ public final class BlackHoleRecoveryBench {
         }
         for (Vpn vpn : vpns.isEmpty() ? List.of(Vpn.values()) : vpns) {
             String result;
-            Path work = Files.createTempDirectory("pathsec-blackhole-" + vpn.name().toLowerCase() + "-");
+            String under = System.getProperty("pathsec.bench.work"); // the script's work directory, or /tmp
+            Path work = Files.createTempDirectory(under == null ? Path.of(System.getProperty("java.io.tmpdir"))
+                    : Path.of(under), "pathsec-blackhole-" + vpn.name().toLowerCase() + "-");
             System.out.println("== " + vpn.name().toLowerCase());
             try (LabTopology lab = LabTopology.create(LabOptions.defaults());
                  Running running = start(vpn, lab, work);
