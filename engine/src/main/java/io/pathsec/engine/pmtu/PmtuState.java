@@ -55,6 +55,7 @@ public final class PmtuState {
     private Instant lowered;
     private boolean optimisticRaise = true;
     private final LongAdder inboundPackets = new LongAdder();
+    private volatile long lastInboundMillis = Long.MIN_VALUE;
     /** The DPLPMTUD probe on its way, for ICMP that quotes it; null when none. */
     private volatile InFlightProbe probeInFlight;
     /** Asks the SA's prober for a probe now; null while no prober runs. */
@@ -241,6 +242,12 @@ public final class PmtuState {
      */
     public void countInbound() {
         inboundPackets.increment();
+        lastInboundMillis = clock.millis(); // one writer: the inbound lane's delivery thread
+    }
+
+    /** When a packet from the peer last arrived through a paired inbound SA; Long.MIN_VALUE before any. */
+    public long lastInboundMillis() {
+        return lastInboundMillis;
     }
 
     /** Packets received from the peer through the paired inbound SAs so far. */
