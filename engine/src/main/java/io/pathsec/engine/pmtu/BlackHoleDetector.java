@@ -12,11 +12,12 @@ import io.netty.buffer.ByteBuf;
  *       number sent so far is kept, and since when the peer has sent nothing. A full-size segment
  *       that starts at least {@link #MIN_FLIGHT_SEGMENTS} segments below it resends the oldest
  *       unacknowledged data; when nothing at all has come from the peer for at least
- *       {@link #MIN_SILENCE_MILLIS}, it is the sender's retransmission timeout firing into silence
- *       (RFC 6298 §5.4) after a whole flight vanished: the black hole. Ordinary loss does not look
- *       like this: a fast retransmit follows duplicate ACKs and SACKs (RFC 5681 §3.2), which
- *       arrive; a tail loss probe resends the last segment, near the top (RFC 8985 §7.3); one lost
- *       segment of an idle flow has no flight behind it.</li>
+ *       {@link #MIN_SILENCE_MILLIS}, and for longer than it usually stays quiet (a delay that
+ *       grew makes timers fire spuriously), it is the sender's retransmission timeout firing
+ *       into silence (RFC 6298 §5.4) after a whole flight vanished: the black hole. Ordinary loss
+ *       does not look like this: a fast retransmit follows duplicate ACKs and SACKs (RFC 5681
+ *       §3.2), which arrive; a tail loss probe resends the last segment, near the top (RFC 8985
+ *       §7.3); one lost segment of an idle flow has no flight behind it.</li>
  *   <li><b>The same full-size segment seen again</b> (same flow and sequence number) {@code
  *       retransmissions} times within the window — or already the second time when nothing at
  *       all has arrived from the peer since the first. This catches what the first rule cannot
@@ -121,8 +122,11 @@ public final class BlackHoleDetector {
 
     /**
      * Rule 1: moves the flow's highest sequence number, or tells whether this segment resends the
-     * oldest data of a whole flight after at least {@link #MIN_SILENCE_MILLIS} in which nothing
-     * came from the peer (since the flow started, if it never answered).
+     * oldest data of a whole flight after a silence of the peer (since the flow started, if it
+     * never answered) of at least {@link #MIN_SILENCE_MILLIS} and longer than it usually is quiet
+     * ({@link PmtuState#usualQuietMillis}): on a slow, queueing path the sender's timer may fire
+     * spuriously (RFC 6298 §5, a retransmission timeout shorter than the delay), with ACKs still
+     * on their way — no black hole.
      */
     private boolean flightRetransmittedIntoSilence(long flow, int sequence, int payload, long now, PmtuState state) {
         int slot = (int) (flow ^ (flow >>> 32)) & (FLOW_SLOTS - 1);
@@ -139,7 +143,7 @@ public final class BlackHoleDetector {
         }
         long quietSince = Math.max(state.lastInboundMillis(), flowStarted[slot]);
         return flowHighest[slot] - sequence >= MIN_FLIGHT_SEGMENTS * payload
-                && now - quietSince >= MIN_SILENCE_MILLIS;
+                && now - quietSince >= Math.max(MIN_SILENCE_MILLIS, state.usualQuietMillis());
     }
 
     /** Rule 2: the same full-size segment seen again, often enough or into silence. */

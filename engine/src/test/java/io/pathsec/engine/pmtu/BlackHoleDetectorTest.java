@@ -9,6 +9,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Black-hole detection from repeated full-size inner TCP retransmissions, on a manual clock. */
 class BlackHoleDetectorTest {
@@ -117,6 +118,33 @@ class BlackHoleDetectorTest {
         clock.advance(Duration.ofSeconds(1));
         assertNull(send(1438, 5_000), "two segments outstanding: not a flight");
         assertEquals(1500, state.plpmtu());
+    }
+
+    @Test
+    void aSpuriousTimeoutOnASlowQueueingPathIsNot() {
+        // A new flow on a loaded path: the SYN-ACK and the first ACK half a second apart.
+        state.countInbound();
+        clock.advance(Duration.ofMillis(495));
+        state.countInbound();
+        long next = flight(1_000_000, 10);
+        clock.advance(Duration.ofMillis(BlackHoleDetector.MIN_SILENCE_MILLIS + 40));
+        assertNull(send(1438, 1_000_000), "the sender's timer fired before the delayed ACKs came");
+        assertTrue(state.usualQuietMillis() > 1000, "quiet gaps of about 500 ms are usual: " + state.usualQuietMillis());
+        clock.advance(Duration.ofMillis(2000));
+        assertNotNull(send(1438, 1_000_000), "silence far beyond the usual: the black hole after all");
+        assertTrue(next > 0);
+    }
+
+    @Test
+    void theUsualQuietFollowsABusyPeerDownQuickly() {
+        state.countInbound();
+        clock.advance(Duration.ofSeconds(30)); // idle: counted as one second at most
+        for (int i = 0; i < 60; i++) {
+            state.countInbound();
+            clock.advance(Duration.ofMillis(1));
+        }
+        assertTrue(state.usualQuietMillis() < BlackHoleDetector.MIN_SILENCE_MILLIS,
+                "60 ACKs a millisecond apart after an idle pause: " + state.usualQuietMillis());
     }
 
     @Test
