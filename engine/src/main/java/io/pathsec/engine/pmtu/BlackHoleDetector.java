@@ -23,7 +23,8 @@ import io.netty.buffer.ByteBuf;
  *       all has arrived from the peer since the first. This catches what the first rule cannot
  *       see (a flow whose start it missed, a peer that keeps talking on other flows).</li>
  * </ol>
- * Then the SA falls to BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very
+ * Neither counts while the peer's packets wait unread in our own socket (the engine, not the path,
+ * was held up). Then the SA falls to BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very
  * packet with Packet Too Big so the sender shrinks without waiting for its next timeout. Since it
  * is a heuristic (a path that fails altogether looks alike for a moment), DPLPMTUD then confirms
  * the base and probes the size that vanished first, restoring it at once if it passes.
@@ -58,9 +59,18 @@ public final class BlackHoleDetector {
     /** When this detector first saw the flow. */
     private final long[] flowStarted = new long[FLOW_SLOTS];
 
+    /** Whether the peer's packets wait unread in our socket (the engine was held up, not the path). */
+    private final java.util.function.BooleanSupplier inboundPending;
+
     public BlackHoleDetector(PmtuSettings settings) {
+        this(settings, () -> false);
+    }
+
+    /** @param inboundPending whether datagrams wait unread on the outer socket ({@link SocketReceiveQueue}) */
+    public BlackHoleDetector(PmtuSettings settings, java.util.function.BooleanSupplier inboundPending) {
         this.retransmissions = settings.blackHoleRetransmissions();
         this.windowMillis = settings.blackHoleWindow().toMillis();
+        this.inboundPending = inboundPending;
     }
 
     /**
@@ -113,7 +123,9 @@ public final class BlackHoleDetector {
         if (!flightLost && !sameSegmentAgain(mix(flow ^ (sequence & 0xFFFF_FFFFL)), now, state)) {
             return null;
         }
-        if (state.icmpSeenWithinMillis(windowMillis)) {
+        // Nor is a silence the engine made itself: held up, it finds the peer's packets still
+        // waiting unread in the socket (asked last: a system call, only for a suspect).
+        if (state.icmpSeenWithinMillis(windowMillis) || inboundPending.getAsBoolean()) {
             return null;
         }
         java.util.Arrays.fill(counts, 0);

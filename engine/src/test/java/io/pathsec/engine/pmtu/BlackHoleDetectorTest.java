@@ -148,6 +148,24 @@ class BlackHoleDetectorTest {
     }
 
     @Test
+    void aSilenceOfOurOwnMakingIsNot() {
+        boolean[] pending = {true};
+        BlackHoleDetector held = new BlackHoleDetector(PmtuSettings.defaults(), () -> pending[0]);
+        for (int i = 0; i < 40; i++) {
+            ByteBuf p = TestPackets.ipv4Tcp(1438, 1_000_000 + (long) i * PAYLOAD, true, false, 0);
+            assertNull(held.observe(p, state));
+            p.release();
+        }
+        clock.advance(Duration.ofMillis(BlackHoleDetector.MIN_SILENCE_MILLIS + 20));
+        ByteBuf resend = TestPackets.ipv4Tcp(1438, 1_000_000, true, false, 0);
+        assertNull(held.observe(resend, state), "the peer's ACKs wait unread in our socket: we were held up");
+        pending[0] = false;
+        clock.advance(Duration.ofMillis(250));
+        assertNotNull(held.observe(resend, state), "nothing waiting: the path is silent");
+        resend.release();
+    }
+
+    @Test
     void smallRetransmissionsIntoSilenceNeverCount() {
         for (int i = 0; i < 40; i++) {
             assertNull(send(600, 1_000 + 560L * i));
