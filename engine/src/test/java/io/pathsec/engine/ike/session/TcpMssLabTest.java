@@ -14,6 +14,7 @@ import io.pathsec.engine.pmtu.tcpmss.TcpMssResult;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssSettings;
 import io.pathsec.engine.pmtu.tcpmss.TcpMssStats;
 import io.pathsec.engine.testsupport.RequiresRoot;
+import io.pathsec.engine.testsupport.StrongSwanPeer;
 import io.pathsec.engine.tun.NetnsThread;
 import io.pathsec.engine.tunnel.IkeTunnelService;
 import io.pathsec.engine.tunnel.IkeTunnelStatus;
@@ -48,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * both ends measure path MTU 1340 (1360 over IPv6) and enter it into their SA's PMTU state as TCP_MSS; with
  * 4500/tcp dropped by R1 the tunnel comes up at once and the method gives up quietly; connections
  * from another namespace, naming an unknown IKE SA, or with the right SPIs and a wrong key are
- * refused and counted while the tunnel carries on.
+ * refused and counted while the tunnel carries on. Against a stock strongSwan gateway (no PathSec
+ * Vendor ID) the method stays silent and the tunnel is up as without it.
  */
 @RequiresRoot
 class TcpMssLabTest {
@@ -171,6 +173,44 @@ class TcpMssLabTest {
             System.out.println("TCP-MSS with R1 clamping to " + CLAMP + " (" + s.mode + ", " + gateway.get("listen")
                     + "): client " + s.tcpMss + "; gateway SA PLPMTU "
                     + gatewaySa.plpmtu() + ", effective inner MTU " + gatewaySa.effectiveMtu());
+        }
+    }
+
+    /**
+     * A stock strongSwan 5.9 gateway sends no PathSec Vendor ID: a client with the method on
+     * stays silent — no SYN to 4500/tcp leaves, nothing is counted, no TCP_MSS value — and the
+     * tunnel comes up and carries traffic as without it.
+     */
+    @Test
+    void againstStrongSwanTheMethodStaysSilentAndTheTunnelIsUpAtOnce() throws Exception {
+        String table = "pathsec_tcpmss_count";
+        nft("add table inet " + table + "\n"
+                + "add chain inet " + table + " count_syns { type filter hook forward priority filter; policy accept; }\n"
+                + "add rule inet " + table + " count_syns tcp dport " + TcpMssSettings.DEFAULT_PORT + " counter\n");
+        String g2 = lab.outerAddress(LabNode.G2, false).getHostAddress();
+        StrongSwanPeer.Gateway sw = StrongSwanPeer.Gateway.defaults(g2);
+        Map<String, Object> profile = client(true);
+        profile.put("remoteId", sw.gatewayId());
+        profile.put("psk", sw.psk());
+        try (StrongSwanPeer gw = StrongSwanPeer.startGateway(lab.namespace(LabNode.G2), dir.resolve("sw"), sw);
+             IkeLabProcess<IkeTunnelStatus> c = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
+                     profile, dir, "client", IkeTunnelStatus.class)) {
+            IkeTunnelStatus up = c.await(x -> !"CONNECTING".equals(x.state), SETTLE);
+            assertEquals("ESTABLISHED", up == null ? null : up.state, () -> c.logTail() + gw.log());
+            ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
+                    "-W", "2", PathSecGatewayLabTest.E2);
+            assertTrue(ping.succeeded(), () -> "traffic flows: " + ping.stdout() + c.logTail());
+            IkeTunnelStatus s = c.status();
+            assertNull(s.tcpMss, "no outcome: the method never ran");
+            assertEquals(0, s.tcpMssCounts.measured());
+            assertTrue(s.tcpMssCounts.rejected().isEmpty(), String.valueOf(s.tcpMssCounts));
+            assertNull(tcpMssSample(s.pmtu), "no TCP_MSS value entered the PMTU state");
+            assertEquals(0, nftDrops(table), "not one SYN to " + TcpMssSettings.DEFAULT_PORT + "/tcp crossed R1");
+            List<String> lines = c.log().lines().filter(l -> l.contains("TCP-MSS")).toList();
+            assertEquals(1, lines.size(), () -> "one log line: " + lines);
+            assertTrue(lines.get(0).contains("Vendor ID") && lines.get(0).contains(" INFO "), lines.get(0));
+        } finally {
+            nft("delete table inet " + table + "\n");
         }
     }
 
