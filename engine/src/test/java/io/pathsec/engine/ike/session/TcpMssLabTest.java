@@ -184,9 +184,7 @@ class TcpMssLabTest {
     @Test
     void againstStrongSwanTheMethodStaysSilentAndTheTunnelIsUpAtOnce() throws Exception {
         String table = "pathsec_tcpmss_count";
-        nft("add table inet " + table + "\n"
-                + "add chain inet " + table + " count_syns { type filter hook forward priority filter; policy accept; }\n"
-                + "add rule inet " + table + " count_syns tcp dport " + TcpMssSettings.DEFAULT_PORT + " counter\n");
+        forwardedToPortOnR1(table, "counter");
         String g2 = lab.outerAddress(LabNode.G2, false).getHostAddress();
         StrongSwanPeer.Gateway sw = StrongSwanPeer.Gateway.defaults(g2);
         Map<String, Object> profile = client(true);
@@ -217,9 +215,7 @@ class TcpMssLabTest {
     @Test
     void blockedPortLeavesTheTunnelUpAndFailsQuietly() throws Exception {
         String table = "pathsec_tcpmss_test";
-        nft("add table inet " + table + "\n"
-                + "add chain inet " + table + " block_port { type filter hook forward priority filter; policy accept; }\n"
-                + "add rule inet " + table + " block_port tcp dport " + TcpMssSettings.DEFAULT_PORT + " counter drop\n");
+        forwardedToPortOnR1(table, "counter drop");
         try (IkeLabProcess<IkeGatewayStatus> gw = gateway();
              IkeLabProcess<IkeTunnelStatus> c = IkeLabProcess.start(lab, LabNode.G1, IkeTunnelService.class,
                      client(true), dir, "client", IkeTunnelStatus.class)) {
@@ -299,6 +295,13 @@ class TcpMssLabTest {
         Matcher r = Pattern.compile("IKE_SA_INIT done: SPIr ([0-9a-f]{16})").matcher(log);
         assertTrue(i.find() && r.find(), log);
         return new long[] {Long.parseUnsignedLong(i.group(1), 16), Long.parseUnsignedLong(r.group(1), 16)};
+    }
+
+    /** An nftables table on R1 whose one rule applies {@code verdict} to forwarded TCP to the method's port. */
+    private static void forwardedToPortOnR1(String table, String verdict) throws IOException {
+        nft("add table inet " + table + "\n"
+                + "add chain inet " + table + " port { type filter hook forward priority filter; policy accept; }\n"
+                + "add rule inet " + table + " port tcp dport " + TcpMssSettings.DEFAULT_PORT + " " + verdict + "\n");
     }
 
     private static void nft(String script) throws IOException {
