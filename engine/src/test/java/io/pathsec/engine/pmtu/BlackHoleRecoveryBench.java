@@ -44,6 +44,8 @@ public final class BlackHoleRecoveryBench {
     private static final int WINDOW_SAMPLES = 5;
     private static final double RECOVERED = 0.9;
     private static final String PSK = "blackhole-bench-psk-0123456789abc";
+    private static final String FALSE_ALARM = "false-alarm";
+    private static final int ATTEMPTS = 3;
     /** As the engines run for real (EngineLauncher): the C2 compiler, whose AES-GCM intrinsics carry the throughput. */
     private static final List<String> ENGINE_JVM = List.of("-XX:TieredStopAtLevel=4", "-Xmx512m",
             "-XX:+UseParallelGC");
@@ -62,21 +64,33 @@ public final class BlackHoleRecoveryBench {
             vpns.add(Vpn.valueOf(a.trim().toUpperCase(java.util.Locale.ROOT)));
         }
         for (Vpn vpn : vpns.isEmpty() ? List.of(Vpn.values()) : vpns) {
-            String result;
-            String under = System.getProperty("pathsec.bench.work"); // the script's work directory, or /tmp
-            Path work = Files.createTempDirectory(under == null ? Path.of(System.getProperty("java.io.tmpdir"))
-                    : Path.of(under), "pathsec-blackhole-" + vpn.name().toLowerCase() + "-");
-            System.out.println("== " + vpn.name().toLowerCase());
-            try (LabTopology lab = LabTopology.create(LabOptions.defaults());
-                 Running running = start(vpn, lab, work);
-                 LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2,
-                         lab.protectedAddress(LabNode.E2, false), 1L << 40, work)) {
-                result = measure(lab, running);
-            } catch (IOException | RuntimeException e) {
-                System.out.println(vpn.name().toLowerCase() + " did not run: " + e.getMessage());
-                result = "failed";
+            String result = FALSE_ALARM;
+            // A black hole declared before the drop (a heuristic's false alarm on a loaded machine)
+            // has already shrunk the sender: that run measures nothing. Said, and run again (bounded).
+            for (int attempt = 1; attempt <= ATTEMPTS && FALSE_ALARM.equals(result); attempt++) {
+                result = once(vpn);
+                if (FALSE_ALARM.equals(result)) {
+                    System.out.println("false alarm: a black hole was declared before the drop (attempt " + attempt
+                            + " of " + ATTEMPTS + "); this run measures nothing");
+                }
             }
             System.out.println(vpn.name().toLowerCase() + "=" + result);
+        }
+    }
+
+    private static String once(Vpn vpn) throws IOException {
+        String under = System.getProperty("pathsec.bench.work"); // the script's work directory, or /tmp
+        Path work = Files.createTempDirectory(under == null ? Path.of(System.getProperty("java.io.tmpdir"))
+                : Path.of(under), "pathsec-blackhole-" + vpn.name().toLowerCase() + "-");
+        System.out.println("== " + vpn.name().toLowerCase());
+        try (LabTopology lab = LabTopology.create(LabOptions.defaults());
+             Running running = start(vpn, lab, work);
+             LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2,
+                     lab.protectedAddress(LabNode.E2, false), 1L << 40, work)) {
+            return measure(lab, running);
+        } catch (Exception e) {
+            System.out.println(vpn.name().toLowerCase() + " did not run: " + e.getMessage());
+            return "failed";
         }
     }
 
@@ -84,6 +98,11 @@ public final class BlackHoleRecoveryBench {
     private interface Running extends AutoCloseable {
         /** The VPN's own account of the black hole, or "". */
         String report(long dropWallMillis);
+
+        /** Black holes the VPN has declared so far (only PathSec says). */
+        default int blackHolesDeclared() {
+            return 0;
+        }
 
         @Override
         void close() throws Exception;
@@ -157,7 +176,10 @@ public final class BlackHoleRecoveryBench {
             throw e;
         }
         IkeLabProcess<IkeTunnelStatus> c = client;
-        return closing(drop -> {
+        return counting(() -> {
+            IkeTunnelStatus s = c.status();
+            return s == null || s.pmtu == null || s.pmtu.isEmpty() ? 0 : s.pmtu.get(0).blackHoles().size();
+        }, closing(drop -> {
             IkeTunnelStatus s = c.status();
             if (s == null || s.pmtu == null || s.pmtu.isEmpty()) {
                 return "";
@@ -168,7 +190,27 @@ public final class BlackHoleRecoveryBench {
                         (e.atMillis() - drop) / 1e3, e));
             }
             return out + "G1 PMTU: " + s.pmtu.get(0) + "\nDPLPMTUD: " + s.dplpmtud + "\nouter ICMP: " + s.outerIcmp;
-        }, c, gw);
+        }, c, gw));
+    }
+
+    /** {@code running}, which also says how many black holes it declared. */
+    private static Running counting(java.util.function.IntSupplier declared, Running running) {
+        return new Running() {
+            @Override
+            public String report(long dropWallMillis) {
+                return running.report(dropWallMillis);
+            }
+
+            @Override
+            public int blackHolesDeclared() {
+                return declared.getAsInt();
+            }
+
+            @Override
+            public void close() throws Exception {
+                running.close();
+            }
+        };
     }
 
     private static Running closing(java.util.function.LongFunction<String> report, AutoCloseable... parts) {
@@ -209,6 +251,10 @@ public final class BlackHoleRecoveryBench {
         }
         double before = rate(samples, BASELINE.toNanos());
         System.out.printf("rate before: %.1f MB/s%n", before / 1e6);
+        if (vpn.blackHolesDeclared() > 0) {
+            System.out.println(vpn.report(System.currentTimeMillis()));
+            return FALSE_ALARM;
+        }
         if (before <= 0) {
             return "stalled";
         }
