@@ -46,8 +46,10 @@ final class ScreenshotTour {
 
     void start() {
         waitFor(() -> !model.profiles().profiles().isEmpty(), () -> {
-            // The dashboard is most telling for a connected tunnel: select one if there is.
-            model.store().tunnels().values().stream().filter(TunnelSnapshot::connected).findFirst()
+            // The dashboard is most telling for a connected tunnel: select one if there is (a
+            // client's; a gateway's gets its own picture).
+            model.store().tunnels().values().stream().filter(TunnelSnapshot::connected)
+                    .filter(t -> !gateways().contains(t.profile())).findFirst()
                     .ifPresent(t -> model.store().selectedProfileProperty().set(t.profile()));
             model.profiles().edit(model.store().selectedProfileProperty().get());
             waitFor(this::chartHasShape, this::next);
@@ -65,11 +67,35 @@ final class ScreenshotTour {
             validationShot();
             return;
         }
+        if (view == View.GATEWAY) {
+            gatewayShot();
+            return;
+        }
         main.select(view);
         after(SETTLE, () -> {
             write(view);
             next();
         });
+    }
+
+    private java.util.List<String> gateways() {
+        return model.profiles().profiles().stream()
+                .filter(s -> s.kind() == io.pathsec.engine.control.api.ProfileKind.IKEV2_GATEWAY)
+                .map(io.pathsec.engine.control.api.ProfileSummary::name).toList();
+    }
+
+    /** The Gateway view of a running gateway profile, once its road warriors are listed. */
+    private void gatewayShot() {
+        String selected = model.store().selectedProfileProperty().get();
+        model.store().tunnels().values().stream().filter(TunnelSnapshot::connected)
+                .filter(t -> gateways().contains(t.profile())).findFirst()
+                .ifPresent(t -> model.store().selectedProfileProperty().set(t.profile()));
+        main.select(View.GATEWAY);
+        waitFor(() -> !model.gateway().clients().isEmpty(), () -> after(SETTLE, () -> {
+            write(View.GATEWAY);
+            model.store().selectedProfileProperty().set(selected);
+            next();
+        }));
     }
 
     /** One more picture: a new profile with typing mistakes, to show the inline messages. */
