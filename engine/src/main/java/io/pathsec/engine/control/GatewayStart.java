@@ -28,8 +28,9 @@ final class GatewayStart {
 
     static GatewayTunnel start(IkeGatewaySpec spec, TunnelContext context) throws IOException {
         context.events().accept(new TunnelProgress(spec.name(), System.currentTimeMillis(), ConnectStep.INSTALLING,
-                "gateway: listening on " + spec.gateway().listenAddress().getHostAddress() + " UDP 500/4500, pool "
-                        + spec.gateway().pool() + ", TUN " + spec.gateway().tunName()));
+                "gateway: listening on " + spec.gateway().listenAddress().getHostAddress() + " UDP 500/4500, "
+                        + (spec.gateway().pool() == null ? "no pool (host to host)" : "pool " + spec.gateway().pool())
+                        + ", TUN " + spec.gateway().tunName()));
         IkeGateway gateway = IkeGateway.start(spec.gateway(), IkeConnect.tcpMss(spec.settings()),
                 ProfilePmtu.engineSettings(spec.settings()), new IkeGateway.ClientListener() {
                     @Override

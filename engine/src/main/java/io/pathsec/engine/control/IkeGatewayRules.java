@@ -28,7 +28,8 @@ import static io.pathsec.engine.control.IkePskRules.texts;
  *    "pool6": "2001:db8:c::/112", "protectedSubnets": ["10.2.0.0/24"], "dns": ["10.2.0.53"],
  *    "ikeProposals": […], "espProposals": […], "tun": "psgw%d", "mtu": 1400}
  * </pre>
- * {@code listen}, {@code pool} and {@code protectedSubnets} are required, and {@code localId} with
+ * {@code listen}, {@code pool} (unless {@code allowTransportMode}: a gateway for host-to-host peers
+ * only) and {@code protectedSubnets} are required, and {@code localId} with
  * {@code psk} as for a client ({@link IkePskRules#authentication}); the rest has the defaults of
  * {@code pathsec} gateways in the lab ({@code IkeGatewayService}).
  */
@@ -47,9 +48,13 @@ final class IkeGatewayRules implements ProfileKindRules {
         List<String> warnings = new ArrayList<>();
         InetAddress listen = address("config.listen", requiredText(config, "listen",
                 "the address the gateway listens on (UDP 500 and 4500)"));
-        String pool = requiredText(config, "pool", "the prefix the clients' virtual IPv4 addresses come from,"
-                + " e.g. \"10.201.0.0/24\"");
-        prefixOfFamily("config.pool", pool, 4);
+        boolean hostToHost = flag(config, "allowTransportMode", false);
+        // A gateway for host-to-host peers only (transport mode) hands out no addresses.
+        String pool = hostToHost ? optionalText(config, "pool") : requiredText(config, "pool", "the prefix the"
+                + " clients' virtual IPv4 addresses come from, e.g. \"10.201.0.0/24\"");
+        if (pool != null) {
+            prefixOfFamily("config.pool", pool, 4);
+        }
         String pool6 = optionalText(config, "pool6");
         if (pool6 != null) {
             prefixOfFamily("config.pool6", pool6, 16);
@@ -74,7 +79,7 @@ final class IkeGatewayRules implements ProfileKindRules {
                     (int) number(config, "mtu", 1400, 576, 9000), listen, authentication.localIdentity(),
                     authentication.authenticator(), IkePskRules.ikeSuites(config),
                     IkePskRules.espTransforms(config, warnings), pool, protectedSubnets, dns,
-                    flag(config, "allowTransportMode", false),
+                    hostToHost,
                     (int) number(config, "cookieThreshold", COOKIE_THRESHOLD, 0, 65535), IkePskRules.timers(config),
                     IkePskRules.fragmentation(config), pool6);
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import io.pathsec.engine.control.api.ControlProtocol;
 import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
+import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -50,7 +51,7 @@ final class IkePskRules implements ProfileKindRules {
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
             "dpdDelaySeconds", "auth", "cert", "key", "ca", "ipv6", "ikeFragmentation", "ikeFragmentSize",
-            "natKeepaliveSeconds");
+            "natKeepaliveSeconds", "mode");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
@@ -82,8 +83,27 @@ final class IkePskRules implements ProfileKindRules {
         IkeSessionTimers timers = timers(config);
         IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local,
                 authentication.localIdentity(), remoteId, authentication.authenticator(), suites, esp, remoteTs, tun,
-                mtu, timers, fragmentation(config), flag(config, "ipv6", false));
+                mtu, timers, fragmentation(config), flag(config, "ipv6", false), mode(config));
         return new ValidatedProfile(spec, publicConfig, secrets, warnings);
+    }
+
+    /**
+     * {@code mode}: {@code tunnel} (the default, a road warrior), {@code transport} (host to host:
+     * USE_TRANSPORT_MODE, RFC 7296 §1.3.1; a gateway that refuses ends the connect) or
+     * {@code transport-or-tunnel} (tunnel mode accepted when transport is refused).
+     */
+    static ChildSaModeRequest mode(JsonObject config) throws ControlFailure {
+        String mode = optionalText(config, "mode");
+        if (mode == null) {
+            return ChildSaModeRequest.TUNNEL;
+        }
+        return switch (mode.toLowerCase()) {
+            case "tunnel" -> ChildSaModeRequest.TUNNEL;
+            case "transport" -> ChildSaModeRequest.TRANSPORT;
+            case "transport-or-tunnel" -> ChildSaModeRequest.TRANSPORT_OR_TUNNEL;
+            default -> throw ControlFailure.invalid("config.mode", "must be \"tunnel\", \"transport\" or"
+                    + " \"transport-or-tunnel\", got \"" + mode + "\"");
+        };
     }
 
     /** Refuses fields the kind does not know (naming them) and a {@code name} other than the profile's. */

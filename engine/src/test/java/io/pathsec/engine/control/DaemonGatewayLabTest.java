@@ -163,6 +163,53 @@ class DaemonGatewayLabTest {
         }
     }
 
+    /**
+     * Host to host: the gateway daemon allows transport mode and protects only its own address;
+     * the client daemon's profile asks for {@code "mode": "transport"} (RFC 7296 §1.3.1). The
+     * gateway lists the client in transport mode without a virtual IP, and a ping from G1 to G2's
+     * outer address goes through the client's SAs.
+     */
+    @Test
+    void hostToHostTransportModeClientIsListedWithoutAVirtualIp() throws Exception {
+        String g2 = lab.outerAddress(LabNode.G2, false).getHostAddress();
+        Path gwSocket = dir.resolve("g2/control.sock");
+        Path clientSocket = dir.resolve("g1/control.sock");
+        Process gwDaemon = startDaemon(LabNode.G2, gwSocket, dir.resolve("g2.log"), dir.resolve("g2-state"));
+        Process clientDaemon = startDaemon(LabNode.G1, clientSocket, dir.resolve("g1.log"), dir.resolve("g1-state"));
+        try (ControlClient gw = ControlClient.connect(gwSocket); ControlClient c = ControlClient.connect(clientSocket)) {
+            JsonObject gwConfig = new JsonObject();
+            gwConfig.addProperty("listen", g2);
+            gwConfig.addProperty("localId", "gw.pathsec.test");
+            gwConfig.addProperty("psk", PSK);
+            gwConfig.addProperty("allowTransportMode", true);
+            JsonArray own = new JsonArray();
+            own.add(g2 + "/32");
+            gwConfig.add("protectedSubnets", own);
+            gw.putProfile(Profile.of("h2", ProfileKind.IKEV2_GATEWAY, gwConfig), false);
+            assertEquals(TunnelState.CONNECTED, gw.connectTunnel("h2").state());
+
+            JsonObject config = clientConfig(g2, "h1@pathsec.test", PSK);
+            config.addProperty("mode", "transport");
+            c.putProfile(Profile.of("h1", ProfileKind.IKEV2_PSK, config), false);
+            TunnelInfo up = c.connectTunnel("h1");
+            assertEquals(TunnelState.CONNECTED, up.state(), up::toString);
+            assertTrue(c.securityAssociations("h1").sas().stream().allMatch(sa -> sa.mode().equals("transport")),
+                    "the client's SAs are in transport mode");
+
+            GatewayClientInfo h1 = onlyClient(gw.gatewayClients("h2"));
+            assertEquals("transport", h1.mode(), h1::toString);
+            assertEquals(null, h1.virtualIp(), "host to host: no virtual address");
+            ProcessResult ping = lab.exec(LabNode.G1, Duration.ofSeconds(20), "ping", "-n", "-c", "3", "-i", "0.3",
+                    "-W", "2", g2);
+            assertTrue(ping.succeeded(), ping::describe);
+            GatewayClientInfo counted = onlyClient(gw.gatewayClients("h2"));
+            assertTrue(counted.receivedPackets() >= 3 && counted.sentPackets() >= 3, counted::toString);
+        } finally {
+            stop(clientDaemon);
+            stop(gwDaemon);
+        }
+    }
+
     private static List<String> connectedEvents(List<ControlEvent> events) {
         return events.stream().filter(e -> e instanceof GatewayClientChanged g
                 && g.change().equals(GatewayClientChanged.CONNECTED)).map(e -> ((GatewayClientChanged) e).virtualIp())

@@ -94,6 +94,22 @@ class GatewayProfilesTest {
         assertEquals(ErrorCode.NOT_FOUND, missing.code());
     }
 
+    @Test
+    void aHostToHostGatewayNeedsNoPoolAndAClientNamesItsMode() throws Exception {
+        JsonObject hostGateway = gatewayConfig();
+        hostGateway.remove("pool");
+        hostGateway.remove("pool6");
+        hostGateway.addProperty("allowTransportMode", true);
+        assertTrue(client.putProfile(Profile.of("h2", ProfileKind.IKEV2_GATEWAY, hostGateway), false).created());
+        JsonObject transport = IkeProfilesAndImportTest.ikeConfig();
+        transport.addProperty("mode", "transport");
+        assertTrue(client.putProfile(Profile.of("h1", ProfileKind.IKEV2_PSK, transport), false).created());
+        transport.addProperty("mode", "beet");
+        ControlException e = assertThrows(ControlException.class,
+                () -> client.putProfile(Profile.of("h3", ProfileKind.IKEV2_PSK, transport), false));
+        assertEquals("config.mode", e.error().field(), e.getMessage());
+    }
+
     private void assertInvalid(String field, Consumer<JsonObject> change) {
         JsonObject config = gatewayConfig();
         change.accept(config);
