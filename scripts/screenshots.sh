@@ -41,7 +41,7 @@ done
 xvfb-run -a -s "-screen 0 1280x800x24" \
     java -Dprism.order=sw -Djava.util.prefs.userRoot="$work/prefs" -cp "$app_cp" \
     io.pathsec.app.PathSec gui --socket "$socket" --screenshot-dir "$work/shots"
-for view in profiles dashboard pmtu icmp log path gateway profiles-host-to-host; do
+for view in profiles dashboard pmtu icmp log path gateway profiles-host-to-host profiles-gateway; do
     [[ -s "$work/shots/$view.png" ]] || { echo "no screenshot of the $view view" >&2; exit 1; }
 done
 mkdir -p "$out"

@@ -56,6 +56,26 @@ public final class FormField {
         error.set(message);
     }
 
+    /**
+     * The field that owns a daemon field path (like {@code config.protectedSubnets[1]}): the path
+     * itself, else its parents ({@code config.protectedSubnets}, {@code config}) in turn.
+     */
+    static java.util.Optional<FormField> owner(java.util.Map<String, FormField> byPath, String path) {
+        String p = path == null ? "" : path;
+        for (int guard = 0; guard < 16 && !p.isEmpty(); guard++) {
+            FormField f = byPath.get(p);
+            if (f != null) {
+                return java.util.Optional.of(f);
+            }
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            if (cut <= 0) {
+                break;
+            }
+            p = p.substring(0, cut);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Sets a value without judging it: a fresh or loaded form shows no complaints yet. */
     public void reset(String newValue) {
         quiet = true;

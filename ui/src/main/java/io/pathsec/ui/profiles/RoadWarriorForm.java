@@ -35,13 +35,33 @@ public final class RoadWarriorForm {
             : v.length() >= MIN_PSK_CHARS ? null
             : "Use at least " + MIN_PSK_CHARS + " characters: a short pre-shared key can be guessed offline "
             + "(RFC 7296 §2.15).");
-    public final FormField splitRoutes = new FormField(v -> splitTunnel() ? splitRoutes(v) : null);
+    public final FormField splitRoutes = new FormField(v -> splitTunnel() && !hostToHost() ? splitRoutes(v) : null);
     private final BooleanProperty fullTunnel = new SimpleBooleanProperty(this, "fullTunnel", true);
+    /** Host to host with IKEv2: transport mode between this computer and the peer, no networks to choose. */
+    private final BooleanProperty hostToHost = new SimpleBooleanProperty(this, "hostToHost");
     private final BooleanProperty keepsStoredPsk = new SimpleBooleanProperty(this, "keepsStoredPsk");
     private JsonObject base = new JsonObject();
 
     public RoadWarriorForm() {
         fullTunnel.addListener((o, was, now) -> splitRoutes.revalidate());
+        hostToHost.addListener((o, was, now) -> splitRoutes.revalidate());
+    }
+
+    /**
+     * Transport mode (RFC 7296 §1.3.1, USE_TRANSPORT_MODE): the two hosts protect the traffic
+     * between their own addresses; the gateway field names the peer host.
+     */
+    public BooleanProperty hostToHostProperty() {
+        return hostToHost;
+    }
+
+    private boolean hostToHost() {
+        return hostToHost.get();
+    }
+
+    /** Whether a stored IKEv2 profile is host to host ({@code "mode": "transport"}). */
+    public static boolean isHostToHost(JsonObject config) {
+        return "transport".equalsIgnoreCase(text(config, "mode"));
     }
 
     public BooleanProperty fullTunnelProperty() {
@@ -87,14 +107,10 @@ public final class RoadWarriorForm {
         remoteId.reset(text(config, "remoteId"));
         String secret = text(config, "psk");
         psk.reset(ControlProtocol.STORED_SECRET.equals(secret) ? "" : secret);
-        JsonElement ts = config.get("remoteTs");
-        boolean split = ts != null && ts.isJsonArray() && !ts.getAsJsonArray().isEmpty();
-        fullTunnel.set(!split);
-        StringBuilder routes = new StringBuilder();
-        if (split) {
-            ts.getAsJsonArray().forEach(e -> routes.append(routes.length() == 0 ? "" : ", ").append(e.getAsString()));
-        }
-        splitRoutes.reset(routes.toString());
+        hostToHost.set(isHostToHost(config));
+        String routes = joined(config, "remoteTs");
+        fullTunnel.set(routes.isEmpty());
+        splitRoutes.reset(routes);
     }
 
     public boolean validate() {
@@ -121,12 +137,15 @@ public final class RoadWarriorForm {
         if (!certificateProfile()) {
             c.addProperty("psk", psk.value().isEmpty() ? ControlProtocol.STORED_SECRET : psk.value());
         } // else: cert, ca and the stored key come back as loaded (docs/certificates.md)
-        if (fullTunnel.get()) {
-            c.remove("remoteTs");
+        if (hostToHost.get()) {
+            c.addProperty("mode", "transport");
         } else {
-            JsonArray ts = new JsonArray();
-            Arrays.stream(splitRoutes.value().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(ts::add);
-            c.add("remoteTs", ts);
+            c.remove("mode");
+        }
+        if (fullTunnel.get() || hostToHost.get()) {
+            c.remove("remoteTs"); // host to host: the selectors are the two hosts, as IKE derives them
+        } else {
+            c.add("remoteTs", array(splitRoutes.value()));
         }
         return c;
     }
@@ -143,19 +162,7 @@ public final class RoadWarriorForm {
         byPath.put("config.remoteId", remoteId);
         byPath.put("config.psk", psk);
         byPath.put("config.remoteTs", splitRoutes);
-        String p = path;
-        for (int guard = 0; guard < 8 && !p.isEmpty(); guard++) {
-            FormField f = byPath.get(p);
-            if (f != null) {
-                return Optional.of(f);
-            }
-            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-            if (cut <= 0) {
-                break;
-            }
-            p = p.substring(0, cut);
-        }
-        return Optional.empty();
+        return FormField.owner(byPath, path);
     }
 
     static String gateway(String v) {
@@ -173,7 +180,25 @@ public final class RoadWarriorForm {
         return StaticKeyRules.prefixes(v);
     }
 
-    private static String text(JsonObject o, String member) {
+    /** A comma-separated list as a JSON array of its trimmed, non-empty items. */
+    static JsonArray array(String commaSeparated) {
+        JsonArray a = new JsonArray();
+        Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(a::add);
+        return a;
+    }
+
+    /** A JSON array member as a comma-separated list; empty when absent. */
+    static String joined(JsonObject o, String member) {
+        JsonElement e = o.get(member);
+        if (e == null || !e.isJsonArray()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        e.getAsJsonArray().forEach(x -> out.append(out.length() == 0 ? "" : ", ").append(x.getAsString()));
+        return out.toString();
+    }
+
+    static String text(JsonObject o, String member) {
         JsonElement e = o.get(member);
         return e != null && e.isJsonPrimitive() ? e.getAsString() : "";
     }

@@ -147,8 +147,25 @@ final class ScreenshotTour {
         f.inSpi.valueProperty().set("0x4000");
         after(SETTLE, () -> {
             write("profiles-host-to-host");
-            Platform.exit();
+            gatewayFormShot();
         });
+    }
+
+    /** The gateway form filled from a stored gateway profile, when the daemon has one. */
+    private void gatewayFormShot() {
+        var p = model.profiles();
+        java.util.List<String> gateways = gateways();
+        if (gateways.isEmpty()) {
+            Platform.exit();
+            return;
+        }
+        String name = gateways.get(0);
+        model.store().selectedProfileProperty().set(name);
+        p.edit(name);
+        waitFor(() -> name.equals(p.editingProperty().get()), () -> after(SETTLE, () -> {
+            write("profiles-gateway");
+            Platform.exit();
+        }));
     }
 
     private void write(View view) {

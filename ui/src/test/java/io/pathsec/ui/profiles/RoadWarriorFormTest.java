@@ -83,4 +83,26 @@ class RoadWarriorFormTest {
         assertEquals("certificate", c.get("auth").getAsString());
         assertEquals("vpn.example.net", c.get("remoteId").getAsString());
     }
+
+    @Test
+    void hostToHostAsksForTransportModeAndNoNetworks() {
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.name.valueProperty().set("peer");
+        f.gateway.valueProperty().set("198.51.100.130");
+        f.identity.valueProperty().set("host-a.example.org");
+        f.psk.valueProperty().set("correct horse battery staple");
+        f.fullTunnelProperty().set(false);
+        assertFalse(f.validate(), "a split road warrior needs networks");
+        f.hostToHostProperty().set(true);
+        assertTrue(f.validate(), "host to host has no networks to choose");
+        JsonObject c = f.toConfig();
+        assertEquals("transport", c.get("mode").getAsString());
+        assertFalse(c.has("remoteTs"));
+        assertTrue(RoadWarriorForm.isHostToHost(c));
+        RoadWarriorForm loaded = new RoadWarriorForm();
+        loaded.load("peer", c);
+        assertTrue(loaded.hostToHostProperty().get());
+        loaded.hostToHostProperty().set(false);
+        assertFalse(loaded.toConfig().has("mode"), "back to a road warrior: tunnel mode");
+    }
 }
