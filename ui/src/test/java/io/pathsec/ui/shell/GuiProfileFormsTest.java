@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The gateway and IKEv2 host-to-host forms, headless, against a real daemon in this JVM on a
+ * The gateway and IKEv2 host-to-host forms and the path MTU settings, headless, against a real daemon in this JVM on a
  * temporary socket: inline messages stop a wrong profile before it is sent, and what is saved is
  * read back through the control API.
  */
@@ -107,5 +107,30 @@ class GuiProfileFormsTest {
         assertFalse(stored.config().has("remoteTs"));
         eventually("reopened as IKEv2 host to host", () -> fx.text("#formTitle").equals("Edit peer-c")
                 && fx.text("#gatewayLabel").equals("Peer host"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePmtuSettingsRefuseABadTimerAndStoreTheFixedMtuTimersAndOuterDf() throws Exception {
+        robot.push(javafx.scene.input.KeyCode.SHORTCUT, javafx.scene.input.KeyCode.DIGIT3);
+        eventually("the stored floor", () -> fx.text("#pmtuFloorField").equals("1280"));
+        fx.setText("#pmtuRaiseTimerField", "0");
+        robot.clickOn("#pmtuApply");
+        eventually("the raise timer's message", () -> fx.text("#pmtuRaiseTimerError").contains("1 and 86400"));
+        assertEquals(null, w.daemon.client.settings("lab").settings().pmtuRaiseTimerSeconds(), "nothing stored");
+
+        fx.setText("#pmtuRaiseTimerField", "120");
+        fx.setText("#pmtuFixedMtuField", "1400");
+        fx.setText("#pmtuProbeTimerField", "5");
+        Fx.run(() -> ((ChoiceBox<io.pathsec.engine.control.api.OuterDfBit>) fx.shown("#pmtuOuterDf"))
+                .setValue(io.pathsec.engine.control.api.OuterDfBit.CLEAR));
+        robot.clickOn("#pmtuApply");
+        io.pathsec.ui.testsupport.Fx.eventuallyOff("the settings stored", () -> {
+            var s = w.daemon.client.settings("lab").settings();
+            return Integer.valueOf(120).equals(s.pmtuRaiseTimerSeconds()) && Integer.valueOf(1400).equals(s.pmtuFixedMtu())
+                    && Integer.valueOf(5).equals(s.pmtuProbeTimerSeconds())
+                    && s.outerDf() == io.pathsec.engine.control.api.OuterDfBit.CLEAR;
+        });
+        eventually("the confirmation", () -> fx.text("#pmtuSettingsMessage").contains("fixed at 1400"));
     }
 }
