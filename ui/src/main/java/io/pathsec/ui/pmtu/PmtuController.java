@@ -74,6 +74,7 @@ public final class PmtuController {
         for (io.pathsec.engine.control.api.PmtuMethod m : io.pathsec.engine.control.api.PmtuMethod.values()) {
             javafx.scene.control.CheckBox box = new javafx.scene.control.CheckBox(PmtuSettingsViewModel.describe(m));
             box.setId("pmtu-method-" + m.name().toLowerCase().replace('_', '-'));
+            box.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the whole sentence, never "…"
             box.selectedProperty().bindBidirectional(settings.methodProperty(m));
             methodBoxes.getChildren().add(box);
         }

@@ -86,9 +86,9 @@ public final class PmtuSettingsViewModel {
     /** The outer DF choices in one line each (RFC 4301 §8.1). */
     public static String describe(OuterDfBit df) {
         return switch (df) {
-            case SET -> "Set: routers report a too-small link instead of fragmenting (default)";
-            case COPY -> "Copy the inner packet's DF bit";
-            case CLEAR -> "Clear: routers may fragment the ESP packets";
+            case SET -> "Routers report a too-small link rather than fragment (default).";
+            case COPY -> "As the inner packet's DF bit.";
+            case CLEAR -> "Routers may fragment the ESP packets.";
         };
     }
 
