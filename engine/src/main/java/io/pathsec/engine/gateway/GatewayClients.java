@@ -45,16 +45,6 @@ final class GatewayClients {
 
     /** Told when a client enters the data path and when it leaves it (on the IKE scheduler's thread; must not block). */
     interface Watcher {
-        Watcher NONE = new Watcher() {
-            @Override
-            public void joined(GatewayClient c) {
-            }
-
-            @Override
-            public void left(GatewayClient c) {
-            }
-        };
-
         void joined(GatewayClient c);
 
         void left(GatewayClient c);

@@ -22,7 +22,9 @@ import io.pathsec.engine.lab.ProcessResult;
 import io.pathsec.engine.policy.AddressRange;
 import io.pathsec.engine.testsupport.RequiresRoot;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,10 @@ class DaemonGatewayLabTest {
 
     @TempDir
     Path dir;
+    private Path gwSocket;
+    private Path clientSocket;
+    private Process gwDaemon;
+    private Process clientDaemon;
 
     @BeforeAll
     static void topology() throws IOException {
@@ -78,27 +84,49 @@ class DaemonGatewayLabTest {
         }
     }
 
+    /** A daemon in G2 for the gateway profile and one in G1 for the clients, each on its own socket. */
+    @BeforeEach
+    void daemons() throws Exception {
+        gwSocket = dir.resolve("g2/control.sock");
+        clientSocket = dir.resolve("g1/control.sock");
+        gwDaemon = startDaemon(LabNode.G2, gwSocket, dir.resolve("g2.log"), dir.resolve("g2-state"));
+        clientDaemon = startDaemon(LabNode.G1, clientSocket, dir.resolve("g1.log"), dir.resolve("g1-state"));
+    }
+
+    @AfterEach
+    void stopDaemons() throws InterruptedException {
+        for (Process p : new Process[] {clientDaemon, gwDaemon}) {
+            if (p != null) {
+                stop(p);
+            }
+        }
+    }
+
+    /** A gateway profile in G2 with our PSK, protecting {@code subnet}, with {@code pool} (may be null). */
+    private static JsonObject gatewayConfig(String subnet, String pool) {
+        JsonObject config = new JsonObject();
+        config.addProperty("listen", lab.outerAddress(LabNode.G2, false).getHostAddress());
+        config.addProperty("localId", "gw.pathsec.test");
+        config.addProperty("psk", PSK);
+        if (pool != null) {
+            config.addProperty("pool", pool);
+        }
+        JsonArray subnets = new JsonArray();
+        subnets.add(subnet);
+        config.add("protectedSubnets", subnets);
+        return config;
+    }
+
     @Test
     void roadWarriorIsListedWithItsVirtualIpAndAWrongPskIsRefusedWhileTheGatewayServes() throws Exception {
         String gatewayAddress = lab.outerAddress(LabNode.G2, false).getHostAddress();
         String clientOuter = lab.outerAddress(LabNode.G1, false).getHostAddress();
         String e2 = lab.protectedAddress(LabNode.E2, false).getHostAddress();
-        Path gwSocket = dir.resolve("g2/control.sock");
-        Path clientSocket = dir.resolve("g1/control.sock");
-        Process gwDaemon = startDaemon(LabNode.G2, gwSocket, dir.resolve("g2.log"), dir.resolve("g2-state"));
-        Process clientDaemon = startDaemon(LabNode.G1, clientSocket, dir.resolve("g1.log"), dir.resolve("g1-state"));
         List<ControlEvent> events = new CopyOnWriteArrayList<>();
         try (ControlClient watcher = ControlClient.connect(gwSocket); ControlClient gw = ControlClient.connect(gwSocket);
              ControlClient c = ControlClient.connect(clientSocket)) {
             watcher.subscribe(List.of(EventType.GATEWAY_CLIENT), GW, events::add);
-            JsonObject gwConfig = new JsonObject();
-            gwConfig.addProperty("listen", gatewayAddress);
-            gwConfig.addProperty("localId", "gw.pathsec.test");
-            gwConfig.addProperty("psk", PSK);
-            gwConfig.addProperty("pool", POOL);
-            JsonArray subnets = new JsonArray();
-            subnets.add(lab.protectedNetwork(LabNode.E2, false));
-            gwConfig.add("protectedSubnets", subnets);
+            JsonObject gwConfig = gatewayConfig(lab.protectedNetwork(LabNode.E2, false), POOL);
             gw.putProfile(Profile.of(GW, ProfileKind.IKEV2_GATEWAY, gwConfig), false);
             assertEquals("@stored", gw.getProfile(GW).config().get("psk").getAsString(), "the PSK is write-only");
             TunnelInfo listening = gw.connectTunnel(GW);
@@ -157,9 +185,6 @@ class DaemonGatewayLabTest {
             ControlException stopped = assertThrows(ControlException.class, () -> gw.gatewayClients(GW));
             assertEquals(ErrorCode.NOT_FOUND, stopped.code(), stopped::getMessage);
             assertFalse(readQuietly(dir.resolve("g2.log")).contains(PSK), "no PSK in the gateway daemon's log");
-        } finally {
-            stop(clientDaemon);
-            stop(gwDaemon);
         }
     }
 
@@ -172,19 +197,9 @@ class DaemonGatewayLabTest {
     @Test
     void hostToHostTransportModeClientIsListedWithoutAVirtualIp() throws Exception {
         String g2 = lab.outerAddress(LabNode.G2, false).getHostAddress();
-        Path gwSocket = dir.resolve("g2/control.sock");
-        Path clientSocket = dir.resolve("g1/control.sock");
-        Process gwDaemon = startDaemon(LabNode.G2, gwSocket, dir.resolve("g2.log"), dir.resolve("g2-state"));
-        Process clientDaemon = startDaemon(LabNode.G1, clientSocket, dir.resolve("g1.log"), dir.resolve("g1-state"));
         try (ControlClient gw = ControlClient.connect(gwSocket); ControlClient c = ControlClient.connect(clientSocket)) {
-            JsonObject gwConfig = new JsonObject();
-            gwConfig.addProperty("listen", g2);
-            gwConfig.addProperty("localId", "gw.pathsec.test");
-            gwConfig.addProperty("psk", PSK);
+            JsonObject gwConfig = gatewayConfig(g2 + "/32", null);
             gwConfig.addProperty("allowTransportMode", true);
-            JsonArray own = new JsonArray();
-            own.add(g2 + "/32");
-            gwConfig.add("protectedSubnets", own);
             gw.putProfile(Profile.of("h2", ProfileKind.IKEV2_GATEWAY, gwConfig), false);
             assertEquals(TunnelState.CONNECTED, gw.connectTunnel("h2").state());
 
@@ -204,9 +219,6 @@ class DaemonGatewayLabTest {
             assertTrue(ping.succeeded(), ping::describe);
             GatewayClientInfo counted = onlyClient(gw.gatewayClients("h2"));
             assertTrue(counted.receivedPackets() >= 3 && counted.sentPackets() >= 3, counted::toString);
-        } finally {
-            stop(clientDaemon);
-            stop(gwDaemon);
         }
     }
 

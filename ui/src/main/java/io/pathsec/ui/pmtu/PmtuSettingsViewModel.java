@@ -120,10 +120,7 @@ public final class PmtuSettingsViewModel {
      */
     public void apply() {
         String name = store.selectedProfileProperty().get();
-        boolean valid = true;
-        for (FormField f : fields().values()) {
-            valid &= f.revalidate();
-        }
+        boolean valid = FormField.revalidateAll(fields().values());
         if (name == null || !valid) {
             return;
         }

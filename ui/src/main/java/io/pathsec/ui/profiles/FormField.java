@@ -56,6 +56,15 @@ public final class FormField {
         error.set(message);
     }
 
+    /** Checks every field, so each shows its message at once; true when all are acceptable. */
+    public static boolean revalidateAll(java.util.Collection<FormField> fields) {
+        boolean ok = true;
+        for (FormField f : fields) {
+            ok &= f.revalidate();
+        }
+        return ok;
+    }
+
     /**
      * The field that owns a daemon field path (like {@code config.protectedSubnets[1]}): the path
      * itself, else its parents ({@code config.protectedSubnets}, {@code config}) in turn.

@@ -86,11 +86,7 @@ public final class GatewayForm {
     }
 
     public boolean validate() {
-        boolean ok = true;
-        for (FormField f : fields()) {
-            ok &= f.revalidate();
-        }
-        return ok;
+        return FormField.revalidateAll(fields());
     }
 
     public JsonObject toConfig() {

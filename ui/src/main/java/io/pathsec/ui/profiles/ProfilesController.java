@@ -197,8 +197,7 @@ public final class ProfilesController {
                     .then("stored; type to replace").otherwise("hex digits"));
         }
         RoadWarriorForm r = model.roadWarrior();
-        ((TextField) roadWarriorForm.lookup("#pskField")).promptTextProperty().bind(Bindings.when(
-                r.keepsStoredPskProperty()).then("stored; type to replace").otherwise("at least 16 characters"));
+        storedPrompt(roadWarriorForm, "#pskField", r.keepsStoredPskProperty());
         bind(roadWarriorForm, "rwName", r.name);
         bind(roadWarriorForm, "remoteId", r.remoteId);
         bind(roadWarriorForm, "gateway", r.gateway);
@@ -206,8 +205,7 @@ public final class ProfilesController {
         bind(roadWarriorForm, "psk", r.psk);
         bind(roadWarriorForm, "splitRoutes", r.splitRoutes);
         GatewayForm g = model.gateway();
-        ((TextField) gatewayForm.lookup("#gwPskField")).promptTextProperty().bind(Bindings.when(
-                g.keepsStoredPskProperty()).then("stored; type to replace").otherwise("at least 16 characters"));
+        storedPrompt(gatewayForm, "#gwPskField", g.keepsStoredPskProperty());
         bind(gatewayForm, "gwName", g.name);
         bind(gatewayForm, "listen", g.listen);
         bind(gatewayForm, "gwIdentity", g.identity);
@@ -229,6 +227,12 @@ public final class ProfilesController {
         showWhenSet(formError, model.formErrorProperty());
         showWhenSet(notice, model.noticeProperty());
         saveButton.disableProperty().bind(model.busyProperty());
+    }
+
+    /** A PSK field says when leaving it empty keeps the stored key. */
+    private static void storedPrompt(GridPane form, String id, javafx.beans.value.ObservableBooleanValue stored) {
+        ((TextField) form.lookup(id)).promptTextProperty().bind(Bindings.when(stored)
+                .then("stored; type to replace").otherwise("at least 16 characters"));
     }
 
     private void bind(GridPane form, String id, FormField field) {

@@ -114,11 +114,7 @@ public final class RoadWarriorForm {
     }
 
     public boolean validate() {
-        boolean ok = true;
-        for (FormField f : fields()) {
-            ok &= f.revalidate();
-        }
-        return ok;
+        return FormField.revalidateAll(fields());
     }
 
     /**
