@@ -32,6 +32,9 @@ public final class GatewayForm {
             ? "Required: the networks behind the gateway that clients reach, like 10.2.0.0/24."
             : StaticKeyRules.prefixes(v));
     public final FormField dns = new FormField(GatewayForm::addresses);
+    /** What the gateway accepts; empty: the daemon's defaults, as for a client. */
+    public final FormField ikeProposals = new FormField(RoadWarriorForm::proposals);
+    public final FormField espProposals = new FormField(RoadWarriorForm::proposals);
     private final BooleanProperty allowTransportMode = new SimpleBooleanProperty(this, "allowTransportMode");
     private final BooleanProperty keepsStoredPsk = new SimpleBooleanProperty(this, "keepsStoredPsk");
     private JsonObject base = new JsonObject();
@@ -58,7 +61,7 @@ public final class GatewayForm {
     }
 
     public List<FormField> fields() {
-        return List.of(name, listen, identity, psk, pool, pool6, protectedSubnets, dns);
+        return List.of(name, listen, identity, psk, pool, pool6, protectedSubnets, dns, ikeProposals, espProposals);
     }
 
     public void clear() {
@@ -81,6 +84,7 @@ public final class GatewayForm {
         pool6.reset(RoadWarriorForm.text(config, "pool6"));
         protectedSubnets.reset(RoadWarriorForm.joined(config, "protectedSubnets"));
         dns.reset(RoadWarriorForm.joined(config, "dns"));
+        RoadWarriorForm.loadProposals(config, ikeProposals, espProposals);
         JsonElement transport = config.get("allowTransportMode");
         allowTransportMode.set(transport != null && transport.isJsonPrimitive() && transport.getAsBoolean());
     }
@@ -102,6 +106,7 @@ public final class GatewayForm {
         } else {
             c.add("dns", RoadWarriorForm.array(dns.value()));
         }
+        RoadWarriorForm.putProposals(c, ikeProposals, espProposals);
         if (allowTransportMode.get()) {
             c.addProperty("allowTransportMode", true);
         } else {
@@ -121,6 +126,8 @@ public final class GatewayForm {
         byPath.put("config.pool6", pool6);
         byPath.put("config.protectedSubnets", protectedSubnets);
         byPath.put("config.dns", dns);
+        byPath.put("config.ikeProposals", ikeProposals);
+        byPath.put("config.espProposals", espProposals);
         return FormField.owner(byPath, path);
     }
 

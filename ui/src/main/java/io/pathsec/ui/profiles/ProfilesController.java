@@ -162,8 +162,8 @@ public final class ProfilesController {
             }
         }
         kindHint.textProperty().bind(Bindings.when(roadWarrior)
-                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; proposals and "
-                        + "timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
+                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; empty proposals and "
+                        + "the timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
                 .otherwise(Bindings.when(ikeHostToHost).then("This computer and a peer host protect the traffic "
                         + "between their own addresses in transport mode, keyed by IKEv2 with a pre-shared key "
                         + "(no virtual address, no networks). The peer must allow transport mode.")
@@ -204,6 +204,8 @@ public final class ProfilesController {
         bind(roadWarriorForm, "identity", r.identity);
         bind(roadWarriorForm, "psk", r.psk);
         bind(roadWarriorForm, "splitRoutes", r.splitRoutes);
+        bind(roadWarriorForm, "rwIkeProposals", r.ikeProposals);
+        bind(roadWarriorForm, "rwEspProposals", r.espProposals);
         GatewayForm g = model.gateway();
         storedPrompt(gatewayForm, "#gwPskField", g.keepsStoredPskProperty());
         bind(gatewayForm, "gwName", g.name);
@@ -214,6 +216,8 @@ public final class ProfilesController {
         bind(gatewayForm, "pool6", g.pool6);
         bind(gatewayForm, "protectedSubnets", g.protectedSubnets);
         bind(gatewayForm, "dns", g.dns);
+        bind(gatewayForm, "gwIkeProposals", g.ikeProposals);
+        bind(gatewayForm, "gwEspProposals", g.espProposals);
         allowTransportCheck.selectedProperty().bindBidirectional(g.allowTransportModeProperty());
         ToggleGroup traffic = new ToggleGroup();
         fullTunnelRadio.setToggleGroup(traffic);

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 public final class RoadWarriorForm {
     /** RFC 7296 §2.15: a PSK shorter than this can be guessed offline from one captured exchange. */
     static final int MIN_PSK_CHARS = 16;
+    /** strongSwan's proposal syntax: algorithm keywords joined by '-' (the daemon checks the keywords). */
+    private static final Pattern PROPOSAL = Pattern.compile("[A-Za-z0-9]+(-[A-Za-z0-9]+)*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
@@ -35,6 +37,9 @@ public final class RoadWarriorForm {
             : v.length() >= MIN_PSK_CHARS ? null
             : "Use at least " + MIN_PSK_CHARS + " characters: a short pre-shared key can be guessed offline "
             + "(RFC 7296 §2.15).");
+    /** Empty: the daemon's defaults (docs/control-api.md, "IKEv2 profiles"). */
+    public final FormField ikeProposals = new FormField(RoadWarriorForm::proposals);
+    public final FormField espProposals = new FormField(RoadWarriorForm::proposals);
     public final FormField splitRoutes = new FormField(v -> splitTunnel() && !hostToHost() ? splitRoutes(v) : null);
     private final BooleanProperty fullTunnel = new SimpleBooleanProperty(this, "fullTunnel", true);
     /** Host to host with IKEv2: transport mode between this computer and the peer, no networks to choose. */
@@ -87,7 +92,7 @@ public final class RoadWarriorForm {
     }
 
     public List<FormField> fields() {
-        return List.of(name, gateway, identity, remoteId, psk, splitRoutes);
+        return List.of(name, gateway, identity, remoteId, psk, splitRoutes, ikeProposals, espProposals);
     }
 
     public void clear() {
@@ -108,6 +113,7 @@ public final class RoadWarriorForm {
         String secret = text(config, "psk");
         psk.reset(ControlProtocol.STORED_SECRET.equals(secret) ? "" : secret);
         hostToHost.set(isHostToHost(config));
+        loadProposals(config, ikeProposals, espProposals);
         String routes = joined(config, "remoteTs");
         fullTunnel.set(routes.isEmpty());
         splitRoutes.reset(routes);
@@ -133,6 +139,7 @@ public final class RoadWarriorForm {
         if (!certificateProfile()) {
             c.addProperty("psk", psk.value().isEmpty() ? ControlProtocol.STORED_SECRET : psk.value());
         } // else: cert, ca and the stored key come back as loaded (docs/certificates.md)
+        putProposals(c, ikeProposals, espProposals);
         if (hostToHost.get()) {
             c.addProperty("mode", "transport");
         } else {
@@ -158,6 +165,8 @@ public final class RoadWarriorForm {
         byPath.put("config.remoteId", remoteId);
         byPath.put("config.psk", psk);
         byPath.put("config.remoteTs", splitRoutes);
+        byPath.put("config.ikeProposals", ikeProposals);
+        byPath.put("config.espProposals", espProposals);
         return FormField.owner(byPath, path);
     }
 
@@ -167,6 +176,34 @@ public final class RoadWarriorForm {
         }
         return StaticKeyRules.isAddress(v) || HOST.matcher(v).matches() ? null
                 : "Not a host name or IP address.";
+    }
+
+    /** A comma-separated list of proposals; empty keeps the daemon's defaults. */
+    static String proposals(String v) {
+        for (String p : v.split(",")) {
+            if (!p.isBlank() && !PROPOSAL.matcher(p.trim()).matches()) {
+                return "'" + p.trim() + "' is not a proposal: algorithms joined by '-', like"
+                        + " aes256gcm16-prfsha256-curve25519; separate proposals with commas.";
+            }
+        }
+        return null;
+    }
+
+    /** Both forms' proposal fields from a stored document. */
+    static void loadProposals(JsonObject config, FormField ike, FormField esp) {
+        ike.reset(joined(config, "ikeProposals"));
+        esp.reset(joined(config, "espProposals"));
+    }
+
+    /** Both forms' proposal fields into a document; an empty field leaves the daemon's default. */
+    static void putProposals(JsonObject c, FormField ike, FormField esp) {
+        for (var e : Map.of("ikeProposals", ike, "espProposals", esp).entrySet()) {
+            if (e.getValue().value().isEmpty()) {
+                c.remove(e.getKey());
+            } else {
+                c.add(e.getKey(), array(e.getValue().value()));
+            }
+        }
     }
 
     static String splitRoutes(String v) {

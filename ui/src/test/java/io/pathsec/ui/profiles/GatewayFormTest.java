@@ -81,5 +81,7 @@ class GatewayFormTest {
         assertEquals("chacha20poly1305", back.getAsJsonArray("espProposals").get(0).getAsString());
         assertSame(f.protectedSubnets, f.fieldFor("config.protectedSubnets[0]").orElseThrow());
         assertSame(f.pool, f.fieldFor("config.pool").orElseThrow());
+        assertEquals("chacha20poly1305", f.espProposals.value(), "the stored proposals are shown");
+        assertSame(f.ikeProposals, f.fieldFor("config.ikeProposals[1]").orElseThrow());
     }
 }

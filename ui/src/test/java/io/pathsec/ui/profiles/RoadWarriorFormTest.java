@@ -105,4 +105,20 @@ class RoadWarriorFormTest {
         loaded.hostToHostProperty().set(false);
         assertFalse(loaded.toConfig().has("mode"), "back to a road warrior: tunnel mode");
     }
+
+    @Test
+    void proposalsAreCheckedHereAndEmptyKeepsTheDaemonsDefaults() {
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.ikeProposals.valueProperty().set("aes256gcm16-prfsha256-curve25519, aes128 sha256");
+        assertTrue(f.ikeProposals.error().contains("'aes128 sha256' is not a proposal"), f.ikeProposals.error());
+        f.ikeProposals.valueProperty().set("aes256gcm16-prfsha256-curve25519, aes128-sha256-modp2048");
+        assertNull(f.ikeProposals.error());
+        f.espProposals.valueProperty().set("chacha20poly1305");
+        JsonObject c = f.toConfig();
+        assertEquals(2, c.getAsJsonArray("ikeProposals").size());
+        assertEquals("chacha20poly1305", c.getAsJsonArray("espProposals").get(0).getAsString());
+        f.ikeProposals.valueProperty().set("");
+        assertFalse(f.toConfig().has("ikeProposals"), "empty: the daemon's default");
+        assertSame(f.espProposals, f.fieldFor("config.espProposals[0]").orElseThrow());
+    }
 }

@@ -72,6 +72,13 @@ class GuiProfileFormsTest {
         fx.setText("#gwPskField", "correct horse battery staple");
         fx.setText("#poolField", "10.201.0.0/24");
         fx.setText("#dnsField", "192.0.2.53");
+        // Well formed but unknown to the daemon: its verdict lands next to the field.
+        fx.setText("#gwIkeProposalsField", "aes256gcm16-prfsha256-nosuchgroup");
+        robot.clickOn("#saveButton");
+        eventually("the daemon's verdict at the IKE proposals", () -> !fx.text("#gwIkeProposalsError").isEmpty());
+        assertFalse(w.profileNames().contains("edge"), "refused by the daemon");
+        fx.setText("#gwIkeProposalsField", "");
+        fx.setText("#gwEspProposalsField", "chacha20poly1305");
         robot.clickOn("#saveButton");
         eventually("edge in the list", () -> w.profileNames().contains("edge"));
         Profile stored = w.daemon.client.getProfile("edge");
@@ -82,6 +89,8 @@ class GuiProfileFormsTest {
         assertEquals("192.0.2.0/24", c.getAsJsonArray("protectedSubnets").get(0).getAsString());
         assertEquals("192.0.2.53", c.getAsJsonArray("dns").get(0).getAsString());
         assertEquals("@stored", c.get("psk").getAsString());
+        assertEquals("chacha20poly1305", c.getAsJsonArray("espProposals").get(0).getAsString());
+        assertFalse(c.has("ikeProposals"), "empty: the daemon's default");
         eventually("reopened in the gateway form", () -> fx.text("#formTitle").equals("Edit edge")
                 && fx.isShown("#poolField"));
     }
