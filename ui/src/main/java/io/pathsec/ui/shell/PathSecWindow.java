@@ -88,9 +88,15 @@ public final class PathSecWindow {
     private void showMain(DaemonLink reached) {
         link = reached;
         model = new AppModel(reached, work, Platform::runLater);
+        if (options.lab() != null) {
+            model.attachLab(options.lab());
+        }
         ViewLoader loader = new ViewLoader(model);
         Parent root = loader.load("/io/pathsec/ui/shell/main_window.fxml");
         main = loader.mainWindow();
+        if (options.lab() != null) {
+            main.dockLab(loader.load("/io/pathsec/ui/lab/lab_panel.fxml"));
+        }
         scene.setRoot(root);
         main.installShortcuts();
         main.setOnReconnect(this::reach);
