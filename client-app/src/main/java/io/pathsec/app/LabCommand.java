@@ -6,6 +6,9 @@ import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.LabTunnel;
 import io.pathsec.engine.policy.IpsecMode;
+import io.pathsec.ui.GuiLauncher;
+import io.pathsec.ui.GuiOptions;
+import javafx.application.Platform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +23,7 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +34,8 @@ import java.util.stream.Stream;
 @Command(name = "lab",
         description = {"Build the lab (E1 - G1 - R1 - R2 - G2 - E2 in network namespaces), start PathSec on G1 and G2,",
                 "send bulk TCP from E1 to E2 through the tunnel and show live counters. Needs root.",
+                "With a display: the PathSec window on G1's daemon, with a lab panel that changes the path",
+                "(MTU, ICMP black hole, MSS clamping, loss) and starts transfers.",
                 "Everything is removed when it ends (Ctrl-C or --duration)."},
         mixinStandardHelpOptions = true)
 final class LabCommand implements Callable<Integer> {
@@ -60,6 +66,10 @@ final class LabCommand implements Callable<Integer> {
             description = "size of each verified transfer; transfers repeat until the end (default: ${DEFAULT-VALUE})")
     long bytes;
 
+    @Option(names = "--screenshot-dir", paramLabel = "DIR",
+            description = "with a display: photograph the lab window to DIR/lab.png once a black hole was detected, then end")
+    Path screenshotDir;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -68,18 +78,27 @@ final class LabCommand implements Callable<Integer> {
             return ExitCodes.NO_PERMISSION;
         }
         IpsecMode ipsecMode = parseMode(mode);
-        if (!headless && System.getenv("DISPLAY") != null) {
-            out.println("(the desktop view of the lab comes with the GUI; showing the terminal view)");
-        }
         Path work = Files.createTempDirectory("pathsec-lab-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
+        AtomicReference<Runnable> onStop = new AtomicReference<>(() -> { });
         Thread hook = new Thread(() -> {
             stop.countDown();
+            onStop.get().run();
             awaitQuietly(finished);
         }, "lab-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (!headless && DesktopDisplay.present()) {
+            try {
+                return runDesktop(ipsecMode, work, onStop, out);
+            } finally {
+                deleteRecursively(work);
+                out.println("lab removed (namespaces, daemon, engines, keys)");
+                finished.countDown();
+                removeHook(hook);
+            }
+        }
         try (LabTopology lab = LabTopology.create(LabOptions.defaults().withPathMtu(pathMtu))) {
             out.printf("lab up: %s%n", describe(lab, ipsecMode));
             try (LabTunnel tunnel = LabTunnel.start(lab, ipsecMode, transform, ipv6, work)) {
@@ -91,11 +110,58 @@ final class LabCommand implements Callable<Integer> {
             deleteRecursively(work);
             out.println("lab removed (namespaces, engines, keys)");
             finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is what brought us here
+            removeHook(hook);
+        }
+    }
+
+    /**
+     * The desktop lab: G1's tunnel held by a daemon in G1's namespace, the window on it with the
+     * lab panel. Returns when the window closes; Ctrl-C closes the window and the lab.
+     */
+    private int runDesktop(IpsecMode ipsecMode, Path work, AtomicReference<Runnable> onStop, PrintStream out)
+            throws IOException {
+        LabOptions options = LabOptions.defaults().withPathMtu(pathMtu);
+        String lineDescription = "E1 - G1 - R1 - R2 - G2 - E2, " + mode + " mode, " + transform;
+        try (LabDesktop desktop = LabDesktop.start(options, ipsecMode, transform, ipv6, bytes, work, lineDescription)) {
+            out.printf("lab up: %s%n", describe(desktop.topology(), ipsecMode));
+            out.printf("PathSec daemon in G1 (pid %d, socket %s) holds the lab tunnel as profile \"%s\", connected; "
+                    + "G2 runs the engine%n", desktop.daemonPid(), desktop.socket(), LabDesktop.PROFILE);
+            out.println("opening the window; close it or press Ctrl-C to remove the lab");
+            onStop.set(() -> {
+                exitWindow();
+                desktop.close();
+            });
+            if (durationSeconds > 0) {
+                Thread timer = new Thread(() -> {
+                    try {
+                        Thread.sleep(Duration.ofSeconds(durationSeconds).toMillis()); // the lab's lifetime, asked for
+                        exitWindow();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "lab-duration");
+                timer.setDaemon(true);
+                timer.start();
             }
+            GuiLauncher.launch(new GuiOptions(desktop.socket(), screenshotDir, PathSecVersion.current(),
+                    desktop.controls()));
+            return ExitCodes.OK;
+        }
+    }
+
+    private static void exitWindow() {
+        try {
+            Platform.exit();
+        } catch (RuntimeException notStarted) {
+            // the toolkit never started: nothing to close
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is what brought us here
         }
     }
 
@@ -157,10 +223,10 @@ final class LabCommand implements Callable<Integer> {
         }
 
         int run(Duration duration, CountDownLatch stop) throws IOException, InterruptedException {
-            LabNode from = mode == IpsecMode.TUNNEL ? LabNode.E1 : LabNode.G1;
-            LabNode to = mode == IpsecMode.TUNNEL ? LabNode.E2 : LabNode.G2;
-            InetAddress target = mode == IpsecMode.TUNNEL
-                    ? lab.protectedAddress(LabNode.E2, ipv6) : lab.outerAddress(LabNode.G2, ipv6);
+            LabFlow flow = LabFlow.of(lab, mode, ipv6);
+            LabNode from = flow.from();
+            LabNode to = flow.to();
+            InetAddress target = flow.target();
             long end = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             LiveCounters counters = new LiveCounters(tunnel);
             int transfers = 0;

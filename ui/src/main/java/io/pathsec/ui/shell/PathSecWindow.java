@@ -101,7 +101,9 @@ public final class PathSecWindow {
         main.installShortcuts();
         main.setOnReconnect(this::reach);
         model.start();
-        if (options.screenshotDir() != null) {
+        if (options.screenshotDir() != null && options.lab() != null) {
+            new LabScreenshot(stage, main, model, options.screenshotDir()).start();
+        } else if (options.screenshotDir() != null) {
             new ScreenshotTour(stage, main, model, options.screenshotDir()).start();
         }
     }
