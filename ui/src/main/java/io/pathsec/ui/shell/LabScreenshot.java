@@ -41,13 +41,17 @@ final class LabScreenshot {
             ScreenshotTour.waitFor(() -> lab.transferProperty().get().bytesSent() > 0, () -> {
                 lab.setPathMtu(1400);
                 lab.setBlackHole(true);
-                ScreenshotTour.waitFor(() -> model.pmtu().bannerProperty().get() != null
-                                                ScreenshotTour.waitFor(() -> !model.pmtu().bannerProperty().get().isEmpty(),                ScreenshotTour.waitFor(() -> !model.pmtu().bannerProperty().get().isEmpty(), !model.pmtu().bannerProperty().get().isEmpty(),
+                ScreenshotTour.waitFor(() -> hasBanner(),
                         () -> ScreenshotTour.after(RECOVERY, () -> {
                             SceneSnapshot.write(stage.getScene(), dir, "lab");
                             Platform.exit();
                         }));
             });
         });
+    }
+
+    private boolean hasBanner() {
+        String banner = model.pmtu().bannerProperty().get();
+        return banner != null && !banner.isEmpty();
     }
 }
