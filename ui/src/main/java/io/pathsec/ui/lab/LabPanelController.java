@@ -55,7 +55,7 @@ public final class LabPanelController {
 
     public LabPanelController(LabPanelViewModel model) {
         this.model = model;
-        this.poll = new Timeline(new KeyFrame(Duration.seconds(1), e -> model.tick()));
+        this.poll = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollWhileShown()));
         poll.setCycleCount(Timeline.INDEFINITE);
     }
 
@@ -107,6 +107,16 @@ public final class LabPanelController {
         }
         scene.getAccelerators().put(FOCUS_PANEL, mtuChoice::requestFocus);
         poll.play();
+    }
+
+    /** A closed window has let go of its background threads: polling must end with it. */
+    private void pollWhileShown() {
+        Scene scene = labPanel.getScene();
+        if (scene == null || scene.getWindow() == null || !scene.getWindow().isShowing()) {
+            poll.stop();
+            return;
+        }
+        model.tick();
     }
 
     private void show(LabSettings s) {
