@@ -10,7 +10,9 @@ import io.pathsec.ui.GuiLauncher;
 import io.pathsec.ui.GuiOptions;
 import javafx.application.Platform;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,8 +65,15 @@ final class LabCommand implements Callable<Integer> {
     int pathMtu;
 
     @Option(names = "--bytes", defaultValue = "200000000", paramLabel = "N",
-            description = "size of each verified transfer; transfers repeat until the end (default: ${DEFAULT-VALUE})")
+            description = "size of each verified transfer; transfers repeat until the end (default: ${DEFAULT-VALUE}; "
+                    + "in the window, where the panel starts them: 2 GB)")
     long bytes;
+
+    /** The desktop lab's transfer when --bytes is not given: about a minute at lab speeds. */
+    static final long DESKTOP_TRANSFER_BYTES = 2_000_000_000L;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--screenshot-dir", paramLabel = "DIR",
             description = "with a display: photograph the lab window to DIR/lab.png once a black hole was detected, then end")
@@ -121,8 +130,12 @@ final class LabCommand implements Callable<Integer> {
     private int runDesktop(IpsecMode ipsecMode, Path work, AtomicReference<Runnable> onStop, PrintStream out)
             throws IOException {
         LabOptions options = LabOptions.defaults().withPathMtu(pathMtu);
-        String lineDescription = "E1 - G1 - R1 - R2 - G2 - E2, " + mode + " mode, " + transform;
-        try (LabDesktop desktop = LabDesktop.start(options, ipsecMode, transform, ipv6, bytes, work, lineDescription)) {
+        // A panel transfer runs until stopped, unless the user asked for a size: the terminal's
+        // 200 MB would be over in seconds, before anything on the path was changed.
+        long transferBytes = spec.commandLine().getParseResult().hasMatchedOption("--bytes") ? bytes
+                : DESKTOP_TRANSFER_BYTES;
+        try (LabDesktop desktop = LabDesktop.start(options, ipsecMode, transform, ipv6, transferBytes, work,
+                lab -> describeShort(lab, ipsecMode))) {
             out.printf("lab up: %s%n", describe(desktop.topology(), ipsecMode));
             out.printf("PathSec daemon in G1 (pid %d, socket %s) holds the lab tunnel as profile \"%s\", connected; "
                     + "G2 runs the engine%n", desktop.daemonPid(), desktop.socket(), LabDesktop.PROFILE);
@@ -180,6 +193,14 @@ final class LabCommand implements Callable<Integer> {
                 lab.protectedAddress(LabNode.E1, ipv6).getHostAddress(), g1.getHostAddress(), pathMtu,
                 g2.getHostAddress(), lab.protectedAddress(LabNode.E2, ipv6).getHostAddress())
                 + (ipsecMode == IpsecMode.TRANSPORT ? " (transport mode: traffic G1 -> G2)" : "");
+    }
+
+    /** The lab in one line for the panel: the flow's ends, the mode and the transform. */
+    private String describeShort(LabTopology lab, IpsecMode ipsecMode) {
+        LabFlow flow = LabFlow.of(lab, ipsecMode, ipv6);
+        return "E1 — G1 — R1 — R2 — G2 — E2; traffic " + flow.from() + " "
+                + flow.source().getHostAddress() + " → " + flow.to() + " "
+                + flow.target().getHostAddress() + ", " + mode + " mode, " + transform;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -10,6 +10,7 @@ import io.pathsec.ui.lab.LabControls;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * The lab as the desktop shows it: the topology, G2's engine as in the terminal lab, and in
@@ -43,7 +44,7 @@ final class LabDesktop implements AutoCloseable {
      * @param work a directory private to root: keys, the daemon's state and socket, logs
      */
     static LabDesktop start(LabOptions options, IpsecMode mode, String transform, boolean ipv6, long transferBytes,
-                            Path work, String description) throws IOException {
+                            Path work, Function<LabTopology, String> description) throws IOException {
         LabTopology lab = LabTopology.create(options);
         LabTunnel g2 = null;
         LabDaemon g1 = null;
@@ -52,7 +53,7 @@ final class LabDesktop implements AutoCloseable {
             g1 = LabDaemon.start(lab, LabNode.G1, work);
             g1.connectStaticKeys(PROFILE, g2.configOf(LabNode.G1));
             TopologyLabControls controls = new TopologyLabControls(lab, LabFlow.of(lab, mode, ipv6), transferBytes,
-                    work, description);
+                    work, description.apply(lab));
             return new LabDesktop(lab, g2, g1, controls);
         } catch (IOException | RuntimeException e) {
             if (g1 != null) {

@@ -66,7 +66,7 @@ class LabDesktopWindowTest {
                 "skipped: the lab needs root for namespaces and TUN devices");
         FxToolkit.registerPrimaryStage();
         desktop = LabDesktop.start(LabOptions.defaults(), IpsecMode.TUNNEL, "aes256gcm16", false, 4_000_000_000L,
-                work, "test lab");
+                work, lab -> "test lab");
         FxToolkit.setupStage(stage -> window = PathSecWindow.open(stage,
                 new GuiOptions(desktop.socket(), null, "test", desktop.controls()), new WindowBounds(prefs)));
     }

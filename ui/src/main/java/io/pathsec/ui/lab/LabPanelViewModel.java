@@ -59,7 +59,7 @@ public final class LabPanelViewModel {
     /** Reads the lab's settings and transfer. */
     public void load() {
         work.run(() -> new Object[] {lab.describe(), lab.settings()}, r -> {
-            title.set("Lab: " + r[0]);
+            title.set((String) r[0]);
             show((LabSettings) r[1]);
         }, e -> mtuStatus.failed("Cannot read the lab's settings", e));
         tick();

@@ -39,13 +39,15 @@ final class LabScreenshot {
         }, () -> {
             lab.toggleTransfer();
             ScreenshotTour.waitFor(() -> lab.transferProperty().get().bytesSent() > 0, () -> {
-                lab.setPathMtu(1400);
+                // The black hole first: lowered first, the MTU would be told by ICMP, not found out.
                 lab.setBlackHole(true);
-                ScreenshotTour.waitFor(() -> hasBanner(),
-                        () -> ScreenshotTour.after(RECOVERY, () -> {
-                            SceneSnapshot.write(stage.getScene(), dir, "lab");
-                            Platform.exit();
-                        }));
+                ScreenshotTour.waitFor(() -> lab.settingsProperty().get().blackHole(), () -> {
+                    lab.setPathMtu(1400);
+                    ScreenshotTour.waitFor(this::hasBanner, () -> ScreenshotTour.after(RECOVERY, () -> {
+                        SceneSnapshot.write(stage.getScene(), dir, "lab");
+                        Platform.exit();
+                    }));
+                });
             });
         });
     }

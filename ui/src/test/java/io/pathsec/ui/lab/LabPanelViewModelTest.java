@@ -24,7 +24,7 @@ class LabPanelViewModelTest {
 
     @Test
     void showsWhatIsInForceInWords() {
-        assertEquals("Lab: E1 192.0.2.2 - E2 203.0.113.2", model.titleProperty().get());
+        assertEquals("E1 192.0.2.2 - E2 203.0.113.2", model.titleProperty().get());
         assertEquals(1500, model.settingsProperty().get().pathMtu());
         assertTrue(model.mtuStatus().textProperty().get().startsWith("1500 bytes cross R1—R2; R1 answers"));
         assertEquals("Off: ICMP errors and fragments pass.", model.blackHoleStatus().textProperty().get());
