@@ -10,6 +10,7 @@ import io.pathsec.ui.lab.LabControls;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -29,7 +30,7 @@ final class LabDesktop implements AutoCloseable {
     private final LabTunnel g2;
     private final LabDaemon g1;
     private final TopologyLabControls controls;
-    private boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LabDesktop(LabTopology lab, LabTunnel g2, LabDaemon g1, TopologyLabControls controls) {
         this.lab = lab;
@@ -86,11 +87,8 @@ final class LabDesktop implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
         try {
             controls.stopTransfer();
