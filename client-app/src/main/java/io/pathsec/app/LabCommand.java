@@ -25,7 +25,6 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -89,25 +88,16 @@ final class LabCommand implements Callable<Integer> {
         IpsecMode ipsecMode = parseMode(mode);
         Path work = Files.createTempDirectory("pathsec-lab-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (!headless && DesktopDisplay.present()) {
+            return runDesktop(ipsecMode, work, out);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
-        AtomicReference<Runnable> onStop = new AtomicReference<>(() -> { });
         Thread hook = new Thread(() -> {
             stop.countDown();
-            onStop.get().run();
             awaitQuietly(finished);
         }, "lab-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        if (!headless && DesktopDisplay.present()) {
-            try {
-                return runDesktop(ipsecMode, work, onStop, out);
-            } finally {
-                deleteRecursively(work);
-                out.println("lab removed (namespaces, daemon, engines, keys)");
-                finished.countDown();
-                removeHook(hook);
-            }
-        }
         try (LabTopology lab = LabTopology.create(LabOptions.defaults().withPathMtu(pathMtu))) {
             out.printf("lab up: %s%n", describe(lab, ipsecMode));
             try (LabTunnel tunnel = LabTunnel.start(lab, ipsecMode, transform, ipv6, work)) {
@@ -127,23 +117,28 @@ final class LabCommand implements Callable<Integer> {
      * The desktop lab: G1's tunnel held by a daemon in G1's namespace, the window on it with the
      * lab panel. Returns when the window closes; Ctrl-C closes the window and the lab.
      */
-    private int runDesktop(IpsecMode ipsecMode, Path work, AtomicReference<Runnable> onStop, PrintStream out)
-            throws IOException {
+    private int runDesktop(IpsecMode ipsecMode, Path work, PrintStream out) throws IOException {
+        LabRemoval removal = new LabRemoval(work, out);
+        // Ctrl-C: the hook removes the lab itself rather than wait for the main thread, which
+        // may be inside the JavaFX launcher until the JVM halts.
+        Thread hook = new Thread(() -> {
+            exitWindow();
+            removal.run();
+        }, "lab-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         LabOptions options = LabOptions.defaults().withPathMtu(pathMtu);
         // A panel transfer runs until stopped, unless the user asked for a size: the terminal's
         // 200 MB would be over in seconds, before anything on the path was changed.
         long transferBytes = spec.commandLine().getParseResult().hasMatchedOption("--bytes") ? bytes
                 : DESKTOP_TRANSFER_BYTES;
-        try (LabDesktop desktop = LabDesktop.start(options, ipsecMode, transform, ipv6, transferBytes, work,
-                lab -> describeShort(lab, ipsecMode))) {
+        try {
+            LabDesktop desktop = LabDesktop.start(options, ipsecMode, transform, ipv6, transferBytes, work,
+                    lab -> describeShort(lab, ipsecMode));
+            removal.track(desktop);
             out.printf("lab up: %s%n", describe(desktop.topology(), ipsecMode));
             out.printf("PathSec daemon in G1 (pid %d, socket %s) holds the lab tunnel as profile \"%s\", connected; "
                     + "G2 runs the engine%n", desktop.daemonPid(), desktop.socket(), LabDesktop.PROFILE);
             out.println("opening the window; close it or press Ctrl-C to remove the lab");
-            onStop.set(() -> {
-                exitWindow();
-                desktop.close();
-            });
             if (durationSeconds > 0) {
                 Thread timer = new Thread(() -> {
                     try {
@@ -159,6 +154,9 @@ final class LabCommand implements Callable<Integer> {
             GuiLauncher.launch(new GuiOptions(desktop.socket(), screenshotDir, PathSecVersion.current(),
                     desktop.controls()));
             return ExitCodes.OK;
+        } finally {
+            removal.run();
+            removeHook(hook);
         }
     }
 
@@ -211,7 +209,7 @@ final class LabCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
