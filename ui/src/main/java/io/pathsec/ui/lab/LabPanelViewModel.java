@@ -45,6 +45,9 @@ public final class LabPanelViewModel {
     private final ControlStatus transferStatus = new ControlStatus();
     private boolean polling;
 
+    private record Loaded(String title, LabSettings settings) {
+    }
+
     public LabPanelViewModel(LabControls lab, BackgroundWork work, LongSupplier nanoTime) {
         this.lab = Objects.requireNonNull(lab, "lab");
         this.work = work;
@@ -58,9 +61,9 @@ public final class LabPanelViewModel {
 
     /** Reads the lab's settings and transfer. */
     public void load() {
-        work.run(() -> new Object[] {lab.describe(), lab.settings()}, r -> {
-            title.set((String) r[0]);
-            show((LabSettings) r[1]);
+        work.run(() -> new Loaded(lab.describe(), lab.settings()), r -> {
+            title.set(r.title());
+            show(r.settings());
         }, e -> mtuStatus.failed("Cannot read the lab's settings", e));
         tick();
     }
