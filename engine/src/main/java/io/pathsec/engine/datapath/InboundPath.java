@@ -170,7 +170,7 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         }
         int length = job.buf.readableBytes();
         try {
-            tun.write(job.buf);
+            tun.writeBatched(job.buf);
             job.sa.sa().countPacket(length);
             PmtuState pmtu = job.sa.pmtu();
             if (pmtu != null) {
@@ -182,8 +182,14 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         }
     }
 
+    /** The end of a batch: TCP segments held to be written as one super-packet go now. */
     @Override
     public void endOfBatch() {
+        try {
+            tun.flushWrites();
+        } catch (IOException e) {
+            LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());
+        }
     }
 
     void stop() {
