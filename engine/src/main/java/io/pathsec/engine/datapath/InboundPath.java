@@ -54,7 +54,8 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         this.policy = policy;
         this.allocator = allocator;
         this.counters = counters;
-        this.flows = new FlowKey[Math.max(1, workers.size())];
+        // one per worker and one for the producer, which opens small packets itself (OrderedLane)
+        this.flows = new FlowKey[workers.size() + 1];
         this.mssClamps = new TcpMssClamp[flows.length];
         for (int i = 0; i < flows.length; i++) {
             flows[i] = new FlowKey();
@@ -212,6 +213,11 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         @Override
         protected void process(int workerIndex) {
             drop = path.open(this, workerIndex);
+        }
+
+        @Override
+        protected boolean smallEnoughToRunInline() {
+            return buf.readableBytes() <= TunnelLimits.INLINE_PACKET_BYTES;
         }
 
         @Override
