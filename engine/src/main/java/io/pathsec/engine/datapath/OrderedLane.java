@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  *   <li>The producer takes a free job ({@link #acquire}), fills it and {@link #submit}s it.</li>
  *   <li>The job goes to the workers and, in the same order, to this lane's delivery queue.</li>
  *   <li>The delivery thread waits for the head job, hands it to the {@link Delivery}, then
- *       takes every following job that is already finished, and ends the batch (one flush or
- *       one sendmmsg for many packets).</li>
+ *       takes every following job that is already finished; once no job is left in flight it
+ *       ends the batch (one sendmmsg, or one TUN write of a TCP super-packet, for many
+ *       packets).</li>
  *   <li>The job is reset and returns to the pool. The pool bounds the packets in flight.</li>
  * </ol>
  *
@@ -141,7 +142,12 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
                     inOrder.poll();
                     deliverAndRecycle(next);
                 }
-                endBatch();
+                if (next == null) {
+                    // Only when nothing is left in flight: a job still being processed joins
+                    // this batch, so a run of TCP segments becomes one super-packet and a run of
+                    // datagrams one sendmmsg, instead of ending at the first job not yet done.
+                    endBatch();
+                }
             } finally {
                 deliveryLock.unlock();
             }
