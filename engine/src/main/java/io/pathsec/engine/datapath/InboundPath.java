@@ -77,6 +77,12 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         lookUp(packet, esp);
     }
 
+    /** The socket's read is over: a lane that delivers on this thread ends its batch now. */
+    @Override
+    public void endOfReceive() {
+        lane.producerIdle();
+    }
+
     /** Steps 2 and 3. */
     private void lookUp(DatagramPacket packet, ByteBuf esp) {
         SaRuntime sa = policy.inboundSa(EspCodec.spi(esp));
