@@ -328,6 +328,11 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         }
 
         @Override
+        protected boolean smallEnoughToRunInline() {
+            return buf.readableBytes() <= TunnelLimits.INLINE_PACKET_BYTES;
+        }
+
+        @Override
         protected void reset() {
             if (buf != null) {
                 buf.release();

@@ -74,6 +74,9 @@ public final class ViewLoader {
         if (type == io.pathsec.ui.gateway.GatewayController.class) {
             return new io.pathsec.ui.gateway.GatewayController(model.gateway());
         }
+        if (type == io.pathsec.ui.lab.LabPanelController.class) {
+            return new io.pathsec.ui.lab.LabPanelController(model.lab());
+        }
         throw new IllegalArgumentException("no controller " + type.getName());
     }
 }
