@@ -70,8 +70,8 @@ final class ProfilesCommand implements Runnable {
             @Parameters(paramLabel = "FILE") Path file,
             @Option(names = "--name", paramLabel = "NAME", description = "the profile's name (default: the file's \"name\")") String name,
             @Option(names = "--replace", description = "replace a profile of the same name") boolean replace,
-            @Option(names = "--kind", paramLabel = "KIND", description = "static-key or ikev2-psk (default: from the"
-                    + " file: \"gateway\" means ikev2-psk)") String kindName) {
+            @Option(names = "--kind", paramLabel = "KIND", description = "static-key, ikev2-psk or ikev2-gateway (default: from"
+                    + " the file: \"gateway\" means ikev2-psk, \"protectedSubnets\" ikev2-gateway)") String kindName) {
         CommandSpec add = spec.subcommands().get("add").getCommandSpec();
         JsonObject config;
         try {
@@ -83,10 +83,11 @@ final class ProfilesCommand implements Runnable {
         String profileName = name != null ? name
                 : config.has("name") && config.get("name").isJsonPrimitive() ? config.get("name").getAsString() : null;
         ProfileKind kind = kindName != null ? ControlCodec.gson().fromJson('"' + kindName + '"', ProfileKind.class)
-                : config.has("gateway") ? ProfileKind.IKEV2_PSK : ProfileKind.STATIC_KEY;
+                : config.has("gateway") ? ProfileKind.IKEV2_PSK
+                : config.has("protectedSubnets") ? ProfileKind.IKEV2_GATEWAY : ProfileKind.STATIC_KEY;
         if (kind == null) {
             spec.commandLine().getErr().println("pathsec profiles add: unknown --kind " + kindName
-                    + "; known: static-key, ikev2-psk");
+                    + "; known: static-key, ikev2-psk, ikev2-gateway");
             return ExitCodes.USAGE;
         }
         return DaemonCall.run(add, options, client -> {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import io.pathsec.engine.control.api.ErrorCode;
 import io.pathsec.engine.control.api.EventType;
+import io.pathsec.engine.control.api.GatewayClientList;
 import io.pathsec.engine.control.api.Hello;
 import io.pathsec.engine.control.api.HelloResult;
 import io.pathsec.engine.control.api.Method;
@@ -72,6 +73,7 @@ final class ControlRequests {
             case DIAG_CAPTURE -> capture(params, peer);
             case SETTINGS_GET -> new ProfileSettingsResult(name(params), stored(name(params)).settings());
             case SETTINGS_SET -> settings(params, peer);
+            case GATEWAY_CLIENTS -> gatewayClients(name(params));
             case SUBSCRIBE, UNSUBSCRIBE -> throw new IllegalStateException(method + " is the connection's");
         };
     }
@@ -110,7 +112,8 @@ final class ControlRequests {
         if (o.has("kind")) {
             kind = ControlCodec.gson().fromJson(o.get("kind"), ProfileKind.class);
             if (kind == null) {
-                throw ControlFailure.invalid("kind", "unknown kind " + o.get("kind") + "; known: \"static-key\", \"ikev2-psk\"");
+                throw ControlFailure.invalid("kind", "unknown kind " + o.get("kind") + "; known: \"static-key\", \"ikev2-psk\","
+                        + " \"ikev2-gateway\"");
             }
         }
         JsonElement config = o.get("config");
@@ -178,6 +181,21 @@ final class ControlRequests {
         }
         tunnels.watchPmtu(name, t);
         return PmtuEvents.report(name, t);
+    }
+
+    private GatewayClientList gatewayClients(String name) throws ControlFailure {
+        StoredProfile p = stored(name);
+        if (p.kind() != ProfileKind.IKEV2_GATEWAY) {
+            throw new ControlFailure(ErrorCode.BAD_REQUEST, "profile " + name + " is a " + p.kind().name()
+                    .toLowerCase().replace('_', '-') + " profile; gateway.clients is for ikev2-gateway profiles");
+        }
+        RunningTunnel t = tunnels.running(name);
+        if (!(t instanceof GatewayTunnel gateway)) {
+            throw new ControlFailure(ErrorCode.NOT_FOUND, "gateway " + name + " is not running; it serves clients"
+                    + " only while it is (pathsec connect " + name + ")");
+        }
+        tunnels.watchPmtu(name, t);
+        return new GatewayClientList(name, gateway.clients());
     }
 
     private ProfileSettingsResult settings(JsonObject params, PeerIdentity peer) throws ControlFailure {

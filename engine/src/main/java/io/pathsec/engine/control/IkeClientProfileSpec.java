@@ -19,12 +19,15 @@ import java.util.List;
  * and the gateway's may change between connects.
  *
  * @param local null: the address the routing table picks to reach the gateway
+ * @param mode  tunnel mode (a road warrior), or transport mode between this host and the peer
+ *              (host to host, RFC 7296 §1.3.1), with or without falling back to tunnel mode
  */
 public record IkeClientProfileSpec(String name, ProfileSettings settings, String gateway, InetAddress local,
                                    IkeIdentity localId, IkeIdentity remoteId, Authenticator authenticator,
                                    List<IkeSuite> ikeSuites,
                                    List<EspTransform> espTransforms, List<String> remoteTs, String tun, int mtu,
-                                   IkeSessionTimers timers, IkeFragmentPolicy fragmentation, boolean requestIpv6)
+                                   IkeSessionTimers timers, IkeFragmentPolicy fragmentation, boolean requestIpv6,
+                                   io.pathsec.engine.ike.session.ChildSaModeRequest mode)
         implements TunnelProfile {
     public IkeClientProfileSpec {
         ikeSuites = List.copyOf(ikeSuites);
@@ -40,8 +43,7 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
     /** The engine's profile, for a gateway and local address looked up now. */
     IkeClientProfile resolve(InetAddress gatewayAddress, InetAddress localAddress) {
         return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, authenticator,
-                ikeSuites, espTransforms, remoteTs, timers, io.pathsec.engine.ike.session.ChildSaModeRequest.TUNNEL,
-                fragmentation, requestIpv6);
+                ikeSuites, espTransforms, remoteTs, timers, mode, fragmentation, requestIpv6);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.pathsec.engine.control.api.ControlProtocol;
 import io.pathsec.engine.control.api.ProfileSettings;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.ike.fragment.IkeFragmentPolicy;
+import io.pathsec.engine.ike.session.ChildSaModeRequest;
 import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -50,24 +51,14 @@ final class IkePskRules implements ProfileKindRules {
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
             "dpdDelaySeconds", "auth", "cert", "key", "ca", "ipv6", "ikeFragmentation", "ikeFragmentSize",
-            "natKeepaliveSeconds");
+            "natKeepaliveSeconds", "mode");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
     @Override
     public ValidatedProfile validate(String name, JsonObject config, ProfileSettings settings,
                                      Map<String, String> storedSecrets, Path scratch) throws ControlFailure {
-        for (String key : config.keySet()) {
-            if (!FIELDS.contains(key)) {
-                throw ControlFailure.invalid("config." + key, "unknown field; known: " + String.join(", ",
-                        FIELDS.stream().sorted().toList()));
-            }
-        }
-        String configName = optionalText(config, "name");
-        if (configName != null && !configName.equals(name)) {
-            throw ControlFailure.invalid("config.name", "must be the profile's name \"" + name + "\", got \""
-                    + configName + "\"");
-        }
+        checkFields(name, config, FIELDS);
         List<String> warnings = new ArrayList<>();
         String gateway = requiredText(config, "gateway", "the gateway's address or DNS name");
         InetAddress local = null;
@@ -83,6 +74,61 @@ final class IkePskRules implements ProfileKindRules {
 
         Map<String, String> secrets = new LinkedHashMap<>();
         JsonObject publicConfig = config.deepCopy();
+        IkeProfileAuth authentication = authentication(config, storedSecrets, secrets, publicConfig, warnings);
+        List<IkeSuite> suites = ikeSuites(config);
+        List<EspTransform> esp = espTransforms(config, warnings);
+        List<String> remoteTs = prefixes(config, "remoteTs");
+        String tun = tunName(config, "psike%d");
+        int mtu = (int) number(config, "mtu", 1400, 576, 9000);
+        IkeSessionTimers timers = timers(config);
+        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local,
+                authentication.localIdentity(), remoteId, authentication.authenticator(), suites, esp, remoteTs, tun,
+                mtu, timers, fragmentation(config), flag(config, "ipv6", false), mode(config));
+        return new ValidatedProfile(spec, publicConfig, secrets, warnings);
+    }
+
+    /**
+     * {@code mode}: {@code tunnel} (the default, a road warrior), {@code transport} (host to host:
+     * USE_TRANSPORT_MODE, RFC 7296 §1.3.1; a gateway that refuses ends the connect) or
+     * {@code transport-or-tunnel} (tunnel mode accepted when transport is refused).
+     */
+    static ChildSaModeRequest mode(JsonObject config) throws ControlFailure {
+        String mode = optionalText(config, "mode");
+        if (mode == null) {
+            return ChildSaModeRequest.TUNNEL;
+        }
+        return switch (mode.toLowerCase()) {
+            case "tunnel" -> ChildSaModeRequest.TUNNEL;
+            case "transport" -> ChildSaModeRequest.TRANSPORT;
+            case "transport-or-tunnel" -> ChildSaModeRequest.TRANSPORT_OR_TUNNEL;
+            default -> throw ControlFailure.invalid("config.mode", "must be \"tunnel\", \"transport\" or"
+                    + " \"transport-or-tunnel\", got \"" + mode + "\"");
+        };
+    }
+
+    /** Refuses fields the kind does not know (naming them) and a {@code name} other than the profile's. */
+    static void checkFields(String name, JsonObject config, Set<String> known) throws ControlFailure {
+        for (String key : config.keySet()) {
+            if (!known.contains(key)) {
+                throw ControlFailure.invalid("config." + key, "unknown field; known: " + String.join(", ",
+                        known.stream().sorted().toList()));
+            }
+        }
+        String configName = optionalText(config, "name");
+        if (configName != null && !configName.equals(name)) {
+            throw ControlFailure.invalid("config.name", "must be the profile's name \"" + name + "\", got \""
+                    + configName + "\"");
+        }
+    }
+
+    /**
+     * How we prove ourselves and check the peer: {@code auth} {@code psk} (the default; {@code localId}
+     * and {@code psk} required) or {@code certificate} ({@code cert}, {@code key}, {@code ca} as PEM).
+     * The PSK or private key goes to {@code secrets}, and {@code publicConfig} shows the marker.
+     */
+    static IkeProfileAuth authentication(JsonObject config, Map<String, String> storedSecrets,
+                                         Map<String, String> secrets, JsonObject publicConfig, List<String> warnings)
+            throws ControlFailure {
         String auth = optionalText(config, "auth");
         byte[] psk = null;
         String key = null;
@@ -98,15 +144,20 @@ final class IkePskRules implements ProfileKindRules {
         } else if (config.has(KEY_ID)) {
             key = secret(config, KEY_ID, "our private key (PEM)", storedSecrets, secrets, publicConfig);
         }
-        IkeProfileAuth authentication;
         try {
-            authentication = IkeProfileAuth.fromPem(auth, psk, optionalText(config, "cert"), key,
+            return IkeProfileAuth.fromPem(auth, psk, optionalText(config, "cert"), key,
                     optionalText(config, "ca"), optionalText(config, "localId"));
         } catch (IkeProfileAuth.InvalidField e) {
             throw ControlFailure.invalid("config." + e.field(), e.getMessage());
+        } finally {
+            if (psk != null) {
+                java.util.Arrays.fill(psk, (byte) 0);
+            }
         }
-        IkeIdentity localId = authentication.localIdentity();
+    }
 
+    /** {@code ikeProposals} in strongSwan's keywords; none: PathSec's default suite. */
+    static List<IkeSuite> ikeSuites(JsonObject config) throws ControlFailure {
         List<IkeSuite> suites = new ArrayList<>();
         List<String> ike = texts(config, "ikeProposals");
         for (int i = 0; i < ike.size(); i++) {
@@ -119,6 +170,11 @@ final class IkePskRules implements ProfileKindRules {
         if (suites.isEmpty()) {
             suites.add(IkeSuite.DEFAULT);
         }
+        return suites;
+    }
+
+    /** {@code espProposals} in strongSwan's keywords; none: AES-256-GCM. Ignored parts become warnings. */
+    static List<EspTransform> espTransforms(JsonObject config, List<String> warnings) throws ControlFailure {
         List<EspTransform> esp = new ArrayList<>();
         List<String> espTexts = texts(config, "espProposals");
         for (int i = 0; i < espTexts.size(); i++) {
@@ -138,40 +194,46 @@ final class IkePskRules implements ProfileKindRules {
         if (esp.isEmpty()) {
             esp.add(EspTransform.AES_GCM_16_256);
         }
-        List<String> remoteTs = texts(config, "remoteTs");
-        for (int i = 0; i < remoteTs.size(); i++) {
+        return esp;
+    }
+
+    /** An array of address prefixes (absent: empty), each checked. */
+    static List<String> prefixes(JsonObject config, String key) throws ControlFailure {
+        List<String> prefixes = texts(config, key);
+        for (int i = 0; i < prefixes.size(); i++) {
             try {
-                AddressRange.parse(remoteTs.get(i));
+                AddressRange.parse(prefixes.get(i));
             } catch (IllegalArgumentException e) {
-                throw ControlFailure.invalid("config.remoteTs[" + i + "]", e.getMessage());
+                throw ControlFailure.invalid("config." + key + "[" + i + "]", e.getMessage());
             }
         }
+        return prefixes;
+    }
+
+    /** {@code tun}: a Linux interface name, at most one {@code %d}; absent: {@code fallback}. */
+    static String tunName(JsonObject config, String fallback) throws ControlFailure {
         String tun = optionalText(config, "tun");
         if (tun == null) {
-            tun = "psike%d";
-        } else if (!tun.matches("[A-Za-z0-9_.%-]{1,15}") || tun.chars().filter(c -> c == '%').count() > 1) {
+            return fallback;
+        }
+        if (!tun.matches("[A-Za-z0-9_.%-]{1,15}") || tun.chars().filter(c -> c == '%').count() > 1) {
             throw ControlFailure.invalid("config.tun", "a Linux interface name (1-15 letters, digits, '_', '.',"
                     + " '-', at most one %d), got \"" + tun + "\"");
         }
-        int mtu = (int) number(config, "mtu", 1400, 576, 9000);
-        IkeSessionTimers timers = timers(config);
+        return tun;
+    }
+
+    /** {@code ikeFragmentation} (default on) and {@code ikeFragmentSize} (RFC 7383). */
+    static IkeFragmentPolicy fragmentation(JsonObject config) throws ControlFailure {
         long fragmentSize = number(config, "ikeFragmentSize", 0, 0, IkeFragmentPolicy.MAX_SIZE);
         if (fragmentSize != 0 && fragmentSize < IkeFragmentPolicy.MIN_SIZE) {
             throw ControlFailure.invalid("config.ikeFragmentSize", "must be 0 (from the path MTU) or "
                     + IkeFragmentPolicy.MIN_SIZE + "-" + IkeFragmentPolicy.MAX_SIZE + ", got " + fragmentSize);
         }
-        IkeFragmentPolicy fragmentation = IkeTunnelService.fragmentation(flag(config, "ikeFragmentation", true),
-                (int) fragmentSize);
-        IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId,
-                authentication.authenticator(), suites, esp, remoteTs, tun, mtu, timers, fragmentation,
-                flag(config, "ipv6", false));
-        if (psk != null) {
-            java.util.Arrays.fill(psk, (byte) 0);
-        }
-        return new ValidatedProfile(spec, publicConfig, secrets, warnings);
+        return IkeTunnelService.fragmentation(flag(config, "ikeFragmentation", true), (int) fragmentSize);
     }
 
-    private static IkeSessionTimers timers(JsonObject config) throws ControlFailure {
+    static IkeSessionTimers timers(JsonObject config) throws ControlFailure {
         IkeSessionTimers d = IkeSessionTimers.DEFAULT;
         Duration ike = Duration.ofSeconds(number(config, "ikeRekeySeconds", d.ikeRekeyTime().toSeconds(), 0, 86400 * 7));
         Duration child = Duration.ofSeconds(number(config, "childRekeySeconds", d.childRekeyTime().toSeconds(), 0,
@@ -232,7 +294,7 @@ final class IkePskRules implements ProfileKindRules {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static IkeIdentity identity(String field, String text) throws ControlFailure {
+    static IkeIdentity identity(String field, String text) throws ControlFailure {
         try {
             return new IkeIdentity(text);
         } catch (IllegalArgumentException e) {
@@ -240,7 +302,7 @@ final class IkePskRules implements ProfileKindRules {
         }
     }
 
-    private static InetAddress address(String field, String text) throws ControlFailure {
+    static InetAddress address(String field, String text) throws ControlFailure {
         try {
             return AddressRange.parseAddress(text);
         } catch (IllegalArgumentException e) {
@@ -248,7 +310,7 @@ final class IkePskRules implements ProfileKindRules {
         }
     }
 
-    private static String requiredText(JsonObject config, String key, String what) throws ControlFailure {
+    static String requiredText(JsonObject config, String key, String what) throws ControlFailure {
         String text = optionalText(config, key);
         if (text == null || text.isBlank()) {
             throw ControlFailure.invalid("config." + key, "missing; " + what);
@@ -256,7 +318,7 @@ final class IkePskRules implements ProfileKindRules {
         return text;
     }
 
-    private static String optionalText(JsonObject config, String key) throws ControlFailure {
+    static String optionalText(JsonObject config, String key) throws ControlFailure {
         JsonElement e = config.get(key);
         if (e == null || e.isJsonNull()) {
             return null;
@@ -267,7 +329,7 @@ final class IkePskRules implements ProfileKindRules {
         return e.getAsString().trim();
     }
 
-    private static List<String> texts(JsonObject config, String key) throws ControlFailure {
+    static List<String> texts(JsonObject config, String key) throws ControlFailure {
         JsonElement e = config.get(key);
         if (e == null || e.isJsonNull()) {
             return List.of();
@@ -287,7 +349,7 @@ final class IkePskRules implements ProfileKindRules {
         return out;
     }
 
-    private static boolean flag(JsonObject config, String key, boolean fallback) throws ControlFailure {
+    static boolean flag(JsonObject config, String key, boolean fallback) throws ControlFailure {
         JsonElement e = config.get(key);
         if (e == null || e.isJsonNull()) {
             return fallback;
@@ -298,7 +360,7 @@ final class IkePskRules implements ProfileKindRules {
         return e.getAsBoolean();
     }
 
-    private static long number(JsonObject config, String key, long fallback, long min, long max)
+    static long number(JsonObject config, String key, long fallback, long min, long max)
             throws ControlFailure {
         JsonElement e = config.get(key);
         if (e == null || e.isJsonNull()) {

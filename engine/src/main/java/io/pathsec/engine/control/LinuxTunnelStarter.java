@@ -28,9 +28,12 @@ public final class LinuxTunnelStarter implements TunnelStarter {
 
     @Override
     public RunningTunnel start(TunnelProfile profile, TunnelContext context) throws IOException {
-        // Java 17: no pattern switch; the sealed TunnelProfile has exactly these two records.
+        // Java 17: no pattern switch; the sealed TunnelProfile has exactly these three records.
         if (profile instanceof StaticKeyProfile s) {
             return startStatic(s, context);
+        }
+        if (profile instanceof IkeGatewaySpec g) {
+            return GatewayStart.start(g, context);
         }
         return new IkeConnect((IkeClientProfileSpec) profile, context).run();
     }

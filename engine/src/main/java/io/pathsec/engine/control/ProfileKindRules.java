@@ -12,12 +12,13 @@ import java.util.Map;
  * What differs between profile kinds: how a {@code config} document is validated, and which of
  * its fields are secrets (write-only, stored apart).
  */
-sealed interface ProfileKindRules permits StaticKeyRules, IkePskRules {
+sealed interface ProfileKindRules permits StaticKeyRules, IkePskRules, IkeGatewayRules {
 
     static ProfileKindRules of(ProfileKind kind) {
         return switch (kind) {
             case STATIC_KEY -> new StaticKeyRules();
             case IKEV2_PSK -> new IkePskRules();
+            case IKEV2_GATEWAY -> new IkeGatewayRules();
         };
     }
 

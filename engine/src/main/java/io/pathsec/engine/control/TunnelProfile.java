@@ -8,7 +8,7 @@ import io.pathsec.engine.control.api.ProfileSettings;
  * {@link ProfileKind}; an IKEv2 profile joins as another permitted record, with its
  * {@link ProfileKindRules} and a branch in the {@link TunnelStarter}.
  */
-public sealed interface TunnelProfile permits StaticKeyProfile, IkeClientProfileSpec {
+public sealed interface TunnelProfile permits StaticKeyProfile, IkeClientProfileSpec, IkeGatewaySpec {
     String name();
 
     ProfileKind kind();

@@ -41,9 +41,18 @@ final class GatewayClients {
     private final InetSocketAddress localEndpoint;
     private final List<AddressRange> pools;
     private final Map<IkeResponder, GatewayClient> clients = new ConcurrentHashMap<>();
+    private final Watcher watcher;
+
+    /** Told when a client enters the data path and when it leaves it (on the IKE scheduler's thread; must not block). */
+    interface Watcher {
+        void joined(GatewayClient c);
+
+        void left(GatewayClient c);
+    }
 
     GatewayClients(String name, TunnelPolicy policy, RoutingSetup routing, InetSocketAddress localEndpoint,
-                   List<AddressRange> pools) {
+                   List<AddressRange> pools, Watcher watcher) {
+        this.watcher = watcher;
         this.name = name;
         this.policy = policy;
         this.routing = routing;
@@ -97,8 +106,10 @@ final class GatewayClients {
                 }
             }
         }
-        clients.put(session, new GatewayClient(session, info, binding, peer, selectors, sas, entries, policyRoutes));
+        GatewayClient added = new GatewayClient(session, info, binding, peer, selectors, sas, entries, policyRoutes);
+        clients.put(session, added);
         rebuildSpd();
+        watcher.joined(added);
         LOG.info("client {} at {}: virtual IP {}, {}", info.peerIdentity(), info.peer(),
                 info.virtualAddress() == null ? "none" : info.virtualAddress().getHostAddress(), child);
         return replaced;
@@ -117,6 +128,7 @@ final class GatewayClients {
         for (String prefix : c.policyRoutes()) {
             routing.removeRoute(prefix, true);
         }
+        watcher.left(c);
         LOG.info("client {} at {} removed", c.info().peerIdentity(), c.info().peer());
     }
 

@@ -79,7 +79,7 @@ public final class IkeGateway implements AutoCloseable {
 
     private IkeGateway(IkeGatewayProfile profile, LinuxTun tun, RoutingSetup routing, TunnelPolicy policy,
                        DataPath dataPath, UdpIkeTransport transport, ExecutorIkeScheduler scheduler,
-                       TcpMssSettings tcpMss) {
+                       TcpMssSettings tcpMss, ClientListener listener) {
         this.profile = profile;
         this.tcpMss = new TcpMssResponder(profile.listenAddress(), tcpMss, RoutingSetup.FWMARK);
         this.tun = tun;
@@ -98,7 +98,17 @@ public final class IkeGateway implements AutoCloseable {
             }
         }
         this.clients = new GatewayClients(profile.name(), policy, routing,
-                new InetSocketAddress(profile.listenAddress(), 4500), pools);
+                new InetSocketAddress(profile.listenAddress(), 4500), pools, new GatewayClients.Watcher() {
+                    @Override
+                    public void joined(GatewayClient c) {
+                        listener.connected(client(c));
+                    }
+
+                    @Override
+                    public void left(GatewayClient c) {
+                        listener.left(client(c));
+                    }
+                });
         List<TrafficSelector> localTs = new ArrayList<>();
         for (String subnet : profile.protectedSubnets()) {
             AddressRange r = AddressRange.parse(subnet);
@@ -129,6 +139,15 @@ public final class IkeGateway implements AutoCloseable {
     /** As above, with the path MTU settings of every SA towards the clients (DPLPMTUD probes them). */
     public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings)
             throws IOException {
+        return start(profile, tcpMss, pmtuSettings, ClientListener.NONE);
+    }
+
+    /**
+     * As above, telling {@code listener} each time a client's CHILD_SA enters the data path and
+     * each time a client leaves it (the daemon's {@code gateway.client} events).
+     */
+    public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings,
+                                   ClientListener listener) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
@@ -153,7 +172,8 @@ public final class IkeGateway implements AutoCloseable {
             if (profile.pool6() != null) {
                 routing.addRoute(profile.pool6(), null);
             }
-            IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
+            IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss,
+                    listener);
             gw.icmpRelay = new IkeRelayCarrier(gw::peerSession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
             policy.icmp().explicitSa(new ExplicitSaCarrier(gw::peerSession,
@@ -297,18 +317,46 @@ public final class IkeGateway implements AutoCloseable {
     public List<Client> clients() {
         List<Client> out = new ArrayList<>();
         for (GatewayClient c : clients.clients()) {
-            out.add(new Client(c.info().peerIdentity(), c.info().peer(), c.info().virtualAddress() == null ? null
-                    : c.info().virtualAddress().getHostAddress(), c.info().child().toString(),
-                    c.info().child().mode().name(), c.session().peerSpeaksPathSec(), c.sas(),
-                    pmtuStatesOf(c.session()),
-                    c.info().virtualAddress6() == null ? null : AddressRange.format(c.info().virtualAddress6())));
+            out.add(client(c));
         }
         return out;
     }
 
-    /** A connected client as status views show it; {@code pmtu}: the path MTU of each SA towards it. */
+    private Client client(GatewayClient c) {
+        return new Client(c.info().peerIdentity(), c.info().peer(), c.info().virtualAddress() == null ? null
+                : c.info().virtualAddress().getHostAddress(), c.info().child().toString(),
+                c.info().child().mode().name(), c.session().peerSpeaksPathSec(), c.sas(),
+                pmtuStatesOf(c.session()),
+                c.info().virtualAddress6() == null ? null : AddressRange.format(c.info().virtualAddress6()),
+                String.valueOf(c.info().ikeSuite()));
+    }
+
+    /**
+     * A connected client as status views show it; {@code pmtu}: the path MTU of each SA towards it;
+     * {@code ikeSuite}: the IKE SA's negotiated algorithms.
+     */
     public record Client(String identity, InetSocketAddress peer, String virtualIp, String childSa, String mode,
-                         boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu, String virtualIp6) {
+                         boolean speaksPathSec, List<SecurityAssociation> sas, List<PmtuState> pmtu, String virtualIp6,
+                         String ikeSuite) {
+    }
+
+    /** Told when clients come and go; called on the gateway's IKE thread, so it must not block. */
+    public interface ClientListener {
+        ClientListener NONE = new ClientListener() {
+            @Override
+            public void connected(Client client) {
+            }
+
+            @Override
+            public void left(Client client) {
+            }
+        };
+
+        /** The client's IKE SA and first CHILD_SA are up and in the data path. */
+        void connected(Client client);
+
+        /** The client deleted its SAs, its session ended, it reconnected, or the gateway closes. */
+        void left(Client client);
     }
 
     /** DPLPMTUD towards a client, for the PMTU state of the outbound SA {@code spi} (session thread). */

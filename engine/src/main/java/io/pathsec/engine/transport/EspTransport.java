@@ -16,6 +16,14 @@ public interface EspTransport extends AutoCloseable {
     /** Receives ESP datagrams; must not block for long. Owns the packet afterwards. */
     interface EspReceiver {
         void receive(DatagramPacket packet);
+
+        /**
+         * The datagrams read together have all been handed over (Netty's channelReadComplete):
+         * a receiver that delivers on this thread ends its batch here, so nothing it holds back
+         * (TCP segments waiting to be joined into one TUN write) waits for the next datagram.
+         */
+        default void endOfReceive() {
+        }
     }
 
     /** Opens a transport that hands every received ESP datagram to {@code receiver}. */

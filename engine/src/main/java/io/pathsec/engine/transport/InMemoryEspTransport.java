@@ -65,6 +65,7 @@ public final class InMemoryEspTransport implements EspTransport {
             return;
         }
         r.receive(new DatagramPacket(datagram, address, from));
+        r.endOfReceive(); // every datagram is a read of its own here
     }
 
     public long sent() {

@@ -86,6 +86,11 @@ public final class UdpEncapsulationSocket implements EspTransport {
                     }
 
                     @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        espReceiver.endOfReceive();
+                    }
+
+                    @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                         // ICMP errors reported on the socket (ECONNREFUSED …) must not close it.
                         LOG.debug("UDP socket error: {}", cause.toString());

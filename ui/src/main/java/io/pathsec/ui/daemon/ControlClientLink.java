@@ -106,6 +106,12 @@ public final class ControlClientLink implements DaemonLink {
     }
 
     @Override
+    public io.pathsec.engine.control.api.GatewayClientList gatewayClients(String name)
+            throws IOException, ControlException {
+        return requests.gatewayClients(name);
+    }
+
+    @Override
     public void subscribe(EventListener listener) throws IOException, ControlException {
         events.subscribe(List.of(), null, listener);
     }

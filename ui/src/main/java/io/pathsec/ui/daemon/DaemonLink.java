@@ -49,6 +49,9 @@ public interface DaemonLink extends AutoCloseable {
     /** The daemon's diagnostics bundle of one profile (a zip; it holds keys when the tunnel is up). */
     DiagBundle diag(String name) throws IOException, ControlException;
 
+    /** The road warriors connected to a running gateway profile ({@code gateway.clients}). */
+    io.pathsec.engine.control.api.GatewayClientList gatewayClients(String name) throws IOException, ControlException;
+
     /** Starts the event stream (all types, all profiles); the listener runs on a reader thread. */
     void subscribe(EventListener listener) throws IOException, ControlException;
 

@@ -33,6 +33,22 @@ public final class PmtuController {
     private Label floorError;
     @FXML
     private Label settingsMessage;
+    @FXML
+    private javafx.scene.control.TextField fixedMtuField;
+    @FXML
+    private Label fixedMtuError;
+    @FXML
+    private javafx.scene.control.TextField raiseTimerField;
+    @FXML
+    private Label raiseTimerError;
+    @FXML
+    private javafx.scene.control.TextField probeTimerField;
+    @FXML
+    private Label probeTimerError;
+    @FXML
+    private javafx.scene.control.ChoiceBox<io.pathsec.engine.control.api.OuterDfBit> outerDfChoice;
+    @FXML
+    private Label outerDfHint;
 
     public PmtuController(PmtuViewModel model, PmtuSettingsViewModel settings) {
         this.model = model;
@@ -58,13 +74,38 @@ public final class PmtuController {
         for (io.pathsec.engine.control.api.PmtuMethod m : io.pathsec.engine.control.api.PmtuMethod.values()) {
             javafx.scene.control.CheckBox box = new javafx.scene.control.CheckBox(PmtuSettingsViewModel.describe(m));
             box.setId("pmtu-method-" + m.name().toLowerCase().replace('_', '-'));
+            box.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the whole sentence, never "…"
             box.selectedProperty().bindBidirectional(settings.methodProperty(m));
             methodBoxes.getChildren().add(box);
         }
-        floorField.textProperty().bindBidirectional(settings.floor.valueProperty());
-        floorError.textProperty().bind(settings.floor.errorProperty());
+        bind(floorField, floorError, settings.floor);
+        bind(fixedMtuField, fixedMtuError, settings.fixedMtu);
+        bind(raiseTimerField, raiseTimerError, settings.raiseTimer);
+        bind(probeTimerField, probeTimerError, settings.probeTimer);
+        outerDfChoice.setItems(javafx.collections.FXCollections.observableArrayList(
+                io.pathsec.engine.control.api.OuterDfBit.values()));
+        outerDfChoice.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(io.pathsec.engine.control.api.OuterDfBit df) {
+                return df == null ? "" : df.name().toLowerCase();
+            }
+
+            @Override
+            public io.pathsec.engine.control.api.OuterDfBit fromString(String s) {
+                return io.pathsec.engine.control.api.OuterDfBit.valueOf(s.toUpperCase());
+            }
+        });
+        outerDfChoice.valueProperty().bindBidirectional(settings.outerDfProperty());
+        outerDfHint.textProperty().bind(Bindings.createStringBinding(() -> settings.outerDfProperty().get() == null
+                ? "" : PmtuSettingsViewModel.describe(settings.outerDfProperty().get()), settings.outerDfProperty()));
         settingsMessage.textProperty().bind(settings.messageProperty());
         settings.load();
+    }
+
+    private static void bind(javafx.scene.control.TextField input, Label error,
+                             io.pathsec.ui.profiles.FormField field) {
+        input.textProperty().bindBidirectional(field.valueProperty());
+        error.textProperty().bind(field.errorProperty());
     }
 
     @FXML

@@ -56,6 +56,35 @@ public final class FormField {
         error.set(message);
     }
 
+    /** Checks every field, so each shows its message at once; true when all are acceptable. */
+    public static boolean revalidateAll(java.util.Collection<FormField> fields) {
+        boolean ok = true;
+        for (FormField f : fields) {
+            ok &= f.revalidate();
+        }
+        return ok;
+    }
+
+    /**
+     * The field that owns a daemon field path (like {@code config.protectedSubnets[1]}): the path
+     * itself, else its parents ({@code config.protectedSubnets}, {@code config}) in turn.
+     */
+    static java.util.Optional<FormField> owner(java.util.Map<String, FormField> byPath, String path) {
+        String p = path == null ? "" : path;
+        for (int guard = 0; guard < 16 && !p.isEmpty(); guard++) {
+            FormField f = byPath.get(p);
+            if (f != null) {
+                return java.util.Optional.of(f);
+            }
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            if (cut <= 0) {
+                break;
+            }
+            p = p.substring(0, cut);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Sets a value without judging it: a fresh or loaded form shows no complaints yet. */
     public void reset(String newValue) {
         quiet = true;

@@ -54,6 +54,14 @@ public final class ProfilesController {
     @FXML
     private GridPane roadWarriorForm;
     @FXML
+    private GridPane gatewayForm;
+    @FXML
+    private Label gatewayLabel;
+    @FXML
+    private Label remoteIdLabel;
+    @FXML
+    private javafx.scene.control.CheckBox allowTransportCheck;
+    @FXML
     private ChoiceBox<String> modeChoice;
     @FXML
     private ChoiceBox<String> transformChoice;
@@ -118,10 +126,28 @@ public final class ProfilesController {
         kindChoice.valueProperty().bindBidirectional(model.kindProperty());
         kindChoice.disableProperty().bind(model.editingProperty().isNotNull());
         var roadWarrior = model.kindProperty().isEqualTo(ProfileKindChoice.ROAD_WARRIOR);
-        staticForm.visibleProperty().bind(roadWarrior.not());
-        staticForm.managedProperty().bind(roadWarrior.not());
-        roadWarriorForm.visibleProperty().bind(roadWarrior);
-        roadWarriorForm.managedProperty().bind(roadWarrior);
+        var ikeHostToHost = model.kindProperty().isEqualTo(ProfileKindChoice.IKE_HOST_TO_HOST);
+        var ikeClient = roadWarrior.or(ikeHostToHost);
+        var gateway = model.kindProperty().isEqualTo(ProfileKindChoice.GATEWAY);
+        var staticKeys = ikeClient.or(gateway).not();
+        staticForm.visibleProperty().bind(staticKeys);
+        staticForm.managedProperty().bind(staticKeys);
+        roadWarriorForm.visibleProperty().bind(ikeClient);
+        roadWarriorForm.managedProperty().bind(ikeClient);
+        gatewayForm.visibleProperty().bind(gateway);
+        gatewayForm.managedProperty().bind(gateway);
+        // IKEv2 host to host: the peer host instead of a gateway, and no traffic choice (transport
+        // mode protects the traffic between the two hosts' own addresses).
+        gatewayLabel.textProperty().bind(Bindings.when(ikeHostToHost).then("Peer host").otherwise("Gateway"));
+        remoteIdLabel.textProperty().bind(Bindings.when(ikeHostToHost).then("Peer identity")
+                .otherwise("Gateway identity"));
+        for (javafx.scene.Node n : roadWarriorForm.getChildren()) {
+            Integer row = GridPane.getRowIndex(n);
+            if (row != null && row == 3) {
+                n.visibleProperty().bind(ikeHostToHost.not());
+                n.managedProperty().bind(ikeHostToHost.not());
+            }
+        }
         var hostToHost = model.staticKey().hostToHostProperty();
         // Host to host derives the policy from the endpoints and is always transport mode:
         // its form hides the mode, the device's addresses and routes, and the policy rows.
@@ -136,15 +162,21 @@ public final class ProfilesController {
             }
         }
         kindHint.textProperty().bind(Bindings.when(roadWarrior)
-                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; proposals and "
-                        + "timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
+                .then("A laptop connecting to a gateway with IKEv2 and a pre-shared key; empty proposals and "
+                        + "the timers keep strongSwan's defaults. Leave the key empty to keep a stored one.")
+                .otherwise(Bindings.when(ikeHostToHost).then("This computer and a peer host protect the traffic "
+                        + "between their own addresses in transport mode, keyed by IKEv2 with a pre-shared key "
+                        + "(no virtual address, no networks). The peer must allow transport mode.")
+                .otherwise(Bindings.when(gateway).then("This computer as a gateway: road warriors connect with "
+                        + "IKEv2 and the pre-shared key, get an address from the pool and reach the protected "
+                        + "networks. Connect the profile to start listening; the Gateway view lists the clients.")
                 .otherwise(Bindings.when(hostToHost).then("Two hosts protect the traffic between their own "
                         + "addresses in transport mode (no inner networks, no virtual address). Both ends need the "
                         + "same SPIs and keys, mirrored.")
                 .otherwise(Bindings.when(model.staticKey().keepsStoredKeysProperty())
                         .then("Manually keyed SAs. Leave a key empty to keep the one the PathSec service stores.")
                         .otherwise("Manually keyed SAs for the lab and bring-up: both ends need the same SPIs "
-                                + "and keys, mirrored."))));
+                                + "and keys, mirrored."))))));
         formTitle.textProperty().bind(Bindings.when(model.editingProperty().isNull()).then("New profile")
                 .otherwise(Bindings.concat("Edit ", model.editingProperty())));
 
@@ -165,14 +197,28 @@ public final class ProfilesController {
                     .then("stored; type to replace").otherwise("hex digits"));
         }
         RoadWarriorForm r = model.roadWarrior();
-        ((TextField) roadWarriorForm.lookup("#pskField")).promptTextProperty().bind(Bindings.when(
-                r.keepsStoredPskProperty()).then("stored; type to replace").otherwise("at least 16 characters"));
+        storedPrompt(roadWarriorForm, "#pskField", r.keepsStoredPskProperty());
         bind(roadWarriorForm, "rwName", r.name);
         bind(roadWarriorForm, "remoteId", r.remoteId);
         bind(roadWarriorForm, "gateway", r.gateway);
         bind(roadWarriorForm, "identity", r.identity);
         bind(roadWarriorForm, "psk", r.psk);
         bind(roadWarriorForm, "splitRoutes", r.splitRoutes);
+        bind(roadWarriorForm, "rwIkeProposals", r.ikeProposals);
+        bind(roadWarriorForm, "rwEspProposals", r.espProposals);
+        GatewayForm g = model.gateway();
+        storedPrompt(gatewayForm, "#gwPskField", g.keepsStoredPskProperty());
+        bind(gatewayForm, "gwName", g.name);
+        bind(gatewayForm, "listen", g.listen);
+        bind(gatewayForm, "gwIdentity", g.identity);
+        bind(gatewayForm, "gwPsk", g.psk);
+        bind(gatewayForm, "pool", g.pool);
+        bind(gatewayForm, "pool6", g.pool6);
+        bind(gatewayForm, "protectedSubnets", g.protectedSubnets);
+        bind(gatewayForm, "dns", g.dns);
+        bind(gatewayForm, "gwIkeProposals", g.ikeProposals);
+        bind(gatewayForm, "gwEspProposals", g.espProposals);
+        allowTransportCheck.selectedProperty().bindBidirectional(g.allowTransportModeProperty());
         ToggleGroup traffic = new ToggleGroup();
         fullTunnelRadio.setToggleGroup(traffic);
         splitTunnelRadio.setToggleGroup(traffic);
@@ -185,6 +231,12 @@ public final class ProfilesController {
         showWhenSet(formError, model.formErrorProperty());
         showWhenSet(notice, model.noticeProperty());
         saveButton.disableProperty().bind(model.busyProperty());
+    }
+
+    /** A PSK field says when leaving it empty keeps the stored key. */
+    private static void storedPrompt(GridPane form, String id, javafx.beans.value.ObservableBooleanValue stored) {
+        ((TextField) form.lookup(id)).promptTextProperty().bind(Bindings.when(stored)
+                .then("stored; type to replace").otherwise("at least 16 characters"));
     }
 
     private void bind(GridPane form, String id, FormField field) {
@@ -216,7 +268,10 @@ public final class ProfilesController {
     @FXML
     private void newProfile() {
         model.newProfile();
-        staticForm.lookup("#nameField").requestFocus();
+        GridPane shown = staticForm.isVisible() ? staticForm : roadWarriorForm.isVisible() ? roadWarriorForm
+                : gatewayForm;
+        shown.lookup(shown == staticForm ? "#nameField" : shown == roadWarriorForm ? "#rwNameField" : "#gwNameField")
+                .requestFocus();
     }
 
     @FXML

@@ -41,6 +41,7 @@ public final class ProfilesViewModel {
     private final ObservableList<ProfileSummary> profiles = FXCollections.observableArrayList();
     private final StaticKeyForm staticKey = new StaticKeyForm();
     private final RoadWarriorForm roadWarrior = new RoadWarriorForm();
+    private final GatewayForm gateway = new GatewayForm();
     private final ObjectProperty<ProfileKindChoice> kind = new SimpleObjectProperty<>(this, "kind",
             ProfileKindChoice.STATIC_KEY);
     /** The stored profile being edited, or null for a new one. */
@@ -59,6 +60,7 @@ public final class ProfilesViewModel {
         kind.addListener((o, was, now) -> {
             formError.set(null);
             staticKey.hostToHostProperty().set(now == ProfileKindChoice.HOST_TO_HOST);
+            roadWarrior.hostToHostProperty().set(now == ProfileKindChoice.IKE_HOST_TO_HOST);
         });
     }
 
@@ -72,6 +74,10 @@ public final class ProfilesViewModel {
 
     public RoadWarriorForm roadWarrior() {
         return roadWarrior;
+    }
+
+    public GatewayForm gateway() {
+        return gateway;
     }
 
     public ObjectProperty<ProfileKindChoice> kindProperty() {
@@ -119,6 +125,7 @@ public final class ProfilesViewModel {
         notice.set(null);
         staticKey.clear();
         roadWarrior.clear();
+        gateway.clear();
     }
 
     /** Loads a stored profile into the form; its keys stay with the daemon. */
@@ -137,13 +144,11 @@ public final class ProfilesViewModel {
             editing.set(p.name());
             formError.set(null);
             notice.set(then);
-            if (p.kind() == ProfileKind.IKEV2_PSK) {
-                kind.set(ProfileKindChoice.ROAD_WARRIOR);
-                roadWarrior.load(p.name(), p.config());
-            } else {
-                kind.set(StaticKeyForm.isHostToHost(p.config()) ? ProfileKindChoice.HOST_TO_HOST
-                        : ProfileKindChoice.STATIC_KEY);
-                staticKey.load(p.config());
+            kind.set(ProfileKindChoice.of(p.kind(), p.config()));
+            switch (p.kind()) {
+                case IKEV2_PSK -> roadWarrior.load(p.name(), p.config());
+                case IKEV2_GATEWAY -> gateway.load(p.name(), p.config());
+                case STATIC_KEY -> staticKey.load(p.config());
             }
         }, e -> {
             busy.set(false);
@@ -161,15 +166,20 @@ public final class ProfilesViewModel {
             busy.set(false);
             editing.set(null);
             formError.set(null);
-            if (p.kind() == ProfileKind.IKEV2_PSK) {
-                kind.set(ProfileKindChoice.ROAD_WARRIOR);
-                roadWarrior.load(freeName(name + "-copy"), p.config());
-                roadWarrior.keepsStoredPskProperty().set(false);
-                roadWarrior.psk.reset("");
-            } else {
-                kind.set(StaticKeyForm.isHostToHost(p.config()) ? ProfileKindChoice.HOST_TO_HOST
-                        : ProfileKindChoice.STATIC_KEY);
-                staticKey.loadAsCopy(p.config(), freeName(name + "-copy"));
+            kind.set(ProfileKindChoice.of(p.kind(), p.config()));
+            String copy = freeName(name + "-copy");
+            switch (p.kind()) {
+                case IKEV2_PSK -> {
+                    roadWarrior.load(copy, p.config());
+                    roadWarrior.keepsStoredPskProperty().set(false);
+                    roadWarrior.psk.reset("");
+                }
+                case IKEV2_GATEWAY -> {
+                    gateway.load(copy, p.config());
+                    gateway.keepsStoredPskProperty().set(false);
+                    gateway.psk.reset("");
+                }
+                case STATIC_KEY -> staticKey.loadAsCopy(p.config(), copy);
             }
             notice.set("Copied " + name + ". Enter the keys again: stored keys never leave the PathSec service.");
         }, e -> {
@@ -192,14 +202,18 @@ public final class ProfilesViewModel {
     public void save() {
         notice.set(null);
         formError.set(null);
-        boolean roadWarriorForm = kind.get() == ProfileKindChoice.ROAD_WARRIOR;
-        if (!(roadWarriorForm ? roadWarrior.validate() : staticKey.validate())) {
+        ProfileKindChoice form = kind.get();
+        boolean valid = form.ikeClient() ? roadWarrior.validate()
+                : form == ProfileKindChoice.GATEWAY ? gateway.validate() : staticKey.validate();
+        if (!valid) {
             formError.set("Some fields need attention; see the messages next to them.");
             return;
         }
-        String name = roadWarriorForm ? roadWarrior.name.value() : staticKey.name.value();
+        String name = form.ikeClient() ? roadWarrior.name.value()
+                : form == ProfileKindChoice.GATEWAY ? gateway.name.value() : staticKey.name.value();
         boolean replace = name.equals(editing.get());
-        Profile profile = roadWarriorForm ? Profile.of(name, ProfileKind.IKEV2_PSK, roadWarrior.toConfig())
+        Profile profile = form.ikeClient() ? Profile.of(name, ProfileKind.IKEV2_PSK, roadWarrior.toConfig())
+                : form == ProfileKindChoice.GATEWAY ? Profile.of(name, ProfileKind.IKEV2_GATEWAY, gateway.toConfig())
                 : Profile.of(name, ProfileKind.STATIC_KEY, staticKey.toConfig());
         busy.set(true);
         work.run(() -> daemon.putProfile(profile, replace), r -> saved(r), this::rejected);
@@ -220,8 +234,10 @@ public final class ProfilesViewModel {
     private void rejected(Throwable e) {
         busy.set(false);
         if (e instanceof ControlException c && c.code() == ErrorCode.INVALID_PROFILE) {
-            (kind.get() == ProfileKindChoice.ROAD_WARRIOR ? roadWarrior.fieldFor(c.error().field())
-                    : staticKey.fieldFor(c.error().field())).ifPresentOrElse(
+            String field = c.error().field();
+            (kind.get().ikeClient() ? roadWarrior.fieldFor(field)
+                    : kind.get() == ProfileKindChoice.GATEWAY ? gateway.fieldFor(field)
+                    : staticKey.fieldFor(field)).ifPresentOrElse(
                     f -> {
                         f.reject(capitalise(c.getMessage()));
                         formError.set("The PathSec service did not accept the profile; see the marked field.");

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
 public final class RoadWarriorForm {
     /** RFC 7296 §2.15: a PSK shorter than this can be guessed offline from one captured exchange. */
     static final int MIN_PSK_CHARS = 16;
+    /** strongSwan's proposal syntax: algorithm keywords joined by '-' (the daemon checks the keywords). */
+    private static final Pattern PROPOSAL = Pattern.compile("[A-Za-z0-9]+(-[A-Za-z0-9]+)*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
             + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
@@ -35,13 +37,36 @@ public final class RoadWarriorForm {
             : v.length() >= MIN_PSK_CHARS ? null
             : "Use at least " + MIN_PSK_CHARS + " characters: a short pre-shared key can be guessed offline "
             + "(RFC 7296 §2.15).");
-    public final FormField splitRoutes = new FormField(v -> splitTunnel() ? splitRoutes(v) : null);
+    /** Empty: the daemon's defaults (docs/control-api.md, "IKEv2 profiles"). */
+    public final FormField ikeProposals = new FormField(RoadWarriorForm::proposals);
+    public final FormField espProposals = new FormField(RoadWarriorForm::proposals);
+    public final FormField splitRoutes = new FormField(v -> splitTunnel() && !hostToHost() ? splitRoutes(v) : null);
     private final BooleanProperty fullTunnel = new SimpleBooleanProperty(this, "fullTunnel", true);
+    /** Host to host with IKEv2: transport mode between this computer and the peer, no networks to choose. */
+    private final BooleanProperty hostToHost = new SimpleBooleanProperty(this, "hostToHost");
     private final BooleanProperty keepsStoredPsk = new SimpleBooleanProperty(this, "keepsStoredPsk");
     private JsonObject base = new JsonObject();
 
     public RoadWarriorForm() {
         fullTunnel.addListener((o, was, now) -> splitRoutes.revalidate());
+        hostToHost.addListener((o, was, now) -> splitRoutes.revalidate());
+    }
+
+    /**
+     * Transport mode (RFC 7296 §1.3.1, USE_TRANSPORT_MODE): the two hosts protect the traffic
+     * between their own addresses; the gateway field names the peer host.
+     */
+    public BooleanProperty hostToHostProperty() {
+        return hostToHost;
+    }
+
+    private boolean hostToHost() {
+        return hostToHost.get();
+    }
+
+    /** Whether a stored IKEv2 profile is host to host ({@code "mode": "transport"}). */
+    public static boolean isHostToHost(JsonObject config) {
+        return "transport".equalsIgnoreCase(text(config, "mode"));
     }
 
     public BooleanProperty fullTunnelProperty() {
@@ -67,7 +92,7 @@ public final class RoadWarriorForm {
     }
 
     public List<FormField> fields() {
-        return List.of(name, gateway, identity, remoteId, psk, splitRoutes);
+        return List.of(name, gateway, identity, remoteId, psk, splitRoutes, ikeProposals, espProposals);
     }
 
     public void clear() {
@@ -87,22 +112,15 @@ public final class RoadWarriorForm {
         remoteId.reset(text(config, "remoteId"));
         String secret = text(config, "psk");
         psk.reset(ControlProtocol.STORED_SECRET.equals(secret) ? "" : secret);
-        JsonElement ts = config.get("remoteTs");
-        boolean split = ts != null && ts.isJsonArray() && !ts.getAsJsonArray().isEmpty();
-        fullTunnel.set(!split);
-        StringBuilder routes = new StringBuilder();
-        if (split) {
-            ts.getAsJsonArray().forEach(e -> routes.append(routes.length() == 0 ? "" : ", ").append(e.getAsString()));
-        }
-        splitRoutes.reset(routes.toString());
+        hostToHost.set(isHostToHost(config));
+        loadProposals(config, ikeProposals, espProposals);
+        String routes = joined(config, "remoteTs");
+        fullTunnel.set(routes.isEmpty());
+        splitRoutes.reset(routes);
     }
 
     public boolean validate() {
-        boolean ok = true;
-        for (FormField f : fields()) {
-            ok &= f.revalidate();
-        }
-        return ok;
+        return FormField.revalidateAll(fields());
     }
 
     /**
@@ -121,12 +139,16 @@ public final class RoadWarriorForm {
         if (!certificateProfile()) {
             c.addProperty("psk", psk.value().isEmpty() ? ControlProtocol.STORED_SECRET : psk.value());
         } // else: cert, ca and the stored key come back as loaded (docs/certificates.md)
-        if (fullTunnel.get()) {
-            c.remove("remoteTs");
+        putProposals(c, ikeProposals, espProposals);
+        if (hostToHost.get()) {
+            c.addProperty("mode", "transport");
         } else {
-            JsonArray ts = new JsonArray();
-            Arrays.stream(splitRoutes.value().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(ts::add);
-            c.add("remoteTs", ts);
+            c.remove("mode");
+        }
+        if (fullTunnel.get() || hostToHost.get()) {
+            c.remove("remoteTs"); // host to host: the selectors are the two hosts, as IKE derives them
+        } else {
+            c.add("remoteTs", array(splitRoutes.value()));
         }
         return c;
     }
@@ -143,19 +165,9 @@ public final class RoadWarriorForm {
         byPath.put("config.remoteId", remoteId);
         byPath.put("config.psk", psk);
         byPath.put("config.remoteTs", splitRoutes);
-        String p = path;
-        for (int guard = 0; guard < 8 && !p.isEmpty(); guard++) {
-            FormField f = byPath.get(p);
-            if (f != null) {
-                return Optional.of(f);
-            }
-            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-            if (cut <= 0) {
-                break;
-            }
-            p = p.substring(0, cut);
-        }
-        return Optional.empty();
+        byPath.put("config.ikeProposals", ikeProposals);
+        byPath.put("config.espProposals", espProposals);
+        return FormField.owner(byPath, path);
     }
 
     static String gateway(String v) {
@@ -166,6 +178,34 @@ public final class RoadWarriorForm {
                 : "Not a host name or IP address.";
     }
 
+    /** A comma-separated list of proposals; empty keeps the daemon's defaults. */
+    static String proposals(String v) {
+        for (String p : v.split(",")) {
+            if (!p.isBlank() && !PROPOSAL.matcher(p.trim()).matches()) {
+                return "'" + p.trim() + "' is not a proposal: algorithms joined by '-', like"
+                        + " aes256gcm16-prfsha256-curve25519; separate proposals with commas.";
+            }
+        }
+        return null;
+    }
+
+    /** Both forms' proposal fields from a stored document. */
+    static void loadProposals(JsonObject config, FormField ike, FormField esp) {
+        ike.reset(joined(config, "ikeProposals"));
+        esp.reset(joined(config, "espProposals"));
+    }
+
+    /** Both forms' proposal fields into a document; an empty field leaves the daemon's default. */
+    static void putProposals(JsonObject c, FormField ike, FormField esp) {
+        for (var e : Map.of("ikeProposals", ike, "espProposals", esp).entrySet()) {
+            if (e.getValue().value().isEmpty()) {
+                c.remove(e.getKey());
+            } else {
+                c.add(e.getKey(), array(e.getValue().value()));
+            }
+        }
+    }
+
     static String splitRoutes(String v) {
         if (v.isEmpty()) {
             return "A split tunnel needs the networks to send through it, like 10.0.0.0/8.";
@@ -173,7 +213,25 @@ public final class RoadWarriorForm {
         return StaticKeyRules.prefixes(v);
     }
 
-    private static String text(JsonObject o, String member) {
+    /** A comma-separated list as a JSON array of its trimmed, non-empty items. */
+    static JsonArray array(String commaSeparated) {
+        JsonArray a = new JsonArray();
+        Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(a::add);
+        return a;
+    }
+
+    /** A JSON array member as a comma-separated list; empty when absent. */
+    static String joined(JsonObject o, String member) {
+        JsonElement e = o.get(member);
+        if (e == null || !e.isJsonArray()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        e.getAsJsonArray().forEach(x -> out.append(out.length() == 0 ? "" : ", ").append(x.getAsString()));
+        return out.toString();
+    }
+
+    static String text(JsonObject o, String member) {
         JsonElement e = o.get(member);
         return e != null && e.isJsonPrimitive() ? e.getAsString() : "";
     }

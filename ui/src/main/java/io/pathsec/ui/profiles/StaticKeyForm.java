@@ -247,21 +247,8 @@ public final class StaticKeyForm {
         if (path == null) {
             return Optional.empty();
         }
-        Map<String, FormField> byPath = paths();
-        String p = path.startsWith("config.") ? path.substring("config.".length()) : path;
         // Walk up the path ("tun.addresses[2]" → "tun.addresses" → "tun") until a field owns it.
-        for (int guard = 0; guard < 16 && !p.isEmpty(); guard++) {
-            FormField f = byPath.get(p);
-            if (f != null) {
-                return Optional.of(f);
-            }
-            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-            if (cut <= 0) {
-                break;
-            }
-            p = p.substring(0, cut);
-        }
-        return Optional.empty();
+        return FormField.owner(paths(), path.startsWith("config.") ? path.substring("config.".length()) : path);
     }
 
     private Map<String, FormField> paths() {

@@ -33,6 +33,8 @@ public final class AppModel {
     private final io.pathsec.ui.log.DiagnosticsExport diagnostics;
     private final io.pathsec.ui.path.PathDiagramViewModel pathDiagram;
     private final io.pathsec.ui.icmp.IcmpEventsViewModel icmpEvents;
+    private final io.pathsec.ui.gateway.GatewayViewModel gateway;
+    private io.pathsec.ui.lab.LabPanelViewModel lab;
 
     /** @param uiThread where events are applied: {@code Platform::runLater} */
     public AppModel(DaemonLink daemon, BackgroundWork work, Executor uiThread) {
@@ -48,6 +50,7 @@ public final class AppModel {
         diagnostics = new io.pathsec.ui.log.DiagnosticsExport(daemon, work, store);
         pathDiagram = new io.pathsec.ui.path.PathDiagramViewModel(store);
         icmpEvents = new io.pathsec.ui.icmp.IcmpEventsViewModel(store);
+        gateway = new io.pathsec.ui.gateway.GatewayViewModel(daemon, work, store);
         events = new EventPump(uiThread, lost -> store.daemonLost(lost.summary()));
         // The store first: views reading it from the other sinks see the event's effect.
         events.addSink(store::apply);
@@ -57,6 +60,7 @@ public final class AppModel {
         events.addSink(log::accept);
         events.addSink(pathDiagram::accept);
         events.addSink(icmpEvents::accept);
+        events.addSink(gateway::accept);
     }
 
     /** Subscribes to events, then loads the current picture (events first, so nothing falls between). */
@@ -114,7 +118,21 @@ public final class AppModel {
         return pathDiagram;
     }
 
+    public io.pathsec.ui.gateway.GatewayViewModel gateway() {
+        return gateway;
+    }
+
     public io.pathsec.ui.log.DiagnosticsExport diagnostics() {
         return diagnostics;
+    }
+
+    /** In {@code pathsec lab}: the lab panel's view-model over the lab's controls. */
+    public void attachLab(io.pathsec.ui.lab.LabControls controls) {
+        lab = new io.pathsec.ui.lab.LabPanelViewModel(controls, work);
+    }
+
+    /** The lab panel's view-model, or null outside {@code pathsec lab}. */
+    public io.pathsec.ui.lab.LabPanelViewModel lab() {
+        return lab;
     }
 }

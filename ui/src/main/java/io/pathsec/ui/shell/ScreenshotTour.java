@@ -4,15 +4,9 @@ import io.pathsec.ui.state.TunnelSnapshot;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
-import javafx.scene.image.PixelFormat;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -46,8 +40,10 @@ final class ScreenshotTour {
 
     void start() {
         waitFor(() -> !model.profiles().profiles().isEmpty(), () -> {
-            // The dashboard is most telling for a connected tunnel: select one if there is.
-            model.store().tunnels().values().stream().filter(TunnelSnapshot::connected).findFirst()
+            // The dashboard is most telling for a connected tunnel: select one if there is (a
+            // client's; a gateway's gets its own picture).
+            model.store().tunnels().values().stream().filter(TunnelSnapshot::connected)
+                    .filter(t -> !gateways().contains(t.profile())).findFirst()
                     .ifPresent(t -> model.store().selectedProfileProperty().set(t.profile()));
             model.profiles().edit(model.store().selectedProfileProperty().get());
             waitFor(this::chartHasShape, this::next);
@@ -65,11 +61,35 @@ final class ScreenshotTour {
             validationShot();
             return;
         }
+        if (view == View.GATEWAY) {
+            gatewayShot();
+            return;
+        }
         main.select(view);
         after(SETTLE, () -> {
             write(view);
             next();
         });
+    }
+
+    private java.util.List<String> gateways() {
+        return model.profiles().profiles().stream()
+                .filter(s -> s.kind() == io.pathsec.engine.control.api.ProfileKind.IKEV2_GATEWAY)
+                .map(io.pathsec.engine.control.api.ProfileSummary::name).toList();
+    }
+
+    /** The Gateway view of a running gateway profile, once its road warriors are listed. */
+    private void gatewayShot() {
+        String selected = model.store().selectedProfileProperty().get();
+        model.store().tunnels().values().stream().filter(TunnelSnapshot::connected)
+                .filter(t -> gateways().contains(t.profile())).findFirst()
+                .ifPresent(t -> model.store().selectedProfileProperty().set(t.profile()));
+        main.select(View.GATEWAY);
+        waitFor(() -> !model.gateway().clients().isEmpty(), () -> after(SETTLE, () -> {
+            write(View.GATEWAY);
+            model.store().selectedProfileProperty().set(selected);
+            next();
+        }));
     }
 
     /** One more picture: a new profile with typing mistakes, to show the inline messages. */
@@ -121,8 +141,25 @@ final class ScreenshotTour {
         f.inSpi.valueProperty().set("0x4000");
         after(SETTLE, () -> {
             write("profiles-host-to-host");
-            Platform.exit();
+            gatewayFormShot();
         });
+    }
+
+    /** The gateway form filled from a stored gateway profile, when the daemon has one. */
+    private void gatewayFormShot() {
+        var p = model.profiles();
+        java.util.List<String> gateways = gateways();
+        if (gateways.isEmpty()) {
+            Platform.exit();
+            return;
+        }
+        String name = gateways.get(0);
+        model.store().selectedProfileProperty().set(name);
+        p.edit(name);
+        waitFor(() -> name.equals(p.editingProperty().get()), () -> after(SETTLE, () -> {
+            write("profiles-gateway");
+            Platform.exit();
+        }));
     }
 
     private void write(View view) {
@@ -130,25 +167,11 @@ final class ScreenshotTour {
     }
 
     private void write(String name) {
-        WritableImage image = stage.getScene().snapshot(null);
-        int w = (int) image.getWidth();
-        int h = (int) image.getHeight();
-        int[] argb = new int[w * h];
-        image.getPixelReader().getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, w, h, argb, 0, w);
-        try {
-            Files.createDirectories(dir);
-            Path file = dir.resolve(name + ".png");
-            ImageIO.write(out, "png", file.toFile());
-            System.out.println("pathsec gui: wrote " + file + " (" + w + "x" + h + ")");
-        } catch (IOException e) {
-            System.err.println("pathsec gui: cannot write the screenshot " + name + ": " + e.getMessage());
-        }
+        SceneSnapshot.write(stage.getScene(), dir, name);
     }
 
     /** Polls on the FX thread every 250 ms until the condition holds or DATA_WAIT passes. */
-    private void waitFor(BooleanSupplier condition, Runnable then) {
+    static void waitFor(BooleanSupplier condition, Runnable then) {
         int polls = (int) (DATA_WAIT.toMillis() / 250);
         Timeline t = new Timeline();
         t.getKeyFrames().add(new KeyFrame(Duration.millis(250), e -> {
@@ -162,7 +185,7 @@ final class ScreenshotTour {
         t.play();
     }
 
-    private static void after(Duration d, Runnable then) {
+    static void after(Duration d, Runnable then) {
         Timeline t = new Timeline(new KeyFrame(d, e -> then.run()));
         t.play();
     }

@@ -7,7 +7,8 @@ public enum View {
     PMTU("pmtu", "Path MTU", "/io/pathsec/ui/pmtu/pmtu.fxml"),
     ICMP("icmp", "ICMP", "/io/pathsec/ui/icmp/icmp.fxml"),
     LOG("log", "Log", "/io/pathsec/ui/log/log.fxml"),
-    PATH("path", "Path", "/io/pathsec/ui/path/path.fxml");
+    PATH("path", "Path", "/io/pathsec/ui/path/path.fxml"),
+    GATEWAY("gateway", "Gateway", "/io/pathsec/ui/gateway/gateway.fxml");
 
     private final String id;
     private final String title;

@@ -122,4 +122,25 @@ class ProfilesViewModelTest {
         assertNull(store.selectedProfileProperty().get());
         assertTrue(store.tunnels().isEmpty());
     }
+
+    @Test
+    void aGatewayProfileIsSavedAsIkev2GatewayAndTheDaemonsVerdictLandsOnItsField() {
+        model.newProfile();
+        model.kindProperty().set(ProfileKindChoice.GATEWAY);
+        GatewayForm g = model.gateway();
+        g.name.valueProperty().set("edge");
+        g.listen.valueProperty().set("198.51.100.130");
+        g.identity.valueProperty().set("vpn.example.org");
+        g.psk.valueProperty().set("correct horse battery staple");
+        g.pool.valueProperty().set("10.201.0.0/24");
+        g.protectedSubnets.valueProperty().set("192.0.2.0/24");
+        daemon.failNext = new io.pathsec.engine.control.api.ControlException(
+                new io.pathsec.engine.control.api.ControlError(io.pathsec.engine.control.api.ErrorCode.INVALID_PROFILE,
+                        "config.protectedSubnets[0]: overlaps the pool", "config.protectedSubnets[0]"));
+        model.save();
+        assertEquals("Config.protectedSubnets[0]: overlaps the pool", g.protectedSubnets.error());
+        model.save();
+        assertEquals(io.pathsec.engine.control.api.ProfileKind.IKEV2_GATEWAY, daemon.profiles.get("edge").kind());
+        assertEquals("10.201.0.0/24", daemon.profiles.get("edge").config().get("pool").getAsString());
+    }
 }

@@ -83,4 +83,42 @@ class RoadWarriorFormTest {
         assertEquals("certificate", c.get("auth").getAsString());
         assertEquals("vpn.example.net", c.get("remoteId").getAsString());
     }
+
+    @Test
+    void hostToHostAsksForTransportModeAndNoNetworks() {
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.name.valueProperty().set("peer");
+        f.gateway.valueProperty().set("198.51.100.130");
+        f.identity.valueProperty().set("host-a.example.org");
+        f.psk.valueProperty().set("correct horse battery staple");
+        f.fullTunnelProperty().set(false);
+        assertFalse(f.validate(), "a split road warrior needs networks");
+        f.hostToHostProperty().set(true);
+        assertTrue(f.validate(), "host to host has no networks to choose");
+        JsonObject c = f.toConfig();
+        assertEquals("transport", c.get("mode").getAsString());
+        assertFalse(c.has("remoteTs"));
+        assertTrue(RoadWarriorForm.isHostToHost(c));
+        RoadWarriorForm loaded = new RoadWarriorForm();
+        loaded.load("peer", c);
+        assertTrue(loaded.hostToHostProperty().get());
+        loaded.hostToHostProperty().set(false);
+        assertFalse(loaded.toConfig().has("mode"), "back to a road warrior: tunnel mode");
+    }
+
+    @Test
+    void proposalsAreCheckedHereAndEmptyKeepsTheDaemonsDefaults() {
+        RoadWarriorForm f = new RoadWarriorForm();
+        f.ikeProposals.valueProperty().set("aes256gcm16-prfsha256-curve25519, aes128 sha256");
+        assertTrue(f.ikeProposals.error().contains("'aes128 sha256' is not a proposal"), f.ikeProposals.error());
+        f.ikeProposals.valueProperty().set("aes256gcm16-prfsha256-curve25519, aes128-sha256-modp2048");
+        assertNull(f.ikeProposals.error());
+        f.espProposals.valueProperty().set("chacha20poly1305");
+        JsonObject c = f.toConfig();
+        assertEquals(2, c.getAsJsonArray("ikeProposals").size());
+        assertEquals("chacha20poly1305", c.getAsJsonArray("espProposals").get(0).getAsString());
+        f.ikeProposals.valueProperty().set("");
+        assertFalse(f.toConfig().has("ikeProposals"), "empty: the daemon's default");
+        assertSame(f.espProposals, f.fieldFor("config.espProposals[0]").orElseThrow());
+    }
 }

@@ -56,6 +56,12 @@ public final class DemoDaemon {
                      "psk": "correct horse battery staple", "remoteTs": ["10.0.0.0/8", "10.20.10.0/24"]}
                     """).getAsJsonObject();
             c.putProfile(Profile.of("home", ProfileKind.IKEV2_PSK, home), true);
+            com.google.gson.JsonObject edge = com.google.gson.JsonParser.parseString("""
+                    {"listen": "198.51.100.1", "localId": "vpn.example.org", "psk": "correct horse battery staple",
+                     "pool": "10.201.0.0/24", "protectedSubnets": ["192.0.2.0/24"]}
+                    """).getAsJsonObject();
+            c.putProfile(Profile.of("edge", ProfileKind.IKEV2_GATEWAY, edge), true);
+            c.connectTunnel("edge");
             c.updateSettings("office", new ProfileSettings(IcmpHandling.IMPLICIT, null, null));
             c.connectTunnel("office");
             // One failed profile, so the list and the log show what a failure looks like.

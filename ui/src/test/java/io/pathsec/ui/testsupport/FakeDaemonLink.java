@@ -155,6 +155,21 @@ public final class FakeDaemonLink implements DaemonLink {
                 java.util.Base64.getEncoder().encodeToString(diagZip), 3, true);
     }
 
+    /** What {@link #gatewayClients} answers, by profile; a profile not here is answered BAD_REQUEST (not a gateway). */
+    public final Map<String, List<io.pathsec.engine.control.api.GatewayClientInfo>> gatewayClients = new TreeMap<>();
+
+    @Override
+    public io.pathsec.engine.control.api.GatewayClientList gatewayClients(String name) throws ControlException {
+        calls.add("gateway.clients " + name);
+        maybeFail();
+        List<io.pathsec.engine.control.api.GatewayClientInfo> clients = gatewayClients.get(name);
+        if (clients == null) {
+            throw new ControlException(new ControlError(ErrorCode.BAD_REQUEST, "profile " + name
+                    + " is a static-key profile; gateway.clients is for ikev2-gateway profiles", null));
+        }
+        return new io.pathsec.engine.control.api.GatewayClientList(name, List.copyOf(clients));
+    }
+
     @Override
     public void subscribe(EventListener l) {
         listener = l;

@@ -42,6 +42,10 @@ public final class InMemoryTunnels implements TunnelStarter {
         if (reason != null) {
             throw new IOException(reason);
         }
+        if (profile instanceof io.pathsec.engine.control.IkeGatewaySpec gateway) {
+            up.add(gateway.name());
+            return new InMemoryGateway(gateway, () -> up.remove(gateway.name()));
+        }
         StaticKeyProfile p = (StaticKeyProfile) profile;
         up.add(p.name());
         long started = System.nanoTime();

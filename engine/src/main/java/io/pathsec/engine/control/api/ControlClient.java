@@ -138,6 +138,11 @@ public final class ControlClient implements AutoCloseable {
         return call(Method.PMTU, new ProfileName(name), PmtuReport.class);
     }
 
+    /** The road warriors connected to the running gateway profile {@code name}. */
+    public GatewayClientList gatewayClients(String name) throws IOException, ControlException {
+        return call(Method.GATEWAY_CLIENTS, new ProfileName(name), GatewayClientList.class);
+    }
+
     /** Imports a strongSwan Android {@code .sswan} profile given as text. */
     public ImportProfileResult importProfile(ImportProfile request) throws IOException, ControlException {
         return call(Method.PROFILES_IMPORT, request, ImportProfileResult.class);

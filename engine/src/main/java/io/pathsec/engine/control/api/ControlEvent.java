@@ -8,7 +8,7 @@ package io.pathsec.engine.control.api;
  */
 public sealed interface ControlEvent
         permits TunnelStateChanged, TunnelCounters, LogLine, EventsDropped, TunnelProgress, SaChanged,
-        PmtuSampled, PmtuBlackHole, IcmpDecision {
+        PmtuSampled, PmtuBlackHole, IcmpDecision, GatewayClientChanged {
 
     EventType type();
 

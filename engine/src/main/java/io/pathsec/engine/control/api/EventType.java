@@ -22,7 +22,9 @@ public enum EventType {
     /** Sent to a subscriber that read too slowly, once it catches up. */
     EVENTS_DROPPED("events.dropped", EventsDropped.class),
     /** A gateway forwarded, relayed, queued, delivered or dropped an ICMP error (docs/icmp.md). */
-    ICMP_DECISION("icmp.decision", IcmpDecision.class);
+    ICMP_DECISION("icmp.decision", IcmpDecision.class),
+    /** A road warrior connected to a gateway profile, or left it. */
+    GATEWAY_CLIENT("gateway.client", GatewayClientChanged.class);
 
     private final String wireName;
     private final Class<? extends ControlEvent> recordClass;

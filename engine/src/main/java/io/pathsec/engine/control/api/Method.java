@@ -30,7 +30,9 @@ public enum Method {
     DIAG_CAPTURE("diag.capture"),
     /** Starts the event stream on this connection. */
     SUBSCRIBE("subscribe"),
-    UNSUBSCRIBE("unsubscribe");
+    UNSUBSCRIBE("unsubscribe"),
+    /** The road warriors connected to a running gateway profile. */
+    GATEWAY_CLIENTS("gateway.clients");
 
     private final String wireName;
 

@@ -14,5 +14,11 @@ public enum ProfileKind {
      * An IKEv2 road-warrior connection authenticated with a pre-shared key; {@code config} is
      * described in {@code docs/control-api.md} ("IKEv2 profiles"). Its {@code psk} is a secret.
      */
-    @SerializedName("ikev2-psk") IKEV2_PSK
+    @SerializedName("ikev2-psk") IKEV2_PSK,
+    /**
+     * An IKEv2 road-warrior gateway (the responder): clients connect to it and get a virtual
+     * address from its pool; {@code config} is described in {@code docs/control-api.md}
+     * ("Gateway profiles"). Its {@code psk} or private {@code key} is a secret.
+     */
+    @SerializedName("ikev2-gateway") IKEV2_GATEWAY
 }
