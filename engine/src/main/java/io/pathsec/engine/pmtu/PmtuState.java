@@ -55,11 +55,6 @@ public final class PmtuState {
     private Instant lowered;
     private boolean optimisticRaise = true;
     private final LongAdder inboundPackets = new LongAdder();
-    private volatile long lastInboundMillis = Long.MIN_VALUE;
-    private static final long MAX_GAP_SAMPLE_MILLIS = 1000;
-    private long gapAverage = -1;
-    private long gapDeviation;
-    private volatile long usualQuietMillis;
     /** The DPLPMTUD probe on its way, for ICMP that quotes it; null when none. */
     private volatile InFlightProbe probeInFlight;
     /** Asks the SA's prober for a probe now; null while no prober runs. */
@@ -246,38 +241,7 @@ public final class PmtuState {
      */
     public void countInbound() {
         inboundPackets.increment();
-        long now = clock.millis(); // one caller at a time: the inbound lane's delivery thread
-        long last = lastInboundMillis;
-        if (last != Long.MIN_VALUE) {
-            // RFC 6298 §2's estimator, applied to the gaps between the peer's packets: how long it
-            // usually stays quiet now. A pause longer than a second is idleness, not delay.
-            long gap = Math.min(now - last, MAX_GAP_SAMPLE_MILLIS);
-            if (gapAverage < 0) {
-                gapAverage = gap;
-                gapDeviation = gap / 2;
-            } else {
-                gapDeviation += (Math.abs(gap - gapAverage) - gapDeviation) / 4;
-                gapAverage += (gap - gapAverage) / 8;
-            }
-            usualQuietMillis = gapAverage + 4 * gapDeviation;
-        }
-        lastInboundMillis = now;
     }
-
-    /** When a packet from the peer last arrived through a paired inbound SA; Long.MIN_VALUE before any. */
-    public long lastInboundMillis() {
-        return lastInboundMillis;
-    }
-
-    /**
-     * How long the peer usually goes without a packet now: the mean plus four mean deviations of
-     * the recent gaps (as RFC 6298 §2 derives RTO from RTT samples), 0 before two packets. A
-     * silence much longer than this is news; a spurious timeout under queueing delay is not.
-     */
-    public long usualQuietMillis() {
-        return usualQuietMillis;
-    }
-
 
     /** Packets received from the peer through the paired inbound SAs so far. */
     public long inboundPackets() {
