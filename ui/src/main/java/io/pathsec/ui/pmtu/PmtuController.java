@@ -4,12 +4,9 @@ import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.chart.LineChart;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.layout.VBox;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Binds the Path MTU view: one chart series per SA, or the "no data yet" sentence. */
 public final class PmtuController {
@@ -24,6 +21,8 @@ public final class PmtuController {
     private LineChart<Number, Number> pmtuChart;
     @FXML
     private VBox emptyState;
+    @FXML
+    private javafx.scene.layout.HBox sourceLegend;
 
     @FXML
     private VBox methodBoxes;
@@ -68,6 +67,9 @@ public final class PmtuController {
         pmtuChart.visibleProperty().bind(model.hasDataBinding());
         emptyState.visibleProperty().bind(model.hasDataBinding().not());
         pmtuChart.setAnimated(false);
+        for (PmtuChartPoints.Marker m : PmtuChartPoints.Marker.values()) {
+            sourceLegend.getChildren().add(new Label(m.words, m.symbol()));
+        }
         model.samples().addListener((ListChangeListener<PmtuSample>) c -> redraw());
         redraw();
 
@@ -114,16 +116,6 @@ public final class PmtuController {
     }
 
     private void redraw() {
-        Map<String, XYChart.Series<Number, Number>> bySa = new LinkedHashMap<>();
-        long first = model.samples().isEmpty() ? 0 : model.samples().get(0).at();
-        for (PmtuSample s : model.samples()) {
-            XYChart.Series<Number, Number> series = bySa.computeIfAbsent(s.sa(), sa -> {
-                XYChart.Series<Number, Number> n = new XYChart.Series<>();
-                n.setName("SA " + sa);
-                return n;
-            });
-            series.getData().add(new XYChart.Data<>((s.at() - first) / 1000.0, s.mtu()));
-        }
-        pmtuChart.getData().setAll(bySa.values());
+        pmtuChart.getData().setAll(PmtuChartPoints.series(model.samples()));
     }
 }
