@@ -99,8 +99,10 @@ public final class IkeGateway implements AutoCloseable {
         }
         this.clients = new GatewayClients(profile.name(), policy, routing,
                 new InetSocketAddress(profile.listenAddress(), 4500), pools);
-        List<TrafficSelector> localTs = new ArrayList<>();
-        for (String subnet : profile.protectedSubnets()) {
+        // Narrow selectors when the profile has them (RFC 7296 §2.9: the responder offers only those).
+        List<TrafficSelector> localTs = new ArrayList<>(
+                io.pathsec.engine.tunnel.TrafficSelectorText.parseAll(profile.trafficSelectors()));
+        for (String subnet : localTs.isEmpty() ? profile.protectedSubnets() : List.<String>of()) {
             AddressRange r = AddressRange.parse(subnet);
             localTs.add(TrafficSelector.range(r.low(), r.high()));
         }

@@ -34,7 +34,8 @@ import java.util.List;
  * </pre>
  * The profile is JSON: {@code name, tun, mtu, listen, localId, psk (or auth "certificate" with cert, key
  * and ca, PEM files; localId then defaults to the certificate's subject), pool (optional prefix),
- * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
+ * protectedSubnets (prefixes), trafficSelectors (optional: narrow TSr such as {@code "10.2.0.0/24 tcp 5201"},
+ * each within a protected subnet), dns (optional), dhGroups (optional), esp (optional),
  * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
  * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
  * (optional; strongSwan's defaults, 0 turns a timer off)}, {@code tcpMss} (false stops answering
@@ -82,6 +83,8 @@ public final class IkeGatewayService {
         Integer ikeFragmentSize;
         /** IPv6 prefix of virtual addresses beside {@code pool} (INTERNAL_IP6_ADDRESS), optional. */
         String pool6;
+        /** Narrow TSr, e.g. "10.2.0.0/24 tcp 5201" (TrafficSelectorText), optional: whole subnets otherwise. */
+        List<String> trafficSelectors;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -124,7 +127,7 @@ public final class IkeGatewayService {
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen),
                     authentication.localIdentity(), authentication.authenticator(), List.of(suite), transforms, pool,
                     protectedSubnets, servers, allowTransportMode, cookieThreshold, timers(),
-                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6, trafficSelectors);
         }
     }
 

@@ -39,7 +39,7 @@ import java.util.concurrent.ExecutionException;
  * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk, or
  * auth "certificate" with cert, key and ca (PEM files; localId then defaults to the certificate's subject),
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
- * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
+ * remoteTs (optional prefixes), trafficSelectors (optional narrow TSr such as {@code "10.2.0.0/24 udp 5001"}), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
@@ -68,6 +68,8 @@ public final class IkeTunnelService {
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
+        /** Narrow TSr to propose, e.g. "10.2.0.0/24 udp 5001" ({@link TrafficSelectorText}); optional. */
+        List<String> trafficSelectors;
         /** tunnel (road warrior, default), transport, or transport-or-tunnel (host-to-host). */
         String mode;
         Long ikeRekeySeconds;
@@ -130,7 +132,7 @@ public final class IkeTunnelService {
                     AddressRange.parseAddress(gateway), authentication.localIdentity(),
                     remoteId == null ? null : new IkeIdentity(remoteId), authentication.authenticator(),
                     List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
-                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
+                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6, trafficSelectors);
         }
 
         private ChildSaModeRequest mode() {
