@@ -131,6 +131,12 @@ public final class IkeGateway implements AutoCloseable {
     /** As above, with the path MTU settings of every SA towards the clients (DPLPMTUD probes them). */
     public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings)
             throws IOException {
+        return start(profile, tcpMss, pmtuSettings, IcmpSettings.fromProperties(System.getProperties()));
+    }
+
+    /** As above, with the profile's ICMP handling (docs/icmp.md). */
+    public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings,
+                                   IcmpSettings icmpSettings) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
@@ -142,9 +148,8 @@ public final class IkeGateway implements AutoCloseable {
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings,
                     java.time.Clock.systemUTC());
-            // ICMP settings from pathsec.icmp.* properties; decisions go to the log (docs/icmp.md).
-            policy.icmp(TunnelIcmp.forTunnel(profile.name(), IcmpSettings.fromProperties(System.getProperties()),
-                    policy, d -> { }));
+            // The profile's ICMP settings; decisions go to the log and the counters (docs/icmp.md).
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), icmpSettings, policy, d -> { }));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.listenAddress(), 500), scheduler);
             // Marked like a client's socket: host-to-host peers are policy-routed into the TUN.
             dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.listenAddress(), 4500), WORKERS,
@@ -158,6 +163,7 @@ public final class IkeGateway implements AutoCloseable {
             IkeGateway gw = new IkeGateway(profile, tun, routing, policy, dataPath, transport, scheduler, tcpMss);
             gw.icmpRelay = new IkeRelayCarrier(gw::peerSession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
+            policy.icmp().prober((sa, mtu) -> scheduler.execute(() -> gw.probeAfterDroppedTooBig(sa)));
             policy.icmp().explicitSa(new ExplicitSaCarrier(gw::peerSession,
                     policy.icmp().settings().queueLimit(), java.time.Clock.systemUTC()));
             transport.start(gw.sessions::receive, dataPath);
@@ -175,6 +181,19 @@ public final class IkeGateway implements AutoCloseable {
             routing.close();
             tun.close();
             throw e;
+        }
+    }
+
+    /** On the IKE thread: the discard option dropped a Frag Needed about {@code sa}'s client; probe its path now. */
+    private void probeAfterDroppedTooBig(SecurityAssociation sa) {
+        GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
+        boolean sent = client != null && probers.confirmNow(client.session());
+        if (sent) {
+            LOG.info("SA {}: a Frag Needed / Packet Too Big was dropped; DPLPMTUD probe sent to confirm the PLPMTU",
+                    sa.name());
+        } else {
+            LOG.debug("SA {}: a Frag Needed / Packet Too Big was dropped; no DPLPMTUD probe (none running, or one"
+                    + " in flight)", sa.name());
         }
     }
 

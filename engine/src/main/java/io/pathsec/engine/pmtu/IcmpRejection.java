@@ -25,5 +25,7 @@ public enum IcmpRejection {
     /** The reported MTU is below the configured floor (e.g. the 68 of a forgery). */
     BELOW_FLOOR,
     /** The reported MTU is not smaller than the quoted packet: it cannot have been too big. */
-    IMPLAUSIBLE_MTU
+    IMPLAUSIBLE_MTU,
+    /** RFC 4301 §6.1.1: the profile's unprotected-side table rejects this ICMP type/code. */
+    TYPE_REJECTED
 }

@@ -185,6 +185,7 @@ public final class IkeTunnel implements Tunnel {
                     tcpMss);
             t.icmpRelay = new IkeRelayCarrier(sa -> t.peerSession(), policy.icmp(), tun);
             policy.icmp().relay(t.icmpRelay);
+            policy.icmp().prober((sa, mtu) -> scheduler.execute(t::probeAfterDroppedTooBig));
             policy.icmp().explicitSa(new ExplicitSaCarrier(sa -> t.peerSession(), icmp.queueLimit(),
                     java.time.Clock.systemUTC()));
             transport.start(t.initiator::receive, dataPath);
@@ -211,6 +212,19 @@ public final class IkeTunnel implements Tunnel {
             ts.add(TrafficSelector.range(r.low(), r.high()));
         }
         return ts;
+    }
+
+    /** On the IKE thread: the discard option dropped a Frag Needed; DPLPMTUD confirms the PLPMTU now. */
+    private void probeAfterDroppedTooBig() {
+        Dplpmtud p = prober;
+        boolean sent = p != null && p.confirmNow();
+        if (sent) {
+            LOG.info("tunnel {}: a Frag Needed / Packet Too Big was dropped; DPLPMTUD probe sent to confirm the PLPMTU",
+                    profile.name());
+        } else {
+            LOG.debug("tunnel {}: a Frag Needed / Packet Too Big was dropped; no DPLPMTUD probe (none running, or one"
+                    + " in flight)", profile.name());
+        }
     }
 
     /** The gateway's IKE session as the explicit-sa and ike-relay options see it (one peer: every SA is its). */

@@ -68,6 +68,8 @@ public final class IkeTunnelService {
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
+        /** ICMP handling (docs/icmp.md), optional: pathsec.icmp.* fills what it leaves out. */
+        io.pathsec.engine.icmp.IcmpProfileFile icmp;
         /** Narrow TSr to propose, e.g. "10.2.0.0/24 udp 5001" ({@link TrafficSelectorText}); optional. */
         List<String> trafficSelectors;
         /** tunnel (road warrior, default), transport, or transport-or-tunnel (host-to-host). */
@@ -172,24 +174,31 @@ public final class IkeTunnelService {
         IkeClientProfile profile;
         TcpMssSettings tcpMss;
         PmtuSettings pmtu;
+        IcmpSettings icmp;
         try {
             ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
             profile = file.toProfile();
             tcpMss = file.tcpMssSettings();
             pmtu = PmtuProfileFile.apply(file.pmtu, PmtuSettings.fromProperties(System.getProperties()));
+            icmp = io.pathsec.engine.icmp.IcmpProfileFile.apply(file.icmp,
+                    IcmpSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, pmtu, tcpMss, Path.of(args[1]));
+        run(profile, pmtu, tcpMss, icmp, Path.of(args[1]));
     }
 
     static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, Path statusFile)
             throws IOException, InterruptedException {
+        run(profile, pmtu, tcpMss, IcmpSettings.fromProperties(System.getProperties()), statusFile);
+    }
+
+    static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, IcmpSettings icmp,
+                    Path statusFile) throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss,
-                     IcmpSettings.fromProperties(System.getProperties()))) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss, icmp)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());
