@@ -35,15 +35,9 @@ final class ClientProbers {
         prober.start();
     }
 
-    /**
-     * A dropped Frag Needed / Packet Too Big about {@code session}'s traffic (the discard
-     * option's hint): its prober confirms the PLPMTU in use now ({@link Dplpmtud#confirmNow}).
-     *
-     * @return whether a probe was sent
-     */
-    boolean confirmNow(IkeResponder session) {
-        Dplpmtud prober = probers.get(session);
-        return prober != null && prober.confirmNow();
+    /** {@code session}'s prober, or null when none runs. */
+    Dplpmtud prober(IkeResponder session) {
+        return probers.get(session);
     }
 
     void stop(IkeResponder session) {

@@ -187,14 +187,8 @@ public final class IkeGateway implements AutoCloseable {
     /** On the IKE thread: the discard option dropped a Frag Needed about {@code sa}'s client; probe its path now. */
     private void probeAfterDroppedTooBig(SecurityAssociation sa) {
         GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
-        boolean sent = client != null && probers.confirmNow(client.session());
-        if (sent) {
-            LOG.info("SA {}: a Frag Needed / Packet Too Big was dropped; DPLPMTUD probe sent to confirm the PLPMTU",
-                    sa.name());
-        } else {
-            LOG.debug("SA {}: a Frag Needed / Packet Too Big was dropped; no DPLPMTUD probe (none running, or one"
-                    + " in flight)", sa.name());
-        }
+        io.pathsec.engine.icmp.DroppedTooBigProbe.confirm(client == null ? null : probers.prober(client.session()),
+                sa.name());
     }
 
     /** The IKE session of the client that owns {@code sa}, as the explicit-sa and ike-relay options see it; null when gone. */

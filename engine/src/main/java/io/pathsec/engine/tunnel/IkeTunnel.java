@@ -216,15 +216,7 @@ public final class IkeTunnel implements Tunnel {
 
     /** On the IKE thread: the discard option dropped a Frag Needed; DPLPMTUD confirms the PLPMTU now. */
     private void probeAfterDroppedTooBig() {
-        Dplpmtud p = prober;
-        boolean sent = p != null && p.confirmNow();
-        if (sent) {
-            LOG.info("tunnel {}: a Frag Needed / Packet Too Big was dropped; DPLPMTUD probe sent to confirm the PLPMTU",
-                    profile.name());
-        } else {
-            LOG.debug("tunnel {}: a Frag Needed / Packet Too Big was dropped; no DPLPMTUD probe (none running, or one"
-                    + " in flight)", profile.name());
-        }
+        io.pathsec.engine.icmp.DroppedTooBigProbe.confirm(prober, profile.name());
     }
 
     /** The gateway's IKE session as the explicit-sa and ike-relay options see it (one peer: every SA is its). */

@@ -14,14 +14,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,26 +37,18 @@ class UnprotectedSideTableLabTest {
     private static final String TABLE = IcmpSettings.PREFIX + "unprotectedSide";
 
     private LabTopology lab;
-    private Path work;
+    @TempDir
+    Path work;
 
     @BeforeAll
     void createLab() throws IOException {
         lab = LabTopology.create(LabOptions.defaults());
-        work = Files.createTempDirectory("pathsec-icmp-table-");
     }
 
     @AfterAll
-    void removeLab() throws IOException {
-        System.clearProperty(TABLE);
+    void removeLab() {
         if (lab != null) {
             lab.close();
-        }
-        if (work != null) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         }
     }
 
