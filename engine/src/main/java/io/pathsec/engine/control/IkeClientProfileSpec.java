@@ -24,12 +24,24 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
                                    IkeIdentity localId, IkeIdentity remoteId, Authenticator authenticator,
                                    List<IkeSuite> ikeSuites,
                                    List<EspTransform> espTransforms, List<String> remoteTs, String tun, int mtu,
-                                   IkeSessionTimers timers, IkeFragmentPolicy fragmentation, boolean requestIpv6)
+                                   IkeSessionTimers timers, IkeFragmentPolicy fragmentation, boolean requestIpv6,
+                                   List<String> trafficSelectors)
         implements TunnelProfile {
     public IkeClientProfileSpec {
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
+        trafficSelectors = trafficSelectors == null ? List.of() : List.copyOf(trafficSelectors);
+    }
+
+    /** Without narrow traffic selectors. */
+    public IkeClientProfileSpec(String name, ProfileSettings settings, String gateway, InetAddress local,
+                                IkeIdentity localId, IkeIdentity remoteId, Authenticator authenticator,
+                                List<IkeSuite> ikeSuites, List<EspTransform> espTransforms, List<String> remoteTs,
+                                String tun, int mtu, IkeSessionTimers timers, IkeFragmentPolicy fragmentation,
+                                boolean requestIpv6) {
+        this(name, settings, gateway, local, localId, remoteId, authenticator, ikeSuites, espTransforms, remoteTs,
+                tun, mtu, timers, fragmentation, requestIpv6, List.of());
     }
 
     @Override
@@ -41,7 +53,7 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
     IkeClientProfile resolve(InetAddress gatewayAddress, InetAddress localAddress) {
         return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, authenticator,
                 ikeSuites, espTransforms, remoteTs, timers, io.pathsec.engine.ike.session.ChildSaModeRequest.TUNNEL,
-                fragmentation, requestIpv6);
+                fragmentation, requestIpv6, trafficSelectors);
     }
 
     @Override

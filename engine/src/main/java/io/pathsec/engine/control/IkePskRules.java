@@ -50,7 +50,7 @@ final class IkePskRules implements ProfileKindRules {
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
             "dpdDelaySeconds", "auth", "cert", "key", "ca", "ipv6", "ikeFragmentation", "ikeFragmentSize",
-            "natKeepaliveSeconds");
+            "natKeepaliveSeconds", "trafficSelectors");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
@@ -146,6 +146,15 @@ final class IkePskRules implements ProfileKindRules {
                 throw ControlFailure.invalid("config.remoteTs[" + i + "]", e.getMessage());
             }
         }
+        // Narrow TSr with protocol and ports (docs/ike.md, "Narrow traffic selectors").
+        List<String> trafficSelectors = texts(config, "trafficSelectors");
+        for (int i = 0; i < trafficSelectors.size(); i++) {
+            try {
+                io.pathsec.engine.tunnel.TrafficSelectorText.parse(trafficSelectors.get(i));
+            } catch (IllegalArgumentException e) {
+                throw ControlFailure.invalid("config.trafficSelectors[" + i + "]", e.getMessage());
+            }
+        }
         String tun = optionalText(config, "tun");
         if (tun == null) {
             tun = "psike%d";
@@ -164,7 +173,7 @@ final class IkePskRules implements ProfileKindRules {
                 (int) fragmentSize);
         IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local, localId, remoteId,
                 authentication.authenticator(), suites, esp, remoteTs, tun, mtu, timers, fragmentation,
-                flag(config, "ipv6", false));
+                flag(config, "ipv6", false), trafficSelectors);
         if (psk != null) {
             java.util.Arrays.fill(psk, (byte) 0);
         }
