@@ -127,9 +127,7 @@ public final class TunnelIcmp {
             return IcmpRoute.REJECTED;
         }
         IcmpOrigin origin = m.sentByQuotedDestination() ? IcmpOrigin.END_NODE : IcmpOrigin.INSIDE_ROUTER;
-        if (!settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
-            log.record(m, origin, null, IcmpOutcome.DROPPED, null, "type-rejected",
-                    "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        if (typeRejected(m, origin)) {
             return IcmpRoute.REJECTED;
         }
         SecurityAssociation sa = m.addressedToQuotedSender() ? lookup.outboundSaFor(m.quotedFlow().reverse()) : null;
@@ -222,9 +220,7 @@ public final class TunnelIcmp {
             return flow.icmpType() < 0 || !IcmpErrorMessage.isError(flow) ? null : DropReason.ICMP_REJECTED;
         }
         IcmpOrigin origin = m.sentByQuotedDestination() ? IcmpOrigin.END_NODE : IcmpOrigin.INSIDE_ROUTER;
-        if (!settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
-            log.record(m, origin, null, IcmpOutcome.DROPPED, null, "type-rejected",
-                    "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        if (typeRejected(m, origin)) {
             return DropReason.ICMP_REJECTED;
         }
         SecurityAssociation data = m.addressedToQuotedSender() ? lookup.outboundSaFor(m.quotedFlow().reverse()) : null;
@@ -252,9 +248,7 @@ public final class TunnelIcmp {
         if (m == null) {
             return flow.icmpType() < 0 || !IcmpErrorMessage.isError(flow) ? null : DropReason.ICMP_REJECTED;
         }
-        if (!settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
-            log.record(m, IcmpOrigin.PEER_GATEWAY, null, IcmpOutcome.DROPPED, null, "type-rejected",
-                    "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        if (typeRejected(m, IcmpOrigin.PEER_GATEWAY)) {
             return DropReason.ICMP_REJECTED;
         }
         SecurityAssociation data = m.addressedToQuotedSender() ? lookup.outboundSaFor(m.quotedFlow()) : null;
@@ -268,6 +262,16 @@ public final class TunnelIcmp {
                 "delivered towards the end node; arrived on the ICMP SA " + saName(arrivedOn)
                         + ", its quote is a flow of SA " + saName(data));
         return null;
+    }
+
+    /** RFC 4301 §6.1.2: whether the protected-side table rejects {@code m}'s type/code (then recorded as dropped). */
+    private boolean typeRejected(IcmpErrorMessage m, IcmpOrigin origin) {
+        if (settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
+            return false;
+        }
+        log.record(m, origin, null, IcmpOutcome.DROPPED, null, "type-rejected",
+                "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        return true;
     }
 
     /** The error in {@code packet}, or null when it is not one (nothing to check) or is unreadable (counted). */
@@ -319,9 +323,7 @@ public final class TunnelIcmp {
      * of {@code sa}): recorded as delivered or dropped.
      */
     public boolean checkFromPeer(IcmpErrorMessage m, SecurityAssociation sa, String via) {
-        if (!settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
-            log.record(m, IcmpOrigin.PEER_GATEWAY, null, IcmpOutcome.DROPPED, null, "type-rejected",
-                    "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        if (typeRejected(m, IcmpOrigin.PEER_GATEWAY)) {
             return false;
         }
         if (!m.addressedToQuotedSender() || !sa.allowsInbound(m.quotedFlow().reverse())) {
