@@ -56,11 +56,24 @@ if [ -z "$jar" ] || [ -n "$(find "$top/engine/src/main" "$top/client-app/src/mai
 fi
 cp="$jar:$top/client-app/target/lib/*"
 
-# iperf3 once, JSON; prints Mbit/s received (integer) or 0
+# iperf3 once, JSON; prints Mbit/s received (integer) or 0; adds the bytes received to $work/bytes
 iperf() {
   local j
   j=$(ip netns exec swc timeout $((T + 20)) iperf3 -c 203.0.113.2 -t "$T" -J "$@" 2>/dev/null || true)
+  echo "$j" | jq -r 'if .error then 0 else .end.sum_received.bytes end' 2>/dev/null >>"$work/bytes" || true
   echo "$j" | jq -r 'if .error then 0 else (.end.sum_received.bits_per_second/1e6|floor) end' 2>/dev/null || echo 0
+}
+# CPU ticks (utime + stime, all threads) of the tunnel's processes: everything in the two tunnel
+# namespaces but iperf3. Kernel work done on their behalf (sendmmsg through veth and the
+# forwarding router, TUN writes) is mostly charged to them too. Unlike Mbit/s this hardly moves
+# when other work shares the machine, so it compares tunnels on a busy box as well.
+tunnel_ticks() {
+  local p t=0
+  for p in $(ip netns pids swc; ip netns pids swg); do
+    [ "$(cat /proc/$p/comm 2>/dev/null)" = iperf3 ] && continue
+    t=$((t + $(awk '{ print $14 + $15 }' /proc/$p/stat 2>/dev/null || echo 0)))
+  done
+  echo $t
 }
 rtt() {
   ip netns exec swc ping -q -c 50 -i 0.05 -W 2 203.0.113.2 2>/dev/null | awk -F/ '/rtt/ {print $5}'
@@ -71,12 +84,18 @@ measure() {   # $1 = label; sets single_<label>, multi_<label>, rtt_<label>
   # One unmeasured run first: PathSec's engines are fresh JVMs whose hot path is still being
   # compiled; every row gets the same warm-up so that the comparison stays fair.
   [ "$WARMUP" -gt 0 ] && (T=$WARMUP; iperf >/dev/null)
-  for i in $(seq "$REPS"); do s+=("$(iperf)"); m+=("$(iperf -P 4)"); done
+  local t0 cpu
+  : >"$work/bytes"
+  t0=$(tunnel_ticks)
+  for i in $(seq "$REPS"); do s+=("$(iperf)"); done
+  cpu=$(awk -v t="$(( $(tunnel_ticks) - t0 ))" -v hz="$(getconf CLK_TCK)" '{ b += $1 } END { printf "%.2f", (b > 0 ? t / hz / (b / 1e9) : 0) }' "$work/bytes")
+  printf -v "cpu_$1" '%s' "$cpu"
+  for i in $(seq "$REPS"); do m+=("$(iperf -P 4)"); done
   printf -v "single_$1" '%s' "$(median "${s[@]}")"
   printf -v "multi_$1" '%s' "$(median "${m[@]}")"
   printf -v "rtt_$1" '%s' "$(rtt)"
-  local sv="single_$1" mv="multi_$1" rv="rtt_$1"
-  echo "$1: single-stream ${!sv} Mbit/s, 4 streams ${!mv} Mbit/s, ping rtt avg ${!rv} ms"
+  local sv="single_$1" mv="multi_$1" rv="rtt_$1" cv="cpu_$1"
+  echo "$1: single-stream ${!sv} Mbit/s, 4 streams ${!mv} Mbit/s, ping rtt avg ${!rv} ms, tunnel CPU ${!cv} s/GB"
 }
 
 "$PEERS/topo.sh" >/dev/null
@@ -136,6 +155,7 @@ ratio=$(awk -v a="$single_pathsec" -v b="$single_openvpn" 'BEGIN { printf "%.2f"
 ratio4=$(awk -v a="$multi_pathsec" -v b="$multi_openvpn" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 ratio_sw=$(awk -v a="$single_pathsec" -v b="$single_strongswan" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 echo "throughput 4-stream Mbit/s: pathsec=$multi_pathsec openvpn=$multi_openvpn strongswan=$multi_strongswan raw=$multi_raw ratio-pathsec/openvpn=$ratio4"
+echo "tunnel CPU s/GB (single-stream): pathsec=${cpu_pathsec:-n/a} openvpn=${cpu_openvpn:-n/a} strongswan=${cpu_strongswan:-n/a}"
 echo "rtt avg ms: pathsec=$rtt_pathsec openvpn=$rtt_openvpn strongswan=$rtt_strongswan raw=$rtt_raw"
 echo "throughput single-stream Mbit/s (strongSwan): strongswan=$single_strongswan ratio-pathsec/strongswan=$ratio_sw"
 echo "throughput single-stream Mbit/s: pathsec=$single_pathsec openvpn=$single_openvpn raw=$single_raw ratio-pathsec/openvpn=$ratio"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders each main view of the PathSec GUI to docs/screenshots/<view>.png, at 1280x800 under
-# Xvfb, against a real control daemon (in-memory tunnels, so no root) on a temporary socket.
+# Xvfb, against a real control daemon (in-memory tunnels, so no root) on a temporary socket; as
+# root also the lab window (docs/screenshots/lab.png) on a real lab.
 # Needs: xvfb (xvfb-run), libgtk-3-0, a JDK 17, Maven. Usage: scripts/screenshots.sh [OUT_DIR]
 set -euo pipefail
 
@@ -44,6 +45,16 @@ xvfb-run -a -s "-screen 0 1280x800x24" \
 for view in profiles dashboard pmtu icmp log path profiles-host-to-host; do
     [[ -s "$work/shots/$view.png" ]] || { echo "no screenshot of the $view view" >&2; exit 1; }
 done
+# The lab window (`pathsec lab`, needs root for its namespaces): the lab panel under the Path MTU
+# view, after the panel started a transfer and opened a black hole at MTU 1400.
+if [[ $(id -u) -eq 0 ]]; then
+    xvfb-run -a -s "-screen 0 1280x800x24" \
+        java -Dprism.order=sw -Djava.util.prefs.userRoot="$work/prefs" -cp "$app_cp" \
+        io.pathsec.app.PathSec lab --screenshot-dir "$work/shots"
+    [[ -s "$work/shots/lab.png" ]] || { echo "no screenshot of the lab window" >&2; exit 1; }
+else
+    echo "not root: the lab window (lab.png) is left as it is" >&2
+fi
 mkdir -p "$out"
 cp "$work"/shots/*.png "$out"/
 ls -l "$out"/*.png

@@ -28,8 +28,7 @@ final class GuiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null
-                && !"Monocle".equals(System.getProperty("glass.platform"))) {
+        if (!DesktopDisplay.present()) {
             System.err.println("pathsec gui: no display (DISPLAY is not set); use `pathsec status` and "
                     + "`pathsec events` in a terminal, or run under xvfb-run for screenshots");
             return ExitCodes.FAILURE;

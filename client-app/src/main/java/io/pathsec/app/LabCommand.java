@@ -6,8 +6,13 @@ import io.pathsec.engine.lab.LabTopology;
 import io.pathsec.engine.lab.LabTransfer;
 import io.pathsec.engine.lab.LabTunnel;
 import io.pathsec.engine.policy.IpsecMode;
+import io.pathsec.ui.GuiLauncher;
+import io.pathsec.ui.GuiOptions;
+import javafx.application.Platform;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,6 +35,8 @@ import java.util.stream.Stream;
 @Command(name = "lab",
         description = {"Build the lab (E1 - G1 - R1 - R2 - G2 - E2 in network namespaces), start PathSec on G1 and G2,",
                 "send bulk TCP from E1 to E2 through the tunnel and show live counters. Needs root.",
+                "With a display: the PathSec window on G1's daemon, with a lab panel that changes the path",
+                "(MTU, ICMP black hole, MSS clamping, loss) and starts transfers.",
                 "Everything is removed when it ends (Ctrl-C or --duration)."},
         mixinStandardHelpOptions = true)
 final class LabCommand implements Callable<Integer> {
@@ -57,8 +64,19 @@ final class LabCommand implements Callable<Integer> {
     int pathMtu;
 
     @Option(names = "--bytes", defaultValue = "200000000", paramLabel = "N",
-            description = "size of each verified transfer; transfers repeat until the end (default: ${DEFAULT-VALUE})")
+            description = "size of each verified transfer; transfers repeat until the end (default: ${DEFAULT-VALUE}; "
+                    + "in the window, where the panel starts them: 2 GB)")
     long bytes;
+
+    /** The desktop lab's transfer when --bytes is not given: about a minute at lab speeds. */
+    static final long DESKTOP_TRANSFER_BYTES = 2_000_000_000L;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--screenshot-dir", paramLabel = "DIR",
+            description = "with a display: photograph the lab window to DIR/lab.png once a black hole was detected, then end")
+    Path screenshotDir;
 
     @Override
     public Integer call() throws Exception {
@@ -68,11 +86,11 @@ final class LabCommand implements Callable<Integer> {
             return ExitCodes.NO_PERMISSION;
         }
         IpsecMode ipsecMode = parseMode(mode);
-        if (!headless && System.getenv("DISPLAY") != null) {
-            out.println("(the desktop view of the lab comes with the GUI; showing the terminal view)");
-        }
         Path work = Files.createTempDirectory("pathsec-lab-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (!headless && DesktopDisplay.present()) {
+            return runDesktop(ipsecMode, work, out);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -91,11 +109,70 @@ final class LabCommand implements Callable<Integer> {
             deleteRecursively(work);
             out.println("lab removed (namespaces, engines, keys)");
             finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is what brought us here
+            removeHook(hook);
+        }
+    }
+
+    /**
+     * The desktop lab: G1's tunnel held by a daemon in G1's namespace, the window on it with the
+     * lab panel. Returns when the window closes; Ctrl-C closes the window and the lab.
+     */
+    private int runDesktop(IpsecMode ipsecMode, Path work, PrintStream out) throws IOException {
+        LabRemoval removal = new LabRemoval(work, out);
+        // Ctrl-C: the hook removes the lab itself rather than wait for the main thread, which
+        // may be inside the JavaFX launcher until the JVM halts.
+        Thread hook = new Thread(() -> {
+            exitWindow();
+            removal.run();
+        }, "lab-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        LabOptions options = LabOptions.defaults().withPathMtu(pathMtu);
+        // A panel transfer runs until stopped, unless the user asked for a size: the terminal's
+        // 200 MB would be over in seconds, before anything on the path was changed.
+        long transferBytes = spec.commandLine().getParseResult().hasMatchedOption("--bytes") ? bytes
+                : DESKTOP_TRANSFER_BYTES;
+        try {
+            LabDesktop desktop = LabDesktop.start(options, ipsecMode, transform, ipv6, transferBytes, work,
+                    lab -> describeShort(lab, ipsecMode));
+            removal.track(desktop);
+            out.printf("lab up: %s%n", describe(desktop.topology(), ipsecMode));
+            out.printf("PathSec daemon in G1 (pid %d, socket %s) holds the lab tunnel as profile \"%s\", connected; "
+                    + "G2 runs the engine%n", desktop.daemonPid(), desktop.socket(), LabDesktop.PROFILE);
+            out.println("opening the window; close it or press Ctrl-C to remove the lab");
+            if (durationSeconds > 0) {
+                Thread timer = new Thread(() -> {
+                    try {
+                        Thread.sleep(Duration.ofSeconds(durationSeconds).toMillis()); // the lab's lifetime, asked for
+                        exitWindow();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "lab-duration");
+                timer.setDaemon(true);
+                timer.start();
             }
+            GuiLauncher.launch(new GuiOptions(desktop.socket(), screenshotDir, PathSecVersion.current(),
+                    desktop.controls()));
+            return ExitCodes.OK;
+        } finally {
+            removal.run();
+            removeHook(hook);
+        }
+    }
+
+    private static void exitWindow() {
+        try {
+            Platform.exit();
+        } catch (RuntimeException notStarted) {
+            // the toolkit never started: nothing to close
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is what brought us here
         }
     }
 
@@ -116,6 +193,14 @@ final class LabCommand implements Callable<Integer> {
                 + (ipsecMode == IpsecMode.TRANSPORT ? " (transport mode: traffic G1 -> G2)" : "");
     }
 
+    /** The lab in one line for the panel: the flow's ends, the mode and the transform. */
+    private String describeShort(LabTopology lab, IpsecMode ipsecMode) {
+        LabFlow flow = LabFlow.of(lab, ipsecMode, ipv6);
+        return "E1 — G1 — R1 — R2 — G2 — E2; traffic " + flow.from() + " "
+                + flow.source().getHostAddress() + " → " + flow.to() + " "
+                + flow.target().getHostAddress() + ", " + mode + " mode, " + transform;
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(20, TimeUnit.SECONDS);
@@ -124,7 +209,7 @@ final class LabCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -157,10 +242,10 @@ final class LabCommand implements Callable<Integer> {
         }
 
         int run(Duration duration, CountDownLatch stop) throws IOException, InterruptedException {
-            LabNode from = mode == IpsecMode.TUNNEL ? LabNode.E1 : LabNode.G1;
-            LabNode to = mode == IpsecMode.TUNNEL ? LabNode.E2 : LabNode.G2;
-            InetAddress target = mode == IpsecMode.TUNNEL
-                    ? lab.protectedAddress(LabNode.E2, ipv6) : lab.outerAddress(LabNode.G2, ipv6);
+            LabFlow flow = LabFlow.of(lab, mode, ipv6);
+            LabNode from = flow.from();
+            LabNode to = flow.to();
+            InetAddress target = flow.target();
             long end = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
             LiveCounters counters = new LiveCounters(tunnel);
             int transfers = 0;

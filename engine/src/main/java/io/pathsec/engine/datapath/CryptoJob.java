@@ -14,6 +14,14 @@ public abstract class CryptoJob {
     /** The crypto itself (encrypt or decrypt), run on a worker thread. */
     protected abstract void process(int workerIndex);
 
+    /**
+     * Whether the producer may do this job itself when nothing else is in flight: small packets
+     * (pings, TCP acknowledgments, DNS), whose crypto costs less than waking two threads.
+     */
+    protected boolean smallEnoughToRunInline() {
+        return false;
+    }
+
     /** Clears per-packet state before the job returns to its pool. */
     protected abstract void reset();
 

@@ -54,7 +54,8 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         this.policy = policy;
         this.allocator = allocator;
         this.counters = counters;
-        this.flows = new FlowKey[Math.max(1, workers.size())];
+        // one per worker and one for the producer, which opens small packets itself (OrderedLane)
+        this.flows = new FlowKey[workers.size() + 1];
         this.mssClamps = new TcpMssClamp[flows.length];
         for (int i = 0; i < flows.length; i++) {
             flows[i] = new FlowKey();
@@ -176,7 +177,7 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         }
         int length = job.buf.readableBytes();
         try {
-            tun.write(job.buf);
+            tun.writeBatched(job.buf);
             job.sa.sa().countPacket(length);
             PmtuState pmtu = job.sa.pmtu();
             if (pmtu != null) {
@@ -188,8 +189,14 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         }
     }
 
+    /** The end of a batch: TCP segments held to be written as one super-packet go now. */
     @Override
     public void endOfBatch() {
+        try {
+            tun.flushWrites();
+        } catch (IOException e) {
+            LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());
+        }
     }
 
     void stop() {
@@ -212,6 +219,11 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         @Override
         protected void process(int workerIndex) {
             drop = path.open(this, workerIndex);
+        }
+
+        @Override
+        protected boolean smallEnoughToRunInline() {
+            return buf.readableBytes() <= TunnelLimits.INLINE_PACKET_BYTES;
         }
 
         @Override

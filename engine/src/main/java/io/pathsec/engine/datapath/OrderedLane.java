@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -17,10 +18,19 @@ import java.util.function.Supplier;
  *   <li>The producer takes a free job ({@link #acquire}), fills it and {@link #submit}s it.</li>
  *   <li>The job goes to the workers and, in the same order, to this lane's delivery queue.</li>
  *   <li>The delivery thread waits for the head job, hands it to the {@link Delivery}, then
- *       takes every following job that is already finished, and ends the batch (one flush or
- *       one sendmmsg for many packets).</li>
+ *       takes every following job that is already finished; once no job is left in flight it
+ *       ends the batch (one sendmmsg, or one TUN write of a TCP super-packet, for many
+ *       packets).</li>
  *   <li>The job is reset and returns to the pool. The pool bounds the packets in flight.</li>
  * </ol>
+ *
+ * <p>A small packet submitted while nothing else is in flight skips both hand-offs: the producer
+ * encrypts or decrypts it and delivers it itself (with the producer's own cipher instances, index
+ * {@code workers.size()}). An idle tunnel's round trip then pays no thread wake-ups at all, which
+ * on a shared two-core machine are most of the latency a tunnel adds (BENCHMARKS.md); bulk
+ * traffic, never idle and never small, keeps its parallel crypto. Order holds: with nothing in
+ * flight every earlier job has been delivered, and the delivery lock keeps the delivery thread's
+ * end of batch from running beside the inline delivery.
  */
 public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJob.Lifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(OrderedLane.class);
@@ -38,6 +48,9 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
     private final BlockingQueue<J> inOrder;
     private final Delivery<J> delivery;
     private final Thread deliveryThread;
+    private final int capacity;
+    /** Held while delivering: by the delivery thread for a batch, by the producer for an inline job. */
+    private final ReentrantLock deliveryLock = new ReentrantLock();
     private volatile boolean closed;
 
     public OrderedLane(String name, CryptoWorkers workers, int capacity, Supplier<J> jobFactory,
@@ -46,6 +59,7 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
         this.free = new ArrayBlockingQueue<>(capacity);
         this.inOrder = new ArrayBlockingQueue<>(capacity);
         this.delivery = delivery;
+        this.capacity = capacity;
         for (int i = 0; i < capacity; i++) {
             free.add(jobFactory.get());
         }
@@ -86,9 +100,24 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
      */
     @Override
     public void submit(J job) throws InterruptedException {
+        if (free.size() == capacity - 1 && job.smallEnoughToRunInline()) {
+            runInline(job); // this job is the only one out of the pool: nothing is in flight
+            return;
+        }
         // The delivery queue has room for every job of the pool, so this never blocks.
         inOrder.add(job);
         workers.submit(job);
+    }
+
+    private void runInline(J job) {
+        job.runOn(workers.size());
+        deliveryLock.lock();
+        try {
+            deliverAndRecycle(job);
+            endBatch();
+        } finally {
+            deliveryLock.unlock();
+        }
     }
 
     private void deliverLoop() {
@@ -105,17 +134,31 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
             if (!head.awaitDone(this)) {
                 return;
             }
-            deliverAndRecycle(head);
-            J next;
-            while ((next = inOrder.peek()) != null && next.isDone()) {
-                inOrder.poll();
-                deliverAndRecycle(next);
-            }
+            deliveryLock.lock();
             try {
-                delivery.endOfBatch();
-            } catch (RuntimeException e) {
-                LOG.error("end of batch failed", e);
+                deliverAndRecycle(head);
+                J next;
+                while ((next = inOrder.peek()) != null && next.isDone()) {
+                    inOrder.poll();
+                    deliverAndRecycle(next);
+                }
+                if (next == null) {
+                    // Only when nothing is left in flight: a job still being processed joins
+                    // this batch, so a run of TCP segments becomes one super-packet and a run of
+                    // datagrams one sendmmsg, instead of ending at the first job not yet done.
+                    endBatch();
+                }
+            } finally {
+                deliveryLock.unlock();
             }
+        }
+    }
+
+    private void endBatch() {
+        try {
+            delivery.endOfBatch();
+        } catch (RuntimeException e) {
+            LOG.error("end of batch failed", e);
         }
     }
 

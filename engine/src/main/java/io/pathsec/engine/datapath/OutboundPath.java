@@ -344,6 +344,11 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         }
 
         @Override
+        protected boolean smallEnoughToRunInline() {
+            return buf.readableBytes() <= TunnelLimits.INLINE_PACKET_BYTES;
+        }
+
+        @Override
         protected void reset() {
             if (buf != null) {
                 buf.release();

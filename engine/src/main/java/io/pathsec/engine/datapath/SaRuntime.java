@@ -46,7 +46,9 @@ public final class SaRuntime implements PmtuSaView {
               PmtuState inheritedPmtu) {
         this.sa = sa;
         this.transform = EspTransform.fromName(sa.transform());
-        this.codecs = new EspCodec[Math.max(1, workers)];
+        // One codec (cipher instances are not thread-safe) per worker, plus one for the producer,
+        // which does small packets itself when its lane is idle (OrderedLane#submit).
+        this.codecs = new EspCodec[workers + 1];
         boolean inbound = sa.direction() == Direction.INBOUND;
         for (int i = 0; i < codecs.length; i++) {
             codecs[i] = inbound

@@ -40,6 +40,7 @@ public final class LabTunnel implements AutoCloseable {
     private final Map<LabNode, Path> stats = new EnumMap<>(LabNode.class);
     private final Map<LabNode, Path> logs = new EnumMap<>(LabNode.class);
     private final Map<LabNode, Process> engines = new EnumMap<>(LabNode.class);
+    private final Map<LabNode, StaticConfig> generated = new EnumMap<>(LabNode.class);
 
     private LabTunnel(LabTopology lab, IpsecMode mode) {
         this.lab = lab;
@@ -65,21 +66,46 @@ public final class LabTunnel implements AutoCloseable {
     public static LabTunnel start(LabTopology lab, IpsecMode mode, String transform, boolean outerIpv6,
                                   Path workDir, BiFunction<LabNode, StaticConfig, StaticConfig> adjust)
             throws IOException {
+        return start(lab, mode, transform, outerIpv6, workDir, adjust, List.of(LabNode.G1, LabNode.G2));
+    }
+
+    /**
+     * Generates the key pair but starts only G2's engine: G1's configuration, from
+     * {@link #configOf(LabNode)}, goes to whatever runs G1 instead (in the desktop lab, a
+     * PathSec daemon holding it as a static-key profile, so the GUI can show it).
+     */
+    public static LabTunnel startGatewayOnly(LabTopology lab, IpsecMode mode, String transform, boolean outerIpv6,
+                                             Path workDir) throws IOException {
+        return start(lab, mode, transform, outerIpv6, workDir, (gateway, config) -> config, List.of(LabNode.G2));
+    }
+
+    private static LabTunnel start(LabTopology lab, IpsecMode mode, String transform, boolean outerIpv6,
+                                   Path workDir, BiFunction<LabNode, StaticConfig, StaticConfig> adjust,
+                                   List<LabNode> launched) throws IOException {
         LabTunnel t = new LabTunnel(lab, mode);
         boolean v6 = mode == IpsecMode.TRANSPORT && outerIpv6;
         Host g1 = host(lab, LabNode.G1, mode, v6);
         Host g2 = host(lab, LabNode.G2, mode, v6);
         StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(g1, g2, mode, transform, new SecureRandom());
+        t.generated.put(LabNode.G1, adjust.apply(LabNode.G1, pair.first()));
+        t.generated.put(LabNode.G2, adjust.apply(LabNode.G2, pair.second()));
         try {
-            t.launch(LabNode.G1, adjust.apply(LabNode.G1, pair.first()), workDir);
-            t.launch(LabNode.G2, adjust.apply(LabNode.G2, pair.second()), workDir);
-            t.awaitReady(LabNode.G1);
-            t.awaitReady(LabNode.G2);
+            for (LabNode node : launched) {
+                t.launch(node, t.generated.get(node), workDir);
+            }
+            for (LabNode node : launched) {
+                t.awaitReady(node);
+            }
             return t;
         } catch (IOException | RuntimeException e) {
             t.close();
             throw e;
         }
+    }
+
+    /** The configuration generated for {@code gateway} (with its keys: handle as a secret). */
+    public StaticConfig configOf(LabNode gateway) {
+        return generated.get(gateway);
     }
 
     private static Host host(LabTopology lab, LabNode gateway, IpsecMode mode, boolean outerIpv6) {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.pathsec.engine.linux.LinuxLibC;
 import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -24,14 +26,30 @@ import static io.pathsec.engine.linux.LinuxLibC.POLLOUT;
  * the calling thread. The caller's thread does the system call: no event loop is woken per
  * packet, which on two shared cores cost more than the send itself (BENCHMARKS.md).
  *
- * <p>The {@code struct mmsghdr}, {@code iovec} and {@code sockaddr} arrays live in native
- * memory allocated once; each slot points at the payload of a direct {@link ByteBuf} (no copy)
- * and keeps the destination it last encoded, so a batch to one peer encodes no address at all.
- * Not thread-safe: the owner serialises {@link #add}, {@link #send} and {@link #discard}.
+ * <p>Consecutive datagrams to one destination with the same length (the last may be shorter)
+ * share one message sent with UDP generic segmentation offload (udp(7) UDP_SEGMENT, a control
+ * message carrying the segment size): the kernel builds one large buffer and cuts it into
+ * datagrams as late as possible, so a run of full-size ESP packets crosses the stack, the veth
+ * links and every forwarding router as one unit instead of dozens. The segments of a TCP super-
+ * packet read from the TUN are exactly such a run. Where the kernel refuses a segmented message,
+ * its datagrams are sent one by one and segmentation stays off for this socket.
+ *
+ * <p>The {@code struct mmsghdr}, {@code iovec}, {@code sockaddr} and control arrays live in
+ * native memory allocated once; each iovec points at the payload of a direct {@link ByteBuf}
+ * (no copy) and each message keeps the destination it last encoded, so a batch to one peer
+ * encodes no address at all. Not thread-safe: the owner serialises {@link #add}, {@link #send}
+ * and {@link #discard}.
  */
 final class SendmmsgBatch {
-    /** Datagrams per sendmmsg; UIO_MAXIOV (1024) is the kernel's limit, 64 keeps latency low. */
+    private static final Logger LOG = LoggerFactory.getLogger(SendmmsgBatch.class);
+    /** Datagrams per batch; UIO_MAXIOV (1024) is the kernel's limit, 64 keeps latency low. */
     static final int CAPACITY = 64;
+    /** udp(7): UDP_MAX_SEGMENTS is 64 on the kernels we support. */
+    static final int MAX_SEGMENTS = 64;
+    /** Bytes of one segmented message: the IP datagram the kernel builds must stay under 64 KiB. */
+    static final int MAX_SEGMENTED_BYTES = 65_000;
+    /** System property: {@code false} sends every datagram as its own message. */
+    static final String SEGMENTATION_PROPERTY = "pathsec.udp.gso";
     /** How long one send waits for room in a full socket buffer before dropping the rest. */
     private static final int WRITABLE_WAIT_MILLIS = 20;
 
@@ -41,10 +59,17 @@ final class SendmmsgBatch {
     private static final int MSG_NAMELEN = 8;
     private static final int MSG_IOV = 16;
     private static final int MSG_IOVLEN = 24;
+    private static final int MSG_CONTROL = 32;
+    private static final int MSG_CONTROLLEN = 40;
     private static final int IOVEC = 16;
     private static final int SOCKADDR = 32; // room for sockaddr_in6 (28 bytes)
     private static final int SOCKADDR_IN_LEN = 16;
     private static final int SOCKADDR_IN6_LEN = 28;
+    // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then a u16 segment size.
+    private static final int CMSG_LEN_U16 = 16 + 2;   // CMSG_LEN(sizeof(uint16_t))
+    private static final int CMSG_SPACE_U16 = 16 + 8; // CMSG_SPACE(sizeof(uint16_t))
+    private static final int SOL_UDP = 17;
+    private static final int UDP_SEGMENT = 103;
 
     private final int fd;
     private final int family;
@@ -52,11 +77,20 @@ final class SendmmsgBatch {
     private final Pointer messages;
     private final Pointer iovecs;
     private final Pointer names;
+    private final Pointer controls;
+    private final Pointer single;
     private final Pointer pollFd;
     private final ByteBuf[] payloads = new ByteBuf[CAPACITY];
+    /** Per message: its first datagram, its datagram count, its segment size, its destination. */
+    private final int[] firstDatagram = new int[CAPACITY];
+    private final int[] segments = new int[CAPACITY];
+    private final int[] segmentSize = new int[CAPACITY];
+    private final int[] messageBytes = new int[CAPACITY];
     private final InetSocketAddress[] encodedFor = new InetSocketAddress[CAPACITY];
     private final LongAdder dropped;
+    private boolean segmentation;
     private int count;
+    private int messageCount;
 
     /**
      * @param family  the socket's family: an AF_INET6 socket reaches IPv4 peers through
@@ -71,18 +105,27 @@ final class SendmmsgBatch {
         this.family = family;
         this.allocator = allocator;
         this.dropped = dropped;
+        this.segmentation = Boolean.parseBoolean(System.getProperty(SEGMENTATION_PROPERTY, "true"));
         this.messages = LinuxLibC.allocate(CAPACITY * MMSGHDR);
         this.iovecs = LinuxLibC.allocate(CAPACITY * IOVEC);
         this.names = LinuxLibC.allocate(CAPACITY * SOCKADDR);
+        this.controls = LinuxLibC.allocate(CAPACITY * CMSG_SPACE_U16);
+        this.single = LinuxLibC.allocate(MMSGHDR);
         for (int i = 0; i < CAPACITY; i++) {
             long m = (long) i * MMSGHDR;
             messages.setMemory(m, MMSGHDR, (byte) 0);
             messages.putLong(m + MSG_NAME, names.address() + (long) i * SOCKADDR);
             messages.putInt(m + MSG_NAMELEN, family == AF_INET ? SOCKADDR_IN_LEN : SOCKADDR_IN6_LEN);
-            messages.putLong(m + MSG_IOV, iovecs.address() + (long) i * IOVEC);
-            messages.putLong(m + MSG_IOVLEN, 1);
+            long c = (long) i * CMSG_SPACE_U16;
+            controls.setMemory(c, CMSG_SPACE_U16, (byte) 0);
+            controls.putLong(c, CMSG_LEN_U16);
+            controls.putInt(c + 8, SOL_UDP);
+            controls.putInt(c + 12, UDP_SEGMENT);
         }
         names.setMemory(0, (long) CAPACITY * SOCKADDR, (byte) 0);
+        single.setMemory(0, MMSGHDR, (byte) 0);
+        single.putInt(MSG_NAMELEN, family == AF_INET ? SOCKADDR_IN_LEN : SOCKADDR_IN6_LEN);
+        single.putLong(MSG_IOVLEN, 1);
         this.pollFd = LinuxLibC.allocate(8); // struct pollfd { int fd; short events; short revents; }
         pollFd.putInt(0, fd);
         pollFd.putShort(4, POLLOUT);
@@ -99,23 +142,50 @@ final class SendmmsgBatch {
             direct = allocator.directBuffer(payload.readableBytes()).writeBytes(payload);
             payload.release();
         }
-        int i = count;
-        if (encodedFor[i] != to) {
-            encodedFor[i] = null;
-            try {
-                encode((long) i * SOCKADDR, to);
-            } catch (IllegalArgumentException e) {
-                direct.release();
-                dropped.increment();
-                throw e;
+        int length = direct.readableBytes();
+        if (!joinsLastMessage(to, length)) {
+            int k = messageCount;
+            if (encodedFor[k] != to) {
+                encodedFor[k] = null;
+                try {
+                    encode((long) k * SOCKADDR, to);
+                } catch (IllegalArgumentException e) {
+                    direct.release();
+                    dropped.increment();
+                    throw e;
+                }
+                encodedFor[k] = to;
             }
-            encodedFor[i] = to;
+            firstDatagram[k] = count;
+            segments[k] = 0;
+            segmentSize[k] = length;
+            messageBytes[k] = 0;
+            messageCount++;
         }
-        long iov = (long) i * IOVEC;
+        int k = messageCount - 1;
+        segments[k]++;
+        messageBytes[k] += length;
+        long iov = (long) count * IOVEC;
         iovecs.putLong(iov, direct.memoryAddress() + direct.readerIndex());
-        iovecs.putLong(iov + 8, direct.readableBytes());
-        payloads[i] = direct;
+        iovecs.putLong(iov + 8, length);
+        payloads[count] = direct;
         count++;
+    }
+
+    /**
+     * udp(7) UDP_SEGMENT: every segment of one message has the segment size except the last,
+     * which may be shorter (and then ends the message); one destination per message.
+     */
+    private boolean joinsLastMessage(InetSocketAddress to, int length) {
+        if (!segmentation || messageCount == 0) {
+            return false;
+        }
+        int k = messageCount - 1;
+        int size = segmentSize[k];
+        boolean lastWasShort = segments[k] > 0 && messageBytes[k] != segments[k] * size;
+        return !lastWasShort && length <= size && segments[k] < MAX_SEGMENTS
+                && messageBytes[k] + length <= MAX_SEGMENTED_BYTES
+                && (encodedFor[k] == to || to.equals(encodedFor[k]));
     }
 
     /** Datagrams queued and not yet sent. */
@@ -123,18 +193,39 @@ final class SendmmsgBatch {
         return count;
     }
 
+    /** Whether runs of equal datagrams still go out as one segmented message. */
+    boolean segmentation() {
+        return segmentation;
+    }
+
     /**
-     * Sends every queued datagram and releases the buffers. A datagram the kernel refuses is
+     * Sends every queued datagram and releases the buffers. A message the kernel refuses is
      * tried once more (an ICMP error reported earlier on the socket fails the next send once,
-     * ip(7) IP_RECVERR), then dropped and counted; the rest of the batch still goes.
+     * ip(7) IP_RECVERR); a segmented one is then sent datagram by datagram; what still fails is
+     * dropped and counted, and the rest of the batch still goes.
      */
     void send() {
+        for (int k = 0; k < messageCount; k++) {
+            long m = (long) k * MMSGHDR;
+            messages.putLong(m + MSG_IOV, iovecs.address() + (long) firstDatagram[k] * IOVEC);
+            messages.putLong(m + MSG_IOVLEN, segments[k]);
+            if (segments[k] > 1) {
+                long c = (long) k * CMSG_SPACE_U16;
+                controls.putShort(c + 16, (short) segmentSize[k]);
+                messages.putLong(m + MSG_CONTROL, controls.address() + c);
+                messages.putLong(m + MSG_CONTROLLEN, CMSG_SPACE_U16);
+            } else {
+                messages.putLong(m + MSG_CONTROL, 0);
+                messages.putLong(m + MSG_CONTROLLEN, 0);
+            }
+        }
         int start = 0;
         int retried = -1;
-        int budget = 4 * count + 8; // every pass sends, retries once, or waits: bounded either way
+        int budget = 4 * messageCount + 8; // every pass sends, retries once, or waits: bounded either way
         try {
-            while (start < count && budget-- > 0) {
-                int n = C.sendmmsg(fd, messages.address() + (long) start * MMSGHDR, count - start, MSG_DONTWAIT);
+            while (start < messageCount && budget-- > 0) {
+                int n = C.sendmmsg(fd, messages.address() + (long) start * MMSGHDR, messageCount - start,
+                        MSG_DONTWAIT);
                 if (n > 0) {
                     start += n;
                     continue;
@@ -153,14 +244,41 @@ final class SendmmsgBatch {
                     retried = start;
                     continue;
                 }
-                dropped.increment();
+                if (segments[start] > 1) {
+                    refuseSegmentation(errno);
+                    sendSingly(start);
+                } else {
+                    dropped.increment();
+                }
                 start++;
             }
-            if (start < count) {
-                dropped.add(count - start);
+            for (int k = start; k < messageCount; k++) {
+                dropped.add(segments[k]);
             }
         } finally {
             discard();
+        }
+    }
+
+    /** The kernel refused UDP_SEGMENT here (an old kernel, a device or route without it). */
+    private void refuseSegmentation(int errno) {
+        if (segmentation) {
+            segmentation = false;
+            LOG.info("UDP segmentation offload refused ({}), datagrams are sent one by one on this socket",
+                    C.strerror(errno));
+        }
+    }
+
+    /** Sends the datagrams of message {@code k} as messages of their own. */
+    private void sendSingly(int k) {
+        single.putLong(MSG_NAME, names.address() + (long) k * SOCKADDR);
+        for (int i = 0; i < segments[k]; i++) {
+            single.putLong(MSG_IOV, iovecs.address() + (long) (firstDatagram[k] + i) * IOVEC);
+            int n = C.sendmmsg(fd, single.address(), 1, MSG_DONTWAIT);
+            if (n != 1 && !(LinuxLibC.errno() == EAGAIN && awaitWritable()
+                    && C.sendmmsg(fd, single.address(), 1, MSG_DONTWAIT) == 1)) {
+                dropped.increment();
+            }
         }
     }
 
@@ -171,6 +289,7 @@ final class SendmmsgBatch {
             payloads[i] = null;
         }
         count = 0;
+        messageCount = 0;
     }
 
     private boolean awaitWritable() {

@@ -83,6 +83,8 @@ public final class LinuxTun implements TunDevice {
     private final GsoSegmenter segmenter;
     /** With offloads every write needs a virtio header in front: a zero one, via writev(2). */
     private final VnetHeaderWriter vnetWriter;
+    /** With offloads: runs of TCP segments written by {@link #writeBatched} become super-packets. */
+    private final TcpCoalescer coalescer;
     private volatile int mtu;
 
     private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu, boolean offloads) {
@@ -93,6 +95,7 @@ public final class LinuxTun implements TunDevice {
         this.mtu = mtu;
         this.segmenter = offloads ? new GsoSegmenter(Unpooled.directBuffer(STAGING_BYTES, STAGING_BYTES)) : null;
         this.vnetWriter = offloads ? new VnetHeaderWriter(fd) : null;
+        this.coalescer = offloads ? new TcpCoalescer(this::gatherWrite) : null;
         this.pollFds = LinuxLibC.allocate(2 * POLLFD_SIZE);
         pollFds.putInt(0, fd);
         pollFds.putShort(4, POLLIN);
@@ -353,16 +356,76 @@ public final class LinuxTun implements TunDevice {
             long n = vnetWriter != null
                     ? vnetWriter.write(address(packet) + packet.readerIndex(), packet.readableBytes())
                     : C.write(fd, address(packet) + packet.readerIndex(), packet.readableBytes());
-            if (n < 0) {
-                int errno = LinuxLibC.errno();
-                if (errno == EAGAIN) {
-                    droppedWrites.incrementAndGet();
-                } else {
-                    throw LinuxLibC.error("write " + name, errno);
-                }
+            checkWritten(n);
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * With offloads, TCP segments that continue one another are held and written together as
+     * one super-packet at {@link #flushWrites()} or when the run ends ({@link TcpCoalescer});
+     * everything else is written at once, after the run.
+     */
+    @Override
+    public void writeBatched(ByteBuf packet) throws IOException {
+        if (coalescer == null) {
+            write(packet);
+            return;
+        }
+        address(packet);
+        if (!enter()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            if (!coalescer.offer(packet)) {
+                checkWritten(vnetWriter.write(address(packet) + packet.readerIndex(), packet.readableBytes()));
             }
         } finally {
             leave();
+        }
+    }
+
+    @Override
+    public void flushWrites() throws IOException {
+        if (coalescer == null) {
+            return;
+        }
+        if (!enter()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            coalescer.flush();
+        } finally {
+            leave();
+        }
+    }
+
+    /** Super-packets written by receive offload, and the segments they carried. */
+    public long coalescedWrites() {
+        return coalescer == null ? 0 : coalescer.superPackets();
+    }
+
+    public long coalescedSegments() {
+        return coalescer == null ? 0 : coalescer.coalescedSegments();
+    }
+
+    private void gatherWrite(long iovecs, int count) throws IOException {
+        checkWritten(C.writev(fd, iovecs, count));
+    }
+
+    /**
+     * A packet the kernel cannot take for lack of memory (EAGAIN) is dropped and counted, as a
+     * full queue would drop it; anything else it refuses is thrown.
+     */
+    private void checkWritten(long n) throws IOException {
+        if (n < 0) {
+            int errno = LinuxLibC.errno();
+            if (errno == EAGAIN) {
+                droppedWrites.incrementAndGet();
+            } else {
+                throw LinuxLibC.error("write " + name, errno);
+            }
         }
     }
 
@@ -402,6 +465,9 @@ public final class LinuxTun implements TunDevice {
             config.close();
             if (segmenter != null) {
                 segmenter.staging().release();
+            }
+            if (coalescer != null) {
+                coalescer.discard(); // no writer is inside: every user has left
             }
         }
     }

@@ -39,6 +39,21 @@ public interface TunDevice extends Closeable {
     /** Writes the readable bytes of {@code packet} as one packet; does not release it. */
     void write(ByteBuf packet) throws IOException;
 
+    /**
+     * Writes like {@link #write}, but a device may hold TCP segments back until
+     * {@link #flushWrites()} to write a run of them as one super-packet (receive offload,
+     * {@link TcpCoalescer}). What it holds it retains; the caller releases its own reference as
+     * after {@link #write}. Packets of other flows and kinds keep their order relative to the run.
+     * One thread at a time.
+     */
+    default void writeBatched(ByteBuf packet) throws IOException {
+        write(packet);
+    }
+
+    /** Writes what {@link #writeBatched} held back: the end of a batch. */
+    default void flushWrites() throws IOException {
+    }
+
     @Override
     void close();
 }

@@ -213,6 +213,11 @@ public final class StaticTunnel implements Tunnel {
         return tun.mtu();
     }
 
+    /** What the TUN's offloads did: receive offload's super-packets and the segments in them. */
+    public TunnelStatus.TunOffloads tunOffloads() {
+        return new TunnelStatus.TunOffloads(tun.offloads(), tun.coalescedWrites(), tun.coalescedSegments());
+    }
+
     @Override
     public List<SecurityAssociation> securityAssociations() {
         return policy.sad().all();

@@ -17,7 +17,15 @@ import java.util.Map;
  * ICMP messages accepted or rejected. Keys are never part of it.
  */
 public record TunnelStatus(String name, String device, long uptimeMillis, TunnelStats tunnel,
-                           List<SaStatus> sas, int tunMtu, List<PmtuStatus> pmtu, OuterIcmpStats outerIcmp) {
+                           List<SaStatus> sas, int tunMtu, List<PmtuStatus> pmtu, OuterIcmpStats outerIcmp,
+                           TunOffloads tunOffloads) {
+
+    /**
+     * The TUN's offloads: whether they are on, and the TCP super-packets receive offload wrote
+     * with the segments they carried (their ratio is the segments per write).
+     */
+    public record TunOffloads(boolean enabled, long superPacketsWritten, long segmentsCoalesced) {
+    }
 
     public record SaStatus(String spi, String direction, String transform, String mode, long packets,
                            long bytes, Map<DropReason, Long> drops) {
@@ -38,7 +46,8 @@ public record TunnelStatus(String name, String device, long uptimeMillis, Tunnel
     public static TunnelStatus of(StaticTunnel tunnel, long uptimeMillis) {
         return new TunnelStatus(tunnel.name(), tunnel.deviceName(), uptimeMillis, tunnel.stats(),
                 tunnel.securityAssociations().stream().map(SaStatus::of).toList(), tunnel.tunMtu(),
-                tunnel.pmtuStates().stream().map(PmtuStatus::of).toList(), tunnel.outerIcmpStats());
+                tunnel.pmtuStates().stream().map(PmtuStatus::of).toList(), tunnel.outerIcmpStats(),
+                tunnel.tunOffloads());
     }
 
     /** The first outbound SA's path MTU status (a static tunnel has exactly one), or null. */

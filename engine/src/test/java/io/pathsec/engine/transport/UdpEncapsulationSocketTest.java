@@ -86,6 +86,33 @@ class UdpEncapsulationSocketTest {
         assertEquals(0, socket.sendDrops());
     }
 
+    /**
+     * Runs of equal datagrams to one peer leave as segmented messages (UDP_SEGMENT); the peer,
+     * a plain socket, still receives each datagram on its own, in order, with its own length:
+     * full-size runs, a shorter last one that ends a run, and runs broken by another peer.
+     */
+    @Test
+    void runsOfEqualDatagramsArriveAsTheDatagramsTheyWere() throws Exception {
+        UdpEncapsulationSocket socket = bind(new InetSocketAddress(LOOPBACK4, 0), p -> p.release());
+        DatagramSocket a = peer(LOOPBACK4);
+        DatagramSocket b = peer(LOOPBACK4);
+        InetSocketAddress toA = (InetSocketAddress) a.getLocalSocketAddress();
+        InetSocketAddress toB = (InetSocketAddress) b.getLocalSocketAddress();
+        int[] lengths = new int[150];
+        for (int round = 0; round < 3; round++) { // 50 at a time: what waits in the peer's buffer stays small
+            for (int i = round * 50; i < round * 50 + 50; i++) {
+                // 1400-byte runs, a 600-byte tail every 20th, the 50th to the other peer
+                lengths[i] = i % 20 == 19 ? 600 : 1400;
+                socket.write(esp(i, lengths[i]), i % 50 == 49 ? toB : toA);
+            }
+            socket.flush();
+            for (int i = round * 50; i < round * 50 + 50; i++) {
+                assertEquals(i, receiveIndex(i % 50 == 49 ? b : a, lengths[i]), "datagram " + i);
+            }
+        }
+        assertEquals(0, socket.sendDrops());
+    }
+
     @Test
     void heapBuffersAndChangingDestinationsAreSent() throws Exception {
         UdpEncapsulationSocket socket = bind(new InetSocketAddress(0), p -> p.release());

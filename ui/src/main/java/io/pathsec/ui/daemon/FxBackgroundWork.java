@@ -35,7 +35,16 @@ public final class FxBackgroundWork implements BackgroundWork, AutoCloseable {
         };
         task.setOnSucceeded(e -> onSuccess.accept(task.getValue()));
         task.setOnFailed(e -> onFailure.accept(task.getException()));
-        pool.execute(task);
+        if (pool.isShutdown()) {
+            // The window has closed; an event or timer queued on the FX thread before that still
+            // runs. Nobody is left to show the answer, so the call is not made.
+            return;
+        }
+        try {
+            pool.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            // closed between the check and here: as above
+        }
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class AppModel {
     private final io.pathsec.ui.log.DiagnosticsExport diagnostics;
     private final io.pathsec.ui.path.PathDiagramViewModel pathDiagram;
     private final io.pathsec.ui.icmp.IcmpEventsViewModel icmpEvents;
+    private io.pathsec.ui.lab.LabPanelViewModel lab;
 
     /** @param uiThread where events are applied: {@code Platform::runLater} */
     public AppModel(DaemonLink daemon, BackgroundWork work, Executor uiThread) {
@@ -116,5 +117,15 @@ public final class AppModel {
 
     public io.pathsec.ui.log.DiagnosticsExport diagnostics() {
         return diagnostics;
+    }
+
+    /** In {@code pathsec lab}: the lab panel's view-model over the lab's controls. */
+    public void attachLab(io.pathsec.ui.lab.LabControls controls) {
+        lab = new io.pathsec.ui.lab.LabPanelViewModel(controls, work);
+    }
+
+    /** The lab panel's view-model, or null outside {@code pathsec lab}. */
+    public io.pathsec.ui.lab.LabPanelViewModel lab() {
+        return lab;
     }
 }

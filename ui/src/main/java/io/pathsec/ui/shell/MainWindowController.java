@@ -106,6 +106,16 @@ public final class MainWindowController {
         }
     }
 
+    /**
+     * Puts the lab panel ({@code pathsec lab} only) under the views, above the status line, so
+     * the path can be changed while the views show what the tunnel makes of it.
+     */
+    void dockLab(Node panel) {
+        javafx.scene.layout.BorderPane frame = (javafx.scene.layout.BorderPane) content.getParent();
+        Node statusBar = frame.getBottom();
+        frame.setBottom(new javafx.scene.layout.VBox(panel, statusBar));
+    }
+
     public void select(View view) {
         navigation.getSelectionModel().select(view);
     }

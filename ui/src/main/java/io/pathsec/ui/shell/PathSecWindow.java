@@ -88,14 +88,22 @@ public final class PathSecWindow {
     private void showMain(DaemonLink reached) {
         link = reached;
         model = new AppModel(reached, work, Platform::runLater);
+        if (options.lab() != null) {
+            model.attachLab(options.lab());
+        }
         ViewLoader loader = new ViewLoader(model);
         Parent root = loader.load("/io/pathsec/ui/shell/main_window.fxml");
         main = loader.mainWindow();
+        if (options.lab() != null) {
+            main.dockLab(loader.load("/io/pathsec/ui/lab/lab_panel.fxml"));
+        }
         scene.setRoot(root);
         main.installShortcuts();
         main.setOnReconnect(this::reach);
         model.start();
-        if (options.screenshotDir() != null) {
+        if (options.screenshotDir() != null && options.lab() != null) {
+            new LabScreenshot(stage, main, model, options.screenshotDir()).start();
+        } else if (options.screenshotDir() != null) {
             new ScreenshotTour(stage, main, model, options.screenshotDir()).start();
         }
     }

@@ -4,15 +4,9 @@ import io.pathsec.ui.state.TunnelSnapshot;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
-import javafx.scene.image.PixelFormat;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -130,25 +124,11 @@ final class ScreenshotTour {
     }
 
     private void write(String name) {
-        WritableImage image = stage.getScene().snapshot(null);
-        int w = (int) image.getWidth();
-        int h = (int) image.getHeight();
-        int[] argb = new int[w * h];
-        image.getPixelReader().getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        out.setRGB(0, 0, w, h, argb, 0, w);
-        try {
-            Files.createDirectories(dir);
-            Path file = dir.resolve(name + ".png");
-            ImageIO.write(out, "png", file.toFile());
-            System.out.println("pathsec gui: wrote " + file + " (" + w + "x" + h + ")");
-        } catch (IOException e) {
-            System.err.println("pathsec gui: cannot write the screenshot " + name + ": " + e.getMessage());
-        }
+        SceneSnapshot.write(stage.getScene(), dir, name);
     }
 
     /** Polls on the FX thread every 250 ms until the condition holds or DATA_WAIT passes. */
-    private void waitFor(BooleanSupplier condition, Runnable then) {
+    static void waitFor(BooleanSupplier condition, Runnable then) {
         int polls = (int) (DATA_WAIT.toMillis() / 250);
         Timeline t = new Timeline();
         t.getKeyFrames().add(new KeyFrame(Duration.millis(250), e -> {
@@ -162,7 +142,7 @@ final class ScreenshotTour {
         t.play();
     }
 
-    private static void after(Duration d, Runnable then) {
+    static void after(Duration d, Runnable then) {
         Timeline t = new Timeline(new KeyFrame(d, e -> then.run()));
         t.play();
     }

@@ -71,6 +71,9 @@ public final class ViewLoader {
         if (type == io.pathsec.ui.path.PathDiagramController.class) {
             return new io.pathsec.ui.path.PathDiagramController(model.pathDiagram());
         }
+        if (type == io.pathsec.ui.lab.LabPanelController.class) {
+            return new io.pathsec.ui.lab.LabPanelController(model.lab());
+        }
         throw new IllegalArgumentException("no controller " + type.getName());
     }
 }

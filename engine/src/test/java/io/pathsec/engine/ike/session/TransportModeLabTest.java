@@ -99,11 +99,13 @@ class TransportModeLabTest {
                     LabTransfer.Outcome outcome = transfer.await(Duration.ofSeconds(60));
                     assertTrue(outcome.verified(), () -> "transfer digests: " + outcome + client.logTail() + gw.logTail());
                 }
-                // The transfer went through ESP: thousands of packets on each of the client's SAs.
+                // The transfer went through ESP: thousands of data segments out, the receiver's
+                // acknowledgments in (fewer: G2's TUN writes runs of segments as one super-packet,
+                // and its TCP acknowledges each run at once).
                 IkeTunnelStatus after = client.await(x -> x.securityAssociations.stream()
-                        .allMatch(sa -> packets(sa) > 1000), Duration.ofSeconds(5));
+                        .allMatch(sa -> packets(sa) > (sa.contains(" outbound ") ? 1000 : 50)), Duration.ofSeconds(5));
                 assertTrue(after.securityAssociations.stream().allMatch(sa -> sa.contains(" transport ")
-                        && packets(sa) > 1000), client::statusText);
+                        && packets(sa) > (sa.contains(" outbound ") ? 1000 : 50)), client::statusText);
                 System.out.println("host-to-host client status:\n" + client.statusText() + "\ngateway status:\n"
                         + gw.statusText());
             }
