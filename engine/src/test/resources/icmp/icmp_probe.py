@@ -5,6 +5,8 @@
       sends one datagram from a connected UDP socket and waits 3 s for anything back;
       prints "refused" (ECONNREFUSED: an ICMP Port Unreachable reached the socket),
       "reply" or "timeout".
+  icmp_probe.py udpfrom SPORT DST PORT
+      as udp, but sending from source port SPORT (a flow whose reverse a narrow SA carries).
   icmp_probe.py forge DST QSRC QSPORT QDST QDPORT
       sends DST an ICMP Port Unreachable from a raw socket, quoting a UDP packet
       QSRC:QSPORT -> QDST:QDPORT that was never sent; prints "sent N".
@@ -23,8 +25,9 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
-def udp(dst, port):
+def udp(dst, port, sport=0):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", sport))
     s.connect((dst, port))
     s.send(b"pathsec icmp probe")
     s.settimeout(3.0)
@@ -52,6 +55,8 @@ def forge(dst, qsrc, qsport, qdst, qdport):
 if __name__ == "__main__":
     if sys.argv[1] == "udp":
         udp(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "udpfrom":
+        udp(sys.argv[3], int(sys.argv[4]), int(sys.argv[2]))
     elif sys.argv[1] == "forge":
         forge(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], int(sys.argv[6]))
     else:

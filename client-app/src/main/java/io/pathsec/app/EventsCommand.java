@@ -134,6 +134,8 @@ final class EventsCommand implements Callable<Integer> {
                     + p.effectiveMtu() + ") from " + p.source();
         } else if (e instanceof io.pathsec.engine.control.api.PmtuBlackHole b) {
             what = "SA " + b.spi() + ": " + b.message();
+        } else if (e instanceof io.pathsec.engine.control.api.IcmpDecision d) {
+            what = IcmpDecisionText.line(d);
         } else {
             what = ControlCodec.gson().toJson(e);
         }

@@ -32,7 +32,8 @@ final class GatewayStart {
                         + (spec.gateway().pool() == null ? "no pool (host to host)" : "pool " + spec.gateway().pool())
                         + ", TUN " + spec.gateway().tunName()));
         IkeGateway gateway = IkeGateway.start(spec.gateway(), IkeConnect.tcpMss(spec.settings()),
-                ProfilePmtu.engineSettings(spec.settings()), new IkeGateway.ClientListener() {
+                ProfilePmtu.engineSettings(spec.settings()), LinuxTunnelStarter.icmpSettings(spec.settings()),
+                new IkeGateway.ClientListener() {
                     @Override
                     public void connected(IkeGateway.Client client) {
                         context.events().accept(changed(spec.name(), GatewayClientChanged.CONNECTED, client));

@@ -27,12 +27,24 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
                                    List<IkeSuite> ikeSuites,
                                    List<EspTransform> espTransforms, List<String> remoteTs, String tun, int mtu,
                                    IkeSessionTimers timers, IkeFragmentPolicy fragmentation, boolean requestIpv6,
-                                   io.pathsec.engine.ike.session.ChildSaModeRequest mode)
+                                   io.pathsec.engine.ike.session.ChildSaModeRequest mode,
+                                   List<String> trafficSelectors)
         implements TunnelProfile {
     public IkeClientProfileSpec {
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
+        trafficSelectors = trafficSelectors == null ? List.of() : List.copyOf(trafficSelectors);
+    }
+
+    /** Without narrow traffic selectors. */
+    public IkeClientProfileSpec(String name, ProfileSettings settings, String gateway, InetAddress local,
+                                IkeIdentity localId, IkeIdentity remoteId, Authenticator authenticator,
+                                List<IkeSuite> ikeSuites, List<EspTransform> espTransforms, List<String> remoteTs,
+                                String tun, int mtu, IkeSessionTimers timers, IkeFragmentPolicy fragmentation,
+                                boolean requestIpv6, io.pathsec.engine.ike.session.ChildSaModeRequest mode) {
+        this(name, settings, gateway, local, localId, remoteId, authenticator, ikeSuites, espTransforms, remoteTs,
+                tun, mtu, timers, fragmentation, requestIpv6, mode, List.of());
     }
 
     @Override
@@ -43,7 +55,7 @@ public record IkeClientProfileSpec(String name, ProfileSettings settings, String
     /** The engine's profile, for a gateway and local address looked up now. */
     IkeClientProfile resolve(InetAddress gatewayAddress, InetAddress localAddress) {
         return new IkeClientProfile(name, tun, mtu, localAddress, gatewayAddress, localId, remoteId, authenticator,
-                ikeSuites, espTransforms, remoteTs, timers, mode, fragmentation, requestIpv6);
+                ikeSuites, espTransforms, remoteTs, timers, mode, fragmentation, requestIpv6, trafficSelectors);
     }
 
     @Override

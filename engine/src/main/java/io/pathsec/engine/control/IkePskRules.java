@@ -51,7 +51,7 @@ final class IkePskRules implements ProfileKindRules {
     private static final Set<String> FIELDS = Set.of("name", "gateway", "local", "localId", "remoteId", "psk",
             "ikeProposals", "espProposals", "remoteTs", "tun", "mtu", "ikeRekeySeconds", "childRekeySeconds",
             "dpdDelaySeconds", "auth", "cert", "key", "ca", "ipv6", "ikeFragmentation", "ikeFragmentSize",
-            "natKeepaliveSeconds", "mode");
+            "natKeepaliveSeconds", "mode", "trafficSelectors");
     /** RFC 7296 §2.15: a PSK should be as strong as the keys it protects; short ones are guessable offline. */
     private static final int WEAK_PSK_OCTETS = 16;
 
@@ -83,8 +83,22 @@ final class IkePskRules implements ProfileKindRules {
         IkeSessionTimers timers = timers(config);
         IkeClientProfileSpec spec = new IkeClientProfileSpec(name, settings, gateway, local,
                 authentication.localIdentity(), remoteId, authentication.authenticator(), suites, esp, remoteTs, tun,
-                mtu, timers, fragmentation(config), flag(config, "ipv6", false), mode(config));
+                mtu, timers, fragmentation(config), flag(config, "ipv6", false), mode(config),
+                trafficSelectors(config));
         return new ValidatedProfile(spec, publicConfig, secrets, warnings);
+    }
+
+    /** {@code trafficSelectors}: narrow TSr with protocol and ports (docs/ike.md, "Narrow traffic selectors"). */
+    static List<String> trafficSelectors(JsonObject config) throws ControlFailure {
+        List<String> trafficSelectors = texts(config, "trafficSelectors");
+        for (int i = 0; i < trafficSelectors.size(); i++) {
+            try {
+                io.pathsec.engine.tunnel.TrafficSelectorText.parse(trafficSelectors.get(i));
+            } catch (IllegalArgumentException e) {
+                throw ControlFailure.invalid("config.trafficSelectors[" + i + "]", e.getMessage());
+            }
+        }
+        return trafficSelectors;
     }
 
     /**

@@ -150,6 +150,9 @@ public final class DataPath implements AutoCloseable {
         }
         ClassicPmtud classic = new ClassicPmtud(new IcmpPmtuValidator(policy,
                 policy.pmtuSettings().icmpSequenceWindow()));
+        if (policy.icmp() != null) {
+            classic.check(policy.icmp().unprotectedSide()); // RFC 4301 §6.1.1 before any outer ICMP is used
+        }
         OuterIcmpReceiver receiver = null;
         if (outerIcmp && policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.CLASSIC_ICMP)) {
             try {

@@ -159,6 +159,12 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
             if (refused != null) {
                 return refused;
             }
+        } else if (flow.icmpType() >= 0 && policy.icmp() != null && TunnelIcmp.carriesOnlyIcmp(sa.sa())) {
+            // On the explicit ICMP SA: checked against the data SA its quote belongs to (RFC 4301 §6.2).
+            DropReason refused = policy.icmp().onIcmpSaInbound(job.buf, flow, sa.sa());
+            if (refused != null) {
+                return refused;
+            }
         }
         PmtuState pmtu = sa.pmtu();
         if (pmtu != null && flow.protocol() == FlowKey.PROTO_TCP) {

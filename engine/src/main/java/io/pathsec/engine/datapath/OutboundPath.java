@@ -140,6 +140,9 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         if (sa == null) {
             return icmpOutsideSelectors(packet);
         }
+        if (flow.icmpType() >= 0 && !icmpSaAdmits(packet, sa)) {
+            return false;
+        }
         return fitPathMtu(packet, sa);
     }
 
@@ -158,6 +161,19 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                 }
             }
         }
+    }
+
+    /** An ICMP error on the explicit ICMP SA must quote a flow of a data SA (icmp.TunnelIcmp#onIcmpSaOutbound). */
+    private boolean icmpSaAdmits(ByteBuf packet, SaRuntime sa) {
+        TunnelIcmp icmp = policy.icmp();
+        if (icmp == null || !TunnelIcmp.carriesOnlyIcmp(sa.sa())) {
+            return true;
+        }
+        DropReason refused = icmp.onIcmpSaOutbound(packet, flow, sa.sa());
+        if (refused != null) {
+            counters.dropOutbound(refused);
+        }
+        return refused == null;
     }
 
     /** An ICMP error may still cross under the profile's ICMP option (RFC 4301 §6.2, icmp.TunnelIcmp). */

@@ -35,6 +35,11 @@ final class ClientProbers {
         prober.start();
     }
 
+    /** {@code session}'s prober, or null when none runs. */
+    Dplpmtud prober(IkeResponder session) {
+        return probers.get(session);
+    }
+
     void stop(IkeResponder session) {
         Dplpmtud prober = probers.remove(session);
         if (prober != null) {

@@ -109,8 +109,10 @@ public final class IkeGateway implements AutoCloseable {
                         listener.left(client(c));
                     }
                 });
-        List<TrafficSelector> localTs = new ArrayList<>();
-        for (String subnet : profile.protectedSubnets()) {
+        // Narrow selectors when the profile has them (RFC 7296 §2.9: the responder offers only those).
+        List<TrafficSelector> localTs = new ArrayList<>(
+                io.pathsec.engine.tunnel.TrafficSelectorText.parseAll(profile.trafficSelectors()));
+        for (String subnet : localTs.isEmpty() ? profile.protectedSubnets() : List.<String>of()) {
             AddressRange r = AddressRange.parse(subnet);
             localTs.add(TrafficSelector.range(r.low(), r.high()));
         }
@@ -139,15 +141,17 @@ public final class IkeGateway implements AutoCloseable {
     /** As above, with the path MTU settings of every SA towards the clients (DPLPMTUD probes them). */
     public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings)
             throws IOException {
-        return start(profile, tcpMss, pmtuSettings, ClientListener.NONE);
+        return start(profile, tcpMss, pmtuSettings, IcmpSettings.fromProperties(System.getProperties()),
+                ClientListener.NONE);
     }
 
     /**
-     * As above, telling {@code listener} each time a client's CHILD_SA enters the data path and
-     * each time a client leaves it (the daemon's {@code gateway.client} events).
+     * As above, with the profile's ICMP handling (docs/icmp.md), telling {@code listener} each
+     * time a client's CHILD_SA enters the data path and each time a client leaves it (the
+     * daemon's {@code gateway.client} events).
      */
     public static IkeGateway start(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtuSettings,
-                                   ClientListener listener) throws IOException {
+                                   IcmpSettings icmpSettings, ClientListener listener) throws IOException {
         LinuxTun tun = LinuxTun.open(profile.tunName(), profile.tunMtu());
         RoutingSetup routing = new RoutingSetup(tun.name());
         ExecutorIkeScheduler scheduler = new ExecutorIkeScheduler("ike-gw-" + profile.name());
@@ -159,9 +163,8 @@ public final class IkeGateway implements AutoCloseable {
             ifc.up(tun.name());
             TunnelPolicy policy = new TunnelPolicy(new Spd(), new Sad(), WORKERS, 0, pmtuSettings,
                     java.time.Clock.systemUTC());
-            // ICMP settings from pathsec.icmp.* properties; decisions go to the log (docs/icmp.md).
-            policy.icmp(TunnelIcmp.forTunnel(profile.name(), IcmpSettings.fromProperties(System.getProperties()),
-                    policy, d -> { }));
+            // The profile's ICMP settings; decisions go to the log and the counters (docs/icmp.md).
+            policy.icmp(TunnelIcmp.forTunnel(profile.name(), icmpSettings, policy, d -> { }));
             transport = UdpIkeTransport.bind(new InetSocketAddress(profile.listenAddress(), 500), scheduler);
             // Marked like a client's socket: host-to-host peers are policy-routed into the TUN.
             dataPath = DataPath.start(tun, policy, new InetSocketAddress(profile.listenAddress(), 4500), WORKERS,
@@ -176,6 +179,7 @@ public final class IkeGateway implements AutoCloseable {
                     listener);
             gw.icmpRelay = new IkeRelayCarrier(gw::peerSession, policy.icmp(), tun);
             policy.icmp().relay(gw.icmpRelay);
+            policy.icmp().prober((sa, mtu) -> scheduler.execute(() -> gw.probeAfterDroppedTooBig(sa)));
             policy.icmp().explicitSa(new ExplicitSaCarrier(gw::peerSession,
                     policy.icmp().settings().queueLimit(), java.time.Clock.systemUTC()));
             transport.start(gw.sessions::receive, dataPath);
@@ -194,6 +198,13 @@ public final class IkeGateway implements AutoCloseable {
             tun.close();
             throw e;
         }
+    }
+
+    /** On the IKE thread: the discard option dropped a Frag Needed about {@code sa}'s client; probe its path now. */
+    private void probeAfterDroppedTooBig(SecurityAssociation sa) {
+        GatewayClient client = clients.clients().stream().filter(c -> c.sas().contains(sa)).findFirst().orElse(null);
+        io.pathsec.engine.icmp.DroppedTooBigProbe.confirm(client == null ? null : probers.prober(client.session()),
+                sa.name());
     }
 
     /** The IKE session of the client that owns {@code sa}, as the explicit-sa and ike-relay options see it; null when gone. */

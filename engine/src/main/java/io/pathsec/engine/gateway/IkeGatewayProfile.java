@@ -8,6 +8,7 @@ import io.pathsec.engine.ike.session.IkeIdentity;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
 import io.pathsec.engine.policy.AddressRange;
+import io.pathsec.engine.tunnel.TrafficSelectorText;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -29,12 +30,27 @@ import java.util.Objects;
  * @param fragmentation    IKE fragmentation (RFC 7383): whether to accept it, and the fragment size
  * @param pool6            IPv6 prefix of virtual addresses (e.g. 2001:db8:c::/112), or null for
  *                         IPv4 only
+ * @param trafficSelectors narrow TSr to offer instead of whole protected subnets, in
+ *                         {@link io.pathsec.engine.tunnel.TrafficSelectorText} form (e.g. {@code
+ *                         10.2.0.0/24 tcp 5201}); each lies within a protected subnet; empty: the
+ *                         subnets, any protocol
  */
 public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
                                 IkeIdentity localIdentity, Authenticator authenticator, List<IkeSuite> ikeSuites,
                                 List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
                                 List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
-                                IkeSessionTimers timers, IkeFragmentPolicy fragmentation, String pool6) {
+                                IkeSessionTimers timers, IkeFragmentPolicy fragmentation, String pool6,
+                                List<String> trafficSelectors) {
+    /** Whole protected subnets as TSr (no narrow selectors). */
+    public IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
+                             IkeIdentity localIdentity, Authenticator authenticator, List<IkeSuite> ikeSuites,
+                             List<EspTransform> espTransforms, String pool, List<String> protectedSubnets,
+                             List<InetAddress> dns, boolean allowTransportMode, int cookieThreshold,
+                             IkeSessionTimers timers, IkeFragmentPolicy fragmentation, String pool6) {
+        this(name, tunName, tunMtu, listenAddress, localIdentity, authenticator, ikeSuites, espTransforms, pool,
+                protectedSubnets, dns, allowTransportMode, cookieThreshold, timers, fragmentation, pool6, List.of());
+    }
+
     /** A PSK gateway with IKE fragmentation supported and sized from the path, IPv4 only. */
     public IkeGatewayProfile(String name, String tunName, int tunMtu, InetAddress listenAddress,
                              IkeIdentity localIdentity, byte[] psk, List<IkeSuite> ikeSuites,
@@ -67,6 +83,13 @@ public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAdd
         for (String subnet : protectedSubnets) {
             parse("protected subnet", subnet);
         }
+        trafficSelectors = trafficSelectors == null ? List.of() : List.copyOf(trafficSelectors);
+        for (var ts : TrafficSelectorText.parseAll(trafficSelectors)) {
+            if (protectedSubnets.stream().noneMatch(subnet -> TrafficSelectorText.within(ts, subnet))) {
+                throw new IllegalArgumentException("traffic selector " + ts.startAddress().getHostAddress() + "-"
+                        + ts.endAddress().getHostAddress() + " lies outside every protected subnet " + protectedSubnets);
+            }
+        }
         if (pool != null && parse("pool", pool).low().getAddress().length != 4) {
             throw new IllegalArgumentException("pool '" + pool + "' must be IPv4; IPv6 addresses come from pool6");
         }
@@ -89,6 +112,6 @@ public record IkeGatewayProfile(String name, String tunName, int tunMtu, InetAdd
     @Override
     public String toString() {
         return "IkeGatewayProfile[" + name + " " + listenAddress.getHostAddress() + ", " + localIdentity + ", pool "
-                + pool + ", protects " + protectedSubnets + ", " + authenticator + "]";
+                + pool + ", protects " + protectedSubnets + (trafficSelectors.isEmpty() ? "" : " as " + trafficSelectors) + ", " + authenticator + "]";
     }
 }

@@ -5,6 +5,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.tunnel.IkeTunnelService;
+import io.pathsec.engine.icmp.IcmpProfileFile;
+import io.pathsec.engine.icmp.IcmpSettings;
 import io.pathsec.engine.ike.message.DhGroup;
 import io.pathsec.engine.ike.session.IkeSessionTimers;
 import io.pathsec.engine.ike.session.IkeSuite;
@@ -34,14 +36,17 @@ import java.util.List;
  * </pre>
  * The profile is JSON: {@code name, tun, mtu, listen, localId, psk (or auth "certificate" with cert, key
  * and ca, PEM files; localId then defaults to the certificate's subject), pool (optional prefix),
- * protectedSubnets (prefixes), dns (optional), dhGroups (optional), esp (optional),
+ * protectedSubnets (prefixes), trafficSelectors (optional: narrow TSr such as {@code "10.2.0.0/24 tcp 5201"},
+ * each within a protected subnet), dns (optional), dhGroups (optional), esp (optional),
  * allowTransportMode (optional, false), cookieThreshold (optional, 32), and the timers
  * ikeRekeySeconds, childRekeySeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends
  * (optional; strongSwan's defaults, 0 turns a timer off)}, {@code tcpMss} (false stops answering
  * the TCP-MSS method, which is on: its port opens only while a PathSec peer's IKE SA waits for
  * it) and {@code tcpMssPort} (4500), and an optional {@code pmtu} object (methods, floor, timers,
  * fixed MTU, outer DF: the engine's {@code PmtuProfileFile}); the gateway probes each client with
- * DPLPMTUD unless its methods leave {@code dplpmtud} out.
+ * DPLPMTUD unless its methods leave {@code dplpmtud} out. An optional {@code icmp} object sets the
+ * ICMP handling (handling, unprotectedSide, protectedSide, logging, probeOnDiscard, queueLimit:
+ * {@link IcmpProfileFile}); what it leaves out comes from the {@code pathsec.icmp.*} properties.
  */
 public final class IkeGatewayService {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -82,6 +87,10 @@ public final class IkeGatewayService {
         Integer ikeFragmentSize;
         /** IPv6 prefix of virtual addresses beside {@code pool} (INTERNAL_IP6_ADDRESS), optional. */
         String pool6;
+        /** ICMP handling (docs/icmp.md): option, §6.1.1/§6.1.2 tables, logging; pathsec.icmp.* fills the rest. */
+        io.pathsec.engine.icmp.IcmpProfileFile icmp;
+        /** Narrow TSr, e.g. "10.2.0.0/24 tcp 5201" (TrafficSelectorText), optional: whole subnets otherwise. */
+        List<String> trafficSelectors;
 
         IkeSessionTimers timers() {
             IkeSessionTimers d = IkeSessionTimers.DEFAULT;
@@ -124,7 +133,7 @@ public final class IkeGatewayService {
             return new IkeGatewayProfile(name, tun, mtu, AddressRange.parseAddress(listen),
                     authentication.localIdentity(), authentication.authenticator(), List.of(suite), transforms, pool,
                     protectedSubnets, servers, allowTransportMode, cookieThreshold, timers(),
-                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6);
+                    IkeTunnelService.fragmentation(ikeFragmentation, ikeFragmentSize), pool6, trafficSelectors);
         }
     }
 
@@ -139,18 +148,26 @@ public final class IkeGatewayService {
         IkeGatewayProfile profile;
         TcpMssSettings tcpMss;
         PmtuSettings pmtu;
+        IcmpSettings icmp;
         try {
             String json = Files.readString(Path.of(args[0]));
             profile = parse(json);
             tcpMss = tcpMssSettings(json);
             pmtu = io.pathsec.engine.tunnel.PmtuProfileFile.apply(GSON.fromJson(json, ProfileFile.class).pmtu,
                     PmtuSettings.fromProperties(System.getProperties()));
+            icmp = icmpSettings(json);
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad gateway profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, tcpMss, pmtu, Path.of(args[1]));
+        run(profile, tcpMss, pmtu, icmp, Path.of(args[1]));
+    }
+
+    /** The profile's {@code icmp} object over the {@code pathsec.icmp.*} properties (the fallback). */
+    static IcmpSettings icmpSettings(String json) {
+        return IcmpProfileFile.apply(GSON.fromJson(json, ProfileFile.class).icmp,
+                IcmpSettings.fromProperties(System.getProperties()));
     }
 
     /** The TCP-MSS settings of a profile file: on unless {@code tcpMss} is false, port 4500 unless set. */
@@ -170,8 +187,13 @@ public final class IkeGatewayService {
 
     static void run(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtu, Path statusFile)
             throws IOException, InterruptedException {
+        run(profile, tcpMss, pmtu, IcmpSettings.fromProperties(System.getProperties()), statusFile);
+    }
+
+    static void run(IkeGatewayProfile profile, TcpMssSettings tcpMss, PmtuSettings pmtu, IcmpSettings icmp,
+                    Path statusFile) throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeGateway gateway = IkeGateway.start(profile, tcpMss, pmtu)) {
+             IkeGateway gateway = IkeGateway.start(profile, tcpMss, pmtu, icmp, IkeGateway.ClientListener.NONE)) {
             do {
                 StaticTunnelService.writeAtomically(statusFile, GSON.toJson(status(gateway, "LISTENING")));
             } while (!signal.awaitStop(1000));

@@ -50,7 +50,9 @@ public final class IcmpDecisionLog {
         IcmpDecision d = new IcmpDecision(profile, clock.millis(), origin, message.sourceText(), message.ipVersion(),
                 message.type(), message.code(), IcmpNames.name(message.ipVersion(), message.type(), message.code()),
                 IcmpNames.flow(message.quotedFlow()), option, outcome, sa, reason, text);
-        if (outcome == IcmpOutcome.DROPPED) {
+        // Unauthenticated outer-path ICMP can be sent by anyone at any rate: counted and published,
+        // but logged at debug so that a flood of forgeries cannot fill the log (RFC 4301 §6.1.1).
+        if (outcome == IcmpOutcome.DROPPED && origin != IcmpOrigin.OUTER_PATH) {
             LOG.info("ICMP {}", text);
         } else {
             LOG.debug("ICMP {}", text);

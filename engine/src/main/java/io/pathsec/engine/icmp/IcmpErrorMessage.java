@@ -105,6 +105,23 @@ public final class IcmpErrorMessage {
         } else {
             throw new IllegalArgumentException("IP version " + version);
         }
+        return read(packet, version, src, dst, icmp, end);
+    }
+
+    /**
+     * Reads an ICMP message whose IP header was not delivered (an ICMPv6 raw socket's), from
+     * {@code icmp}'s readable bytes (not consumed), with the addresses known otherwise.
+     *
+     * @throws IllegalArgumentException as {@link #parse}
+     */
+    public static IcmpErrorMessage ofIcmp(int version, byte[] source, byte[] destination, ByteBuf icmp) {
+        if (version != 4 && version != 6) {
+            throw new IllegalArgumentException("IP version " + version);
+        }
+        return read(icmp, version, source.clone(), destination.clone(), icmp.readerIndex(), icmp.writerIndex());
+    }
+
+    private static IcmpErrorMessage read(ByteBuf packet, int version, byte[] src, byte[] dst, int icmp, int end) {
         if (icmp + 8 > end) {
             throw new IllegalArgumentException("ICMP header truncated");
         }

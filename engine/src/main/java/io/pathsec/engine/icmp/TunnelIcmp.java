@@ -37,6 +37,8 @@ public final class TunnelIcmp {
     private final IcmpSaLookup lookup;
     private final IcmpDecisionLog log;
     private final BiConsumer<SecurityAssociation, Integer> probeRequest;
+    /** Who runs DPLPMTUD on the SAs (an IKE tunnel or gateway); null: the request is only logged. */
+    private volatile BiConsumer<SecurityAssociation, Integer> prober;
     private volatile IcmpCarrier explicitSa;
     private volatile IcmpCarrier relay;
 
@@ -79,9 +81,25 @@ public final class TunnelIcmp {
         return c instanceof ExplicitSaCarrier e ? e.nextReleased() : null;
     }
 
+    /**
+     * Sets who is asked for a DPLPMTUD probe when discard drops a Frag Needed / Packet Too Big
+     * (with {@code probeOnDiscard}); it must not block (it runs on the TUN reader thread).
+     */
+    public void prober(BiConsumer<SecurityAssociation, Integer> prober) {
+        this.prober = prober;
+    }
+
     /** Sets the carrier of the ike-relay option; null for none. */
     public void relay(IcmpCarrier carrier) {
         this.relay = carrier;
+    }
+
+    /**
+     * The RFC 4301 §6.1.1 check for the outer ICMP receiver (classic PMTUD): the profile's
+     * unprotected-side table, each decision counted and published like the others.
+     */
+    public io.pathsec.engine.pmtu.OuterIcmpCheck unprotectedSide() {
+        return new UnprotectedSideIcmp(settings.unprotectedSide(), log);
     }
 
     public IcmpSettings settings() {
@@ -109,9 +127,7 @@ public final class TunnelIcmp {
             return IcmpRoute.REJECTED;
         }
         IcmpOrigin origin = m.sentByQuotedDestination() ? IcmpOrigin.END_NODE : IcmpOrigin.INSIDE_ROUTER;
-        if (!settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
-            log.record(m, origin, null, IcmpOutcome.DROPPED, null, "type-rejected",
-                    "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        if (typeRejected(m, origin)) {
             return IcmpRoute.REJECTED;
         }
         SecurityAssociation sa = m.addressedToQuotedSender() ? lookup.outboundSaFor(m.quotedFlow().reverse()) : null;
@@ -140,6 +156,10 @@ public final class TunnelIcmp {
                                 + saName(sa) : ""));
                 if (probe) {
                     probeRequest.accept(sa, m.reportedMtu());
+                    BiConsumer<SecurityAssociation, Integer> p = prober;
+                    if (p != null) {
+                        p.accept(sa, m.reportedMtu());
+                    }
                 }
                 return IcmpRoute.NOT_CARRIED;
         }
@@ -178,6 +198,101 @@ public final class TunnelIcmp {
     }
 
     /**
+     * Whether {@code sa} is an explicit ICMP SA (draft §5): every selector names ICMP or ICMPv6.
+     * Its errors are checked against the data SAs, not only against its own selectors.
+     */
+    public static boolean carriesOnlyIcmp(SecurityAssociation sa) {
+        return !sa.selectors().isEmpty() && sa.selectors().stream()
+                .allMatch(x -> x.protocol() == FlowKey.PROTO_ICMP || x.protocol() == FlowKey.PROTO_ICMPV6);
+    }
+
+    /**
+     * An outbound ICMP error that the SPD put on the explicit ICMP SA {@code icmpSa}: its
+     * selectors admit any ICMP between the data SAs' addresses, so the quote is checked as in
+     * {@link #crossing} — reversed, it must be a flow a data SA with the same peer carries —
+     * or the error is forged and never enters the tunnel.
+     *
+     * @return null to send it on {@code icmpSa}, else the drop reason
+     */
+    public DropReason onIcmpSaOutbound(ByteBuf packet, FlowKey flow, SecurityAssociation icmpSa) {
+        IcmpErrorMessage m = readError(packet, flow);
+        if (m == null) {
+            return flow.icmpType() < 0 || !IcmpErrorMessage.isError(flow) ? null : DropReason.ICMP_REJECTED;
+        }
+        IcmpOrigin origin = m.sentByQuotedDestination() ? IcmpOrigin.END_NODE : IcmpOrigin.INSIDE_ROUTER;
+        if (typeRejected(m, origin)) {
+            return DropReason.ICMP_REJECTED;
+        }
+        SecurityAssociation data = m.addressedToQuotedSender() ? lookup.outboundSaFor(m.quotedFlow().reverse()) : null;
+        if (!isDataSaOfPeer(data, icmpSa)) {
+            log.record(m, origin, settings.handling(), IcmpOutcome.DROPPED, null, "no-sa-for-quoted-flow",
+                    "dropped because the packet it quotes never crossed a data SA (forged, or not about tunnelled"
+                            + " traffic); the ICMP SA " + saName(icmpSa) + " carries only errors about them");
+            return DropReason.ICMP_REJECTED;
+        }
+        log.record(m, origin, settings.handling(), IcmpOutcome.FORWARDED, saName(icmpSa), null,
+                "forwarded on the ICMP SA " + saName(icmpSa) + "; it quotes a flow of SA " + saName(data));
+        return null;
+    }
+
+    /**
+     * RFC 4301 §6.2 for an ICMP error that arrived on the explicit ICMP SA {@code arrivedOn}:
+     * its own selectors admit it, but it is delivered only when it is addressed to the quoted
+     * packet's sender and the quoted packet is a flow that a data SA with the same peer carries
+     * (we sent it through the tunnel). Anything else is dropped and counted.
+     *
+     * @return null to deliver it, else the drop reason
+     */
+    public DropReason onIcmpSaInbound(ByteBuf packet, FlowKey flow, SecurityAssociation arrivedOn) {
+        IcmpErrorMessage m = readError(packet, flow);
+        if (m == null) {
+            return flow.icmpType() < 0 || !IcmpErrorMessage.isError(flow) ? null : DropReason.ICMP_REJECTED;
+        }
+        if (typeRejected(m, IcmpOrigin.PEER_GATEWAY)) {
+            return DropReason.ICMP_REJECTED;
+        }
+        SecurityAssociation data = m.addressedToQuotedSender() ? lookup.outboundSaFor(m.quotedFlow()) : null;
+        if (!isDataSaOfPeer(data, arrivedOn)) {
+            log.record(m, IcmpOrigin.PEER_GATEWAY, settings.handling(), IcmpOutcome.DROPPED, null, "selector-mismatch",
+                    "dropped because the flow it quotes is not within the selectors of any data SA with this peer"
+                            + " (arrived on the ICMP SA " + saName(arrivedOn) + ", RFC 4301 §6.2)");
+            return DropReason.ICMP_REJECTED;
+        }
+        log.record(m, IcmpOrigin.PEER_GATEWAY, settings.handling(), IcmpOutcome.DELIVERED, saName(arrivedOn), null,
+                "delivered towards the end node; arrived on the ICMP SA " + saName(arrivedOn)
+                        + ", its quote is a flow of SA " + saName(data));
+        return null;
+    }
+
+    /** RFC 4301 §6.1.2: whether the protected-side table rejects {@code m}'s type/code (then recorded as dropped). */
+    private boolean typeRejected(IcmpErrorMessage m, IcmpOrigin origin) {
+        if (settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
+            return false;
+        }
+        log.record(m, origin, null, IcmpOutcome.DROPPED, null, "type-rejected",
+                "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        return true;
+    }
+
+    /** The error in {@code packet}, or null when it is not one (nothing to check) or is unreadable (counted). */
+    private IcmpErrorMessage readError(ByteBuf packet, FlowKey flow) {
+        if (!IcmpErrorMessage.isError(flow)) {
+            return null;
+        }
+        try {
+            return IcmpErrorMessage.parse(packet);
+        } catch (IllegalArgumentException e) {
+            log.malformed(e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean isDataSaOfPeer(SecurityAssociation data, SecurityAssociation icmpSa) {
+        return data != null && !carriesOnlyIcmp(data)
+                && java.util.Objects.equals(data.remoteEndpoint(), icmpSa.remoteEndpoint());
+    }
+
+    /**
      * An ICMP error the peer relayed in IKE (ike-relay): checked like one that arrived on an SA
      * (RFC 4301 §6.2), against the first of {@code inboundSas} whose selectors admit its
      * reversed quote.
@@ -208,9 +323,7 @@ public final class TunnelIcmp {
      * of {@code sa}): recorded as delivered or dropped.
      */
     public boolean checkFromPeer(IcmpErrorMessage m, SecurityAssociation sa, String via) {
-        if (!settings.protectedSide().accepts(m.ipVersion(), m.type(), m.code())) {
-            log.record(m, IcmpOrigin.PEER_GATEWAY, null, IcmpOutcome.DROPPED, null, "type-rejected",
-                    "dropped because the protected-side table rejects this type/code (RFC 4301 §6.1.2)");
+        if (typeRejected(m, IcmpOrigin.PEER_GATEWAY)) {
             return false;
         }
         if (!m.addressedToQuotedSender() || !sa.allowsInbound(m.quotedFlow().reverse())) {

@@ -35,6 +35,9 @@ public final class LinuxLibC {
         @SaveError @ssize_t long read(int fd, @intptr_t long buf, @size_t long count);  // read(2)
         @SaveError @ssize_t long write(int fd, @intptr_t long buf, @size_t long count); // write(2)
         @SaveError @ssize_t long recv(int fd, @intptr_t long buf, @size_t long length, int flags); // recv(2)
+        /** recvfrom(2): the datagram into {@code buf}, the sender into {@code addr} (a struct sockaddr). */
+        @SaveError @ssize_t long recvfrom(int fd, @intptr_t long buf, @size_t long length, int flags,
+                                          @Out byte[] addr, @In @Out int[] addrlen);
         /** sendto(2) of a datagram to a caller-built {@code struct sockaddr} (tests: forged ICMP). */
         @SaveError @ssize_t long sendto(int fd, @In byte[] buf, @size_t long length, int flags, @In byte[] addr,
                                         int addrlen);

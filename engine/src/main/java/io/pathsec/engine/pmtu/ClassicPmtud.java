@@ -21,6 +21,7 @@ public final class ClassicPmtud {
     private final IcmpPmtuValidator validator;
     private final LongAdder accepted = new LongAdder();
     private final Map<IcmpRejection, LongAdder> rejected = new EnumMap<>(IcmpRejection.class);
+    private volatile OuterIcmpCheck check = OuterIcmpCheck.NONE;
 
     public ClassicPmtud(IcmpPmtuValidator validator) {
         this.validator = validator;
@@ -36,10 +37,30 @@ public final class ClassicPmtud {
      * @return the verdict, or null when the message is not a PMTU message
      */
     public IcmpVerdict handle(ByteBuf icmp, boolean ipv6) {
+        return handle(icmp, ipv6, null);
+    }
+
+    /** Sets the RFC 4301 §6.1.1 check asked before any message is used ({@link OuterIcmpCheck#NONE} by default). */
+    public void check(OuterIcmpCheck check) {
+        this.check = check == null ? OuterIcmpCheck.NONE : check;
+    }
+
+    /**
+     * As {@link #handle(ByteBuf, boolean)}, knowing the sender ({@code source}, or null).
+     * The unprotected-side table (RFC 4301 §6.1.1) is asked first: a type/code it rejects is
+     * counted as {@link IcmpRejection#TYPE_REJECTED} and changes nothing.
+     */
+    public IcmpVerdict handle(ByteBuf icmp, boolean ipv6, byte[] source) {
         if (!IcmpPmtuValidator.isPacketTooBig(icmp, ipv6)) {
             return null;
         }
+        OuterIcmpCheck c = check;
+        if (!c.admits(icmp, ipv6, source)) {
+            rejected.get(IcmpRejection.TYPE_REJECTED).increment();
+            return IcmpVerdict.rejected(IcmpRejection.TYPE_REJECTED);
+        }
         IcmpVerdict verdict = validator.validate(icmp, ipv6);
+        c.decided(icmp, ipv6, source, verdict);
         if (!verdict.isAccepted()) {
             rejected.get(verdict.rejection()).increment();
             LOG.debug("outer ICMP packet-too-big rejected: {}", verdict.rejection());

@@ -33,5 +33,7 @@ public enum IcmpRejection {
      * The quoted IKE message is on an IKE SA with a probe of ours in flight, but is not that probe
      * (another message ID or size): an old probe, or a guess.
      */
-    NOT_A_PROBE
+    NOT_A_PROBE,
+    /** RFC 4301 §6.1.1: the profile's unprotected-side table rejects this ICMP type/code. */
+    TYPE_REJECTED
 }

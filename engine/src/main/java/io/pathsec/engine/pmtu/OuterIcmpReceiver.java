@@ -41,12 +41,18 @@ public final class OuterIcmpReceiver implements AutoCloseable {
     private static final int MAX_MESSAGE = 2048;
     /** Bounded work per wake-up, so that closing is noticed under an ICMP flood. */
     private static final int MAX_PER_ROUND = 256;
+    private static final int SOCKADDR_IN6 = 28;
 
     private final ClassicPmtud pmtud;
     private final int fd4;
     private final int fd6;
     private final Pointer pollFds;
     private final ByteBuf buffer = Unpooled.directBuffer(MAX_MESSAGE, MAX_MESSAGE);
+    /** struct sockaddr_in6 (28 bytes) and its length: the ICMPv6 sender (its header is not delivered). */
+    private final byte[] from = new byte[SOCKADDR_IN6];
+    private final int[] fromLength = new int[1];
+    private final byte[] source4 = new byte[4];
+    private final byte[] source6 = new byte[16];
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -123,7 +129,8 @@ public final class OuterIcmpReceiver implements AutoCloseable {
     private void drain(int fd, boolean ipv6) {
         for (int i = 0; i < MAX_PER_ROUND && running; i++) {
             buffer.clear();
-            long n = C.recv(fd, buffer.memoryAddress(), MAX_MESSAGE, MSG_DONTWAIT);
+            fromLength[0] = SOCKADDR_IN6;
+            long n = C.recvfrom(fd, buffer.memoryAddress(), MAX_MESSAGE, MSG_DONTWAIT, from, fromLength);
             if (n < 0) {
                 int errno = LinuxLibC.errno();
                 if (errno != EAGAIN && errno != EINTR) {
@@ -138,9 +145,12 @@ public final class OuterIcmpReceiver implements AutoCloseable {
                     if (n < 20) {
                         continue;
                     }
+                    buffer.getBytes(12, source4);
                     buffer.readerIndex((buffer.getUnsignedByte(0) & 0x0f) * 4);
+                } else {
+                    System.arraycopy(from, 8, source6, 0, 16); // sin6_addr
                 }
-                pmtud.handle(buffer, ipv6);
+                pmtud.handle(buffer, ipv6, ipv6 ? source6 : source4);
             } catch (RuntimeException e) {
                 LOG.warn("outer ICMP message dropped after an internal error", e);
             }

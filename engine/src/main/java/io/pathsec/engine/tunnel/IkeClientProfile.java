@@ -27,12 +27,26 @@ import java.util.Objects;
  * @param fragmentation IKE fragmentation (RFC 7383): whether to announce it, and the fragment size
  * @param requestIpv6 a road warrior also asks for an IPv6 virtual address (INTERNAL_IP6_ADDRESS)
  *                   and proposes IPv6 selectors
+ * @param trafficSelectors narrow TSr to propose instead of {@code remoteTs}, in
+ *                   {@link TrafficSelectorText} form (e.g. {@code 10.2.0.0/24 udp 5001}); the
+ *                   gateway may narrow them further (RFC 7296 §2.9); empty: {@code remoteTs}
  */
 public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                                InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
                                Authenticator authenticator, List<IkeSuite> ikeSuites,
                                List<EspTransform> espTransforms, List<String> remoteTs, IkeSessionTimers timers,
-                               ChildSaModeRequest mode, IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+                               ChildSaModeRequest mode, IkeFragmentPolicy fragmentation, boolean requestIpv6,
+                               List<String> trafficSelectors) {
+    /** Without narrow selectors. */
+    public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
+                            InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
+                            Authenticator authenticator, List<IkeSuite> ikeSuites,
+                            List<EspTransform> espTransforms, List<String> remoteTs, IkeSessionTimers timers,
+                            ChildSaModeRequest mode, IkeFragmentPolicy fragmentation, boolean requestIpv6) {
+        this(name, tunName, tunMtu, localAddress, gatewayAddress, localIdentity, remoteIdentity, authenticator,
+                ikeSuites, espTransforms, remoteTs, timers, mode, fragmentation, requestIpv6, List.of());
+    }
+
     /** A PSK profile. */
     public IkeClientProfile(String name, String tunName, int tunMtu, InetAddress localAddress,
                             InetAddress gatewayAddress, IkeIdentity localIdentity, IkeIdentity remoteIdentity,
@@ -73,6 +87,8 @@ public record IkeClientProfile(String name, String tunName, int tunMtu, InetAddr
         ikeSuites = List.copyOf(ikeSuites);
         espTransforms = List.copyOf(espTransforms);
         remoteTs = List.copyOf(remoteTs);
+        trafficSelectors = trafficSelectors == null ? List.of() : List.copyOf(trafficSelectors);
+        TrafficSelectorText.parseAll(trafficSelectors); // fails early, naming the bad one
     }
 
     /** A road-warrior profile (tunnel mode, virtual address). */

@@ -124,6 +124,7 @@ public final class IkeTunnel implements Tunnel {
                 profile.localIdentity(), profile.remoteIdentity(), profile.authenticator(), profile.ikeSuites(),
                 profile.espTransforms(), !profile.hostToHost(), profile.hostToHost()
                         ? List.of(TrafficSelector.range(profile.gatewayAddress(), profile.gatewayAddress()))
+                        : !profile.trafficSelectors().isEmpty() ? TrafficSelectorText.parseAll(profile.trafficSelectors())
                         : remoteTs(profile.remoteTs()), profile.timers(), profile.mode());
         this.initiator = new IkeInitiator(config, scheduler, transport, new SecureRandom(), new Listener());
         initiator.useFragmentation(profile.fragmentation());
@@ -184,6 +185,7 @@ public final class IkeTunnel implements Tunnel {
                     tcpMss);
             t.icmpRelay = new IkeRelayCarrier(sa -> t.peerSession(), policy.icmp(), tun);
             policy.icmp().relay(t.icmpRelay);
+            policy.icmp().prober((sa, mtu) -> scheduler.execute(t::probeAfterDroppedTooBig));
             policy.icmp().explicitSa(new ExplicitSaCarrier(sa -> t.peerSession(), icmp.queueLimit(),
                     java.time.Clock.systemUTC()));
             transport.start(t.initiator::receive, dataPath);
@@ -210,6 +212,11 @@ public final class IkeTunnel implements Tunnel {
             ts.add(TrafficSelector.range(r.low(), r.high()));
         }
         return ts;
+    }
+
+    /** On the IKE thread: the discard option dropped a Frag Needed; DPLPMTUD confirms the PLPMTU now. */
+    private void probeAfterDroppedTooBig() {
+        io.pathsec.engine.icmp.DroppedTooBigProbe.confirm(prober, profile.name());
     }
 
     /** The gateway's IKE session as the explicit-sa and ike-relay options see it (one peer: every SA is its). */
@@ -455,8 +462,9 @@ public final class IkeTunnel implements Tunnel {
         List<Selector> selectors = new ArrayList<>();
         for (TrafficSelector local : child.localTs()) {
             for (TrafficSelector remote : child.remoteTs()) {
-                if (local.type() == remote.type()) {
-                    selectors.add(selector(local, remote));
+                Selector s = local.type() == remote.type() ? selector(local, remote) : null;
+                if (s != null) {
+                    selectors.add(s);
                 }
             }
         }
@@ -472,21 +480,34 @@ public final class IkeTunnel implements Tunnel {
         return new InetSocketAddress(profile.gatewayAddress(), 4500);
     }
 
-    private static Selector selector(TrafficSelector local, TrafficSelector remote) {
+    /**
+     * The SPD selector of one TS pair (RFC 4301 §4.4.1.1): the two address ranges, and the
+     * protocol either side names (0 is any) with each side's ports, so a narrowed TS such as
+     * "E2's network, TCP 5201" is enforced exactly; null when the two name different protocols
+     * (no packet can match both).
+     */
+    static Selector selector(TrafficSelector local, TrafficSelector remote) {
         Selector s = Selector.between(AddressRange.range(local.startAddress(), local.endAddress()),
                 AddressRange.range(remote.startAddress(), remote.endAddress()));
-        // Protocol and port narrowing is kept only when both sides name the same protocol.
-        if (local.ipProtocol() != 0 && local.ipProtocol() == remote.ipProtocol()) {
-            try {
-                return s.withProtocol(local.ipProtocol(),
-                        new io.pathsec.engine.policy.PortRange(local.startPort(), local.endPort()),
-                        new io.pathsec.engine.policy.PortRange(remote.startPort(), remote.endPort()));
-            } catch (IllegalArgumentException e) {
-                return s.withProtocol(local.ipProtocol(), io.pathsec.engine.policy.PortRange.ANY,
-                        io.pathsec.engine.policy.PortRange.ANY);
-            }
+        if (local.ipProtocol() != 0 && remote.ipProtocol() != 0 && local.ipProtocol() != remote.ipProtocol()) {
+            return null;
         }
-        return s;
+        int protocol = local.ipProtocol() != 0 ? local.ipProtocol() : remote.ipProtocol();
+        if (protocol == 0) {
+            return s;
+        }
+        try {
+            return s.withProtocol(protocol, ports(local), ports(remote));
+        } catch (IllegalArgumentException e) {
+            // ICMP's "ports" are type/code (RFC 7296 §3.13.1); a protocol without ports takes any.
+            return s.withProtocol(protocol, io.pathsec.engine.policy.PortRange.ANY,
+                    io.pathsec.engine.policy.PortRange.ANY);
+        }
+    }
+
+    private static io.pathsec.engine.policy.PortRange ports(TrafficSelector ts) {
+        return ts.startPort() > ts.endPort() ? io.pathsec.engine.policy.PortRange.OPAQUE
+                : new io.pathsec.engine.policy.PortRange(ts.startPort(), ts.endPort());
     }
 
     private SecurityAssociation sa(int spi, Direction direction, ChildSa child, byte[] key, InetSocketAddress local,

@@ -39,7 +39,7 @@ import java.util.concurrent.ExecutionException;
  * The profile is JSON: {@code name, tun, mtu, local, gateway, localId, remoteId (optional), psk, or
  * auth "certificate" with cert, key and ca (PEM files; localId then defaults to the certificate's subject),
  * dhGroups (optional, e.g. ["CURVE25519","ECP_256"]), esp (optional, e.g. ["aes256gcm16"]),
- * remoteTs (optional prefixes), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
+ * remoteTs (optional prefixes), trafficSelectors (optional narrow TSr such as {@code "10.2.0.0/24 udp 5001"}), and the optional timers {@code ikeRekeySeconds, childRekeySeconds,
  * rekeyJitterSeconds, dpdDelaySeconds, retransmitInitialMillis, retransmitSends} (0 turns a
  * rekey or DPD off; defaults as strongSwan's: 4 h, 1 h, 10 %, 30 s, 1000 ms, 6)}.
  * {@code tcpMss} (true turns the TCP-MSS method on; off by default) and {@code tcpMssPort} (4500)
@@ -68,6 +68,10 @@ public final class IkeTunnelService {
         List<String> dhGroups;
         List<String> esp;
         List<String> remoteTs;
+        /** ICMP handling (docs/icmp.md), optional: pathsec.icmp.* fills what it leaves out. */
+        io.pathsec.engine.icmp.IcmpProfileFile icmp;
+        /** Narrow TSr to propose, e.g. "10.2.0.0/24 udp 5001" ({@link TrafficSelectorText}); optional. */
+        List<String> trafficSelectors;
         /** tunnel (road warrior, default), transport, or transport-or-tunnel (host-to-host). */
         String mode;
         Long ikeRekeySeconds;
@@ -130,7 +134,7 @@ public final class IkeTunnelService {
                     AddressRange.parseAddress(gateway), authentication.localIdentity(),
                     remoteId == null ? null : new IkeIdentity(remoteId), authentication.authenticator(),
                     List.of(suite), transforms, remoteTs == null ? List.of() : remoteTs, timers(), mode(),
-                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6);
+                    fragmentation(ikeFragmentation, ikeFragmentSize), ipv6 != null && ipv6, trafficSelectors);
         }
 
         private ChildSaModeRequest mode() {
@@ -170,24 +174,31 @@ public final class IkeTunnelService {
         IkeClientProfile profile;
         TcpMssSettings tcpMss;
         PmtuSettings pmtu;
+        IcmpSettings icmp;
         try {
             ProfileFile file = GSON.fromJson(Files.readString(Path.of(args[0])), ProfileFile.class);
             profile = file.toProfile();
             tcpMss = file.tcpMssSettings();
             pmtu = PmtuProfileFile.apply(file.pmtu, PmtuSettings.fromProperties(System.getProperties()));
+            icmp = io.pathsec.engine.icmp.IcmpProfileFile.apply(file.icmp,
+                    IcmpSettings.fromProperties(System.getProperties()));
         } catch (IOException | JsonParseException | IllegalArgumentException e) {
             System.err.println("bad profile " + args[0] + ": " + e.getMessage());
             System.exit(78);
             return;
         }
-        run(profile, pmtu, tcpMss, Path.of(args[1]));
+        run(profile, pmtu, tcpMss, icmp, Path.of(args[1]));
     }
 
     static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, Path statusFile)
             throws IOException, InterruptedException {
+        run(profile, pmtu, tcpMss, IcmpSettings.fromProperties(System.getProperties()), statusFile);
+    }
+
+    static void run(IkeClientProfile profile, PmtuSettings pmtu, TcpMssSettings tcpMss, IcmpSettings icmp,
+                    Path statusFile) throws IOException, InterruptedException {
         try (ShutdownSignal signal = ShutdownSignal.install(8);
-             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss,
-                     IcmpSettings.fromProperties(System.getProperties()))) {
+             IkeTunnel tunnel = IkeTunnel.startClient(profile, IkeTunnelObserver.NONE, null, pmtu, tcpMss, icmp)) {
             do {
                 writeAtomically(statusFile, GSON.toJson(status(tunnel)));
             } while (!signal.awaitStop(1000) && !tunnel.closedFuture().isDone());

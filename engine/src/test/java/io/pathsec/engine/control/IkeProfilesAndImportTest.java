@@ -105,6 +105,11 @@ class IkeProfilesAndImportTest {
                 new com.google.gson.JsonPrimitive("3des-md5")));
         assertInvalid("config.remoteTs[0]", c -> c.getAsJsonArray("remoteTs").set(0,
                 new com.google.gson.JsonPrimitive("10.0.0.1/8")));
+        assertInvalid("config.trafficSelectors[0]", c -> {
+            com.google.gson.JsonArray ts = new com.google.gson.JsonArray();
+            ts.add("10.0.0.0/8 icmp 5201");
+            c.add("trafficSelectors", ts);
+        });
         assertInvalid("config.mtu", c -> c.addProperty("mtu", 100));
         assertInvalid("config.colour", c -> c.addProperty("colour", "blue"));
         assertInvalid("config.psk", c -> c.addProperty("psk", "0xnothex"));
@@ -128,6 +133,19 @@ class IkeProfilesAndImportTest {
         JsonObject back = client.getProfile("v6").config();
         assertTrue(back.get("ipv6").getAsBoolean());
         assertEquals(1280, back.get("ikeFragmentSize").getAsInt());
+    }
+
+    @Test
+    void narrowTrafficSelectorsAreAcceptedAndKept() throws Exception {
+        PutProfileResult r = client.putProfile(Profile.of("narrow", ProfileKind.IKEV2_PSK, with(c -> {
+            com.google.gson.JsonArray ts = new com.google.gson.JsonArray();
+            ts.add("10.0.0.0/8 tcp 5201");
+            ts.add("10.0.0.0/8 udp 5001");
+            c.add("trafficSelectors", ts);
+        })), false);
+        assertTrue(r.created());
+        assertEquals("[\"10.0.0.0/8 tcp 5201\",\"10.0.0.0/8 udp 5001\"]",
+                client.getProfile("narrow").config().get("trafficSelectors").toString());
     }
 
     @Test

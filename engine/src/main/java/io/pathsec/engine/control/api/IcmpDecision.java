@@ -18,7 +18,7 @@ package io.pathsec.engine.control.api;
  * @param sa            for forwarded / delivered: the SA ("name 0x%08x" as the engine logs it); else null
  * @param reason        for dropped: a stable token ({@code type-rejected}, {@code no-sa-for-quoted-flow},
  *                      {@code selector-mismatch}, {@code discard-option}, {@code peer-lacks-vendor-id},
- *                      {@code queue-full}, {@code icmp-sa-failed}, {@code malformed}); else null
+ *                      {@code queue-full}, {@code icmp-sa-failed}, {@code malformed}, {@code unverified}); else null
  * @param message       one line for people, e.g. "port-unreachable from 10.2.0.10 (E2) about udp
  *                      10.1.0.10:40000 -> 10.2.0.10:5001: forwarded on SA office-out 0xc4402f19 (implicit)"
  */

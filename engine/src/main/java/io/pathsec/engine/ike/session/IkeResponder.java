@@ -327,12 +327,12 @@ public final class IkeResponder {
             return established(sa, peerId, answer, null, vip);
         }
         // Narrowing (§2.9): the client side becomes its virtual address (or what it asked for),
-        // our side the protected networks that fall within its TSr.
+        // our side what our selectors (protected networks, with protocol and ports when the
+        // profile narrows them) share with its TSr.
         List<TrafficSelector> narrowedTsi = vip != null || vip6 != null ? virtualSelectors(vip, vip6, tsi)
                 : tsi.map(IkeTsPayload::selectors).orElse(List.of());
-        List<TrafficSelector> narrowedTsr = tsr.isEmpty() ? List.of() : config.localTs().stream()
-                .filter(ours -> tsr.get().selectors().stream().anyMatch(theirs -> TrafficSelectors.within(ours, theirs)))
-                .toList();
+        List<TrafficSelector> narrowedTsr = tsr.isEmpty() ? List.of()
+                : TrafficSelectors.narrow(config.localTs(), tsr.get().selectors());
         if (narrowedTsi.isEmpty() || narrowedTsr.isEmpty() || ((vip != null || vip6 != null) && tsi.isPresent()
                 && !TrafficSelectors.allWithin(narrowedTsi, tsi.get().selectors()))) {
             answer.add(IkeNotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
@@ -367,8 +367,13 @@ public final class IkeResponder {
                 continue;
             }
             TrafficSelector single = TrafficSelectors.single(a);
-            if (tsi.isEmpty() || tsi.get().selectors().stream().anyMatch(t -> TrafficSelectors.within(single, t))) {
+            if (tsi.isEmpty()) {
                 out.add(single);
+            } else {
+                // The address narrowed to the virtual one; a protocol and ports the client asked
+                // for are kept (an intersection only narrows).
+                TrafficSelectors.narrow(List.of(single), tsi.get().selectors()).stream()
+                        .filter(x -> !out.contains(x)).forEach(out::add);
             }
         }
         return out;

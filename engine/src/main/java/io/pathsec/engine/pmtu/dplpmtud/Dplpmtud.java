@@ -137,6 +137,27 @@ public final class Dplpmtud {
                 probesAcknowledged, probesLost, blackHoles);
     }
 
+    /**
+     * An outside hint that the path may have shrunk: a Fragmentation Needed / Packet Too Big the
+     * ICMP handling dropped (draft-ietf-ipsec-icmp-options §4: "do a PMTU probe"). It is
+     * unauthenticated, so it lowers nothing itself; in SEARCH_COMPLETE the PLPMTU in use is
+     * confirmed by a probe now instead of at the confirmation timer (a loss then leads to the
+     * search below it, §4.3). In other phases probes are already under way. Call on the PL's thread.
+     *
+     * @return whether a probe was sent for the hint
+     */
+    public boolean confirmNow() {
+        if (phase != DplpmtudPhase.SEARCH_COMPLETE || probing != 0) {
+            return false;
+        }
+        if (confirmTimer != null) {
+            confirmTimer.cancel();
+            confirmTimer = null;
+        }
+        confirmCurrent();
+        return probing != 0;
+    }
+
     // ---- the states -------------------------------------------------------------------------------
 
     private void enterBase() {
