@@ -8,7 +8,6 @@ import io.pathsec.engine.icmp.IcmpRoute;
 import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.packet.FlowKey;
 import io.pathsec.engine.pmtu.BlackHoleDetector;
-import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.pmtu.BlackHoleEvent;
 import io.pathsec.engine.pmtu.InnerMtuEnforcer;
 import io.pathsec.engine.pmtu.PmtuState;
@@ -62,8 +61,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         this.mtuEnforcer = mtuEnforcer;
         this.outerDf = policy.pmtuSettings().outerDf();
         this.blackHoles = policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.BLACK_HOLE)
-                ? new BlackHoleDetector(policy.pmtuSettings(), socket instanceof UdpEncapsulationSocket udp
-                        ? new io.pathsec.engine.pmtu.SocketReceiveQueue(udp.fd()) : () -> false) : null;
+                ? new BlackHoleDetector(policy.pmtuSettings(), socket::receivePending) : null;
         this.policy = policy;
         this.socket = socket;
         this.allocator = allocator;

@@ -51,6 +51,14 @@ public interface EspTransport extends AutoCloseable {
     /** Sends every queued datagram. */
     void flush();
 
+    /**
+     * Whether datagrams wait unread in the transport's own receive queue: a silence of the peer
+     * that this side made itself (the black-hole detector asks). False where there is no queue.
+     */
+    default boolean receivePending() {
+        return false;
+    }
+
     /** NAT keepalives received (RFC 3948 §2.3); 0 where the transport has none. */
     long natKeepalives();
 

@@ -55,11 +55,19 @@ public final class UdpEncapsulationSocket implements EspTransport {
     private final LongAdder sendDrops = new LongAdder();
     /** Guarded by itself; null once closed. */
     private SendmmsgBatch outgoing;
+    private final io.pathsec.engine.pmtu.SocketReceiveQueue receiveQueue;
 
     private UdpEncapsulationSocket(EventLoopGroup group, Channel channel) {
         this.group = group;
         this.channel = channel;
         this.outgoing = new SendmmsgBatch(fd(), family(fd()), channel.alloc(), sendDrops);
+        this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
+    }
+
+    /** FIONREAD on the socket: datagrams the event loop has not read yet. */
+    @Override
+    public boolean receivePending() {
+        return receiveQueue.getAsBoolean();
     }
 
     /**

@@ -55,7 +55,6 @@ final class TcpCoalescer {
     private int gsoSize;
     private int payloadBytes;
     private long nextSeq;
-    private boolean closed;
     private long superPackets;
     private long coalescedSegments;
 
@@ -89,13 +88,12 @@ final class TcpCoalescer {
             headerLength = ipLength + tcpLength;
             gsoSize = payload;
             payloadBytes = 0;
-            closed = false;
         }
         segments[count++] = packet.retain();
         payloadBytes += payload;
         nextSeq = (packet.getUnsignedInt(tcp + 4) + payload) & 0xffffffffL;
-        closed = payload < gsoSize || (packet.getUnsignedByte(tcp + 13) & TCP_PSH) != 0 || count == MAX_SEGMENTS;
-        if (closed) {
+        // A shorter segment, PSH or a full run ends the run at once: nothing can join it.
+        if (payload < gsoSize || (packet.getUnsignedByte(tcp + 13) & TCP_PSH) != 0 || count == MAX_SEGMENTS) {
             flush();
         }
         return true;
@@ -145,7 +143,7 @@ final class TcpCoalescer {
         int tcp = at + ipLength;
         int tcpLength = (p.getUnsignedByte(tcp + 12) >> 4) * 4;
         int payload = p.readableBytes() - ipLength - tcpLength;
-        if (closed || ipLength != ipHeaderLength || ipLength + tcpLength != headerLength || payload > gsoSize
+        if (ipLength != ipHeaderLength || ipLength + tcpLength != headerLength || payload > gsoSize
                 || p.getUnsignedInt(tcp + 4) != nextSeq
                 || headerLength + payloadBytes + payload > MAX_IP_PACKET) {
             return false;

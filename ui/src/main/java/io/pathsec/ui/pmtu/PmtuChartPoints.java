@@ -61,21 +61,11 @@ final class PmtuChartPoints {
         }
     }
 
-    /** The words for a source in tooltips and the legend. */
+    /** The words for a source in tooltips: the legend's, or the daemon's name for the rest. */
     static String sourceName(PmtuSample s) {
-        if (s.blackHole()) {
-            return "black hole detected";
-        }
-        String source = s.source() == null ? "" : s.source();
-        return switch (source) {
-            case "CLASSIC_ICMP" -> "ICMP from a router";
-            case "DPLPMTUD" -> "probe (DPLPMTUD)";
-            case "TCP_MSS" -> "TCP-MSS exchange";
-            case "BLACK_HOLE" -> "black hole detected";
-            case "CONFIGURED" -> "configured start";
-            case "RAISE_TIMER" -> "raise timer";
-            default -> source.toLowerCase(Locale.ROOT).replace('_', ' ');
-        };
+        Marker m = Marker.of(s);
+        return m != Marker.OTHER || s.source() == null ? m.words
+                : s.source().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
     static List<XYChart.Series<Number, Number>> series(List<PmtuSample> samples) {
