@@ -1,6 +1,7 @@
 package io.pathsec.engine.pmtu;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.util.function.BooleanSupplier;
 
@@ -16,6 +17,16 @@ import java.util.function.BooleanSupplier;
  * own outer socket ({@link SocketReceiveQueue}): then the engine, not the path, was held up.
  * Then the SA falls to BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very
  * packet with Packet Too Big so the sender shrinks without waiting for its next timeout.
+ *
+ * <p>That rule is for SAs without a DPLPMTUD prober. Where one runs ({@link PmtuState#blackHoleCheck}),
+ * the detector only raises the suspicion and the prober decides: each time a full-size segment
+ * is sent again (from the sender's first retransmission timeout on, or a fast retransmission)
+ * with no ICMP, the prober is asked to check the PLPMTU at once, with a copy of that segment. It
+ * takes one check at a time and not too often; its verdict has evidence the rule lacks (a probe
+ * lost while small messages pass), so loss of another kind (a peer dropping packets under load)
+ * raises no false alarm. If the check finds the black hole, the copy is answered with Packet Too
+ * Big ({@link LateTooBig}): its sequence number is still unacknowledged, so the sender's TCP takes
+ * the new MTU and resends at once (Linux: tcp_simple_retransmit) instead of backing off again.
  *
  * <p>Runs on the outbound reader thread only. A small direct-mapped table of recent full-size
  * segments, no allocation per packet; a collision only forgets a candidate.
@@ -35,16 +46,32 @@ public final class BlackHoleDetector {
 
     /** Whether the peer's packets wait unread in our socket (the engine was held up, not the path). */
     private final BooleanSupplier inboundPending;
+    private final LateTooBig lateTooBig;
 
-    public BlackHoleDetector(PmtuSettings settings) {
-        this(settings, () -> false);
+    /**
+     * Answers a packet with Packet Too Big after it was sent, once a check found the black hole.
+     * Called on the prober's thread, not the reader's.
+     */
+    @FunctionalInterface
+    public interface LateTooBig {
+        /** @param packet a copy of the inner packet; {@code effectiveMtu} the SA's, now lowered */
+        void answer(ByteBuf packet, int effectiveMtu);
     }
 
-    /** @param inboundPending whether datagrams wait unread on the outer socket ({@link SocketReceiveQueue}) */
-    public BlackHoleDetector(PmtuSettings settings, BooleanSupplier inboundPending) {
+    public BlackHoleDetector(PmtuSettings settings) {
+        this(settings, () -> false, (packet, mtu) -> {
+        });
+    }
+
+    /**
+     * @param inboundPending whether datagrams wait unread on the outer socket ({@link SocketReceiveQueue})
+     * @param lateTooBig     answers a suspected segment once a check confirmed the black hole
+     */
+    public BlackHoleDetector(PmtuSettings settings, BooleanSupplier inboundPending, LateTooBig lateTooBig) {
         this.retransmissions = settings.blackHoleRetransmissions();
         this.windowMillis = settings.blackHoleWindow().toMillis();
         this.inboundPending = inboundPending;
+        this.lateTooBig = lateTooBig;
     }
 
     /**
@@ -100,8 +127,16 @@ public final class BlackHoleDetector {
             inboundAtFirst[slot] = state.inboundPackets();
             return null;
         }
+        if (state.icmpSeenWithinMillis(windowMillis)) {
+            return null;
+        }
+        PmtuState.BlackHoleCheck check = state.blackHoleCheck();
+        if (check != null) {
+            askForCheck(check, packet, state);
+            return null;
+        }
         boolean silentPeer = state.inboundPackets() == inboundAtFirst[slot];
-        if ((counts[slot] < retransmissions && !silentPeer) || state.icmpSeenWithinMillis(windowMillis)) {
+        if (counts[slot] < retransmissions && !silentPeer) {
             return null;
         }
         // Not a silence the engine made itself: held up (a loaded machine, a collection pause), it
@@ -111,6 +146,15 @@ public final class BlackHoleDetector {
         }
         java.util.Arrays.fill(counts, 0);
         return state.blackHole(length);
+    }
+
+    /** A retransmission: the prober checks at once, if it takes a check now (allocates only then). */
+    private void askForCheck(PmtuState.BlackHoleCheck check, ByteBuf packet, PmtuState state) {
+        if (!check.ready()) {
+            return;
+        }
+        ByteBuf copy = Unpooled.copiedBuffer(packet); // heap: the check may end without using it
+        check.start(state.inboundPackets(), event -> lateTooBig.answer(copy, state.effectiveMtu()));
     }
 
     private static long mix(long z) {

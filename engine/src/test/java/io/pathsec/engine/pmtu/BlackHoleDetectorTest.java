@@ -2,13 +2,18 @@ package io.pathsec.engine.pmtu;
 
 import io.pathsec.engine.testsupport.ManualClock;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Black-hole detection from repeated full-size inner TCP retransmissions, on a manual clock. */
 class BlackHoleDetectorTest {
@@ -62,7 +67,8 @@ class BlackHoleDetectorTest {
     @Test
     void aSilenceOfOurOwnMakingIsNot() {
         boolean[] pending = {true};
-        BlackHoleDetector held = new BlackHoleDetector(PmtuSettings.defaults(), () -> pending[0]);
+        BlackHoleDetector held = new BlackHoleDetector(PmtuSettings.defaults(), () -> pending[0], (p, m) -> {
+        });
         ByteBuf segment = TestPackets.ipv4Tcp(1438, 1000, true, false, 0);
         assertNull(held.observe(segment, state));
         clock.advance(Duration.ofMillis(210));
@@ -71,6 +77,73 @@ class BlackHoleDetectorTest {
         clock.advance(Duration.ofMillis(400));
         assertNotNull(held.observe(segment, state), "nothing waiting: the path is silent");
         segment.release();
+    }
+
+    /** A prober's check as the detector sees it: whether it is ready, and what it was asked. */
+    private static final class RecordingCheck implements PmtuState.BlackHoleCheck {
+        boolean ready = true;
+        final List<Long> inboundAt = new ArrayList<>();
+        final List<Consumer<BlackHoleEvent>> confirmed = new ArrayList<>();
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public boolean start(long inbound, Consumer<BlackHoleEvent> onConfirmed) {
+            inboundAt.add(inbound);
+            confirmed.add(onConfirmed);
+            return true;
+        }
+    }
+
+    @Test
+    void theFirstRetransmissionAsksTheProberAndAConfirmedCheckAnswersThatSegment() {
+        RecordingCheck check = new RecordingCheck();
+        state.blackHoleCheck(check);
+        List<ByteBuf> answered = new ArrayList<>();
+        List<Integer> mtus = new ArrayList<>();
+        BlackHoleDetector withProber = new BlackHoleDetector(PmtuSettings.defaults(), () -> false, (p, mtu) -> {
+            answered.add(p);
+            mtus.add(mtu);
+        });
+        ByteBuf segment = TestPackets.ipv4Tcp(1438, 1000, true, false, 0);
+        try {
+            assertNull(withProber.observe(segment, state));
+            state.countInbound(); // ACKs for the flight before it: not silence
+            clock.advance(Duration.ofMillis(210));
+            assertNull(withProber.observe(segment, state), "a suspicion, not a verdict");
+            assertEquals(List.of(state.inboundPackets()), check.inboundAt, "asked once, with the peer's count now");
+            assertEquals(1500, state.plpmtu(), "nothing changes before the check says so");
+
+            BlackHoleEvent found = state.blackHole(1438); // what the prober does when it confirms
+            check.confirmed.get(0).accept(found);
+            assertEquals(1, answered.size());
+            assertEquals(ByteBufUtil.hexDump(segment), ByteBufUtil.hexDump(answered.get(0)),
+                    "the very segment is answered, so its sender resends at the new size");
+            assertEquals(List.of(state.effectiveMtu()), mtus, "with the lowered effective MTU");
+        } finally {
+            segment.release();
+        }
+    }
+
+    @Test
+    void withAProberTheDetectorNeverDecidesItselfAndAsksAgainWhenTheProberIsReady() {
+        RecordingCheck check = new RecordingCheck();
+        check.ready = false; // a check was just refuted, or a probe is in flight
+        state.blackHoleCheck(check);
+        assertNull(send(1438, 1000));
+        clock.advance(Duration.ofMillis(200));
+        assertNull(send(1438, 1000), "silent peer, second transmission: the rule alone would decide here");
+        clock.advance(Duration.ofMillis(400));
+        assertNull(send(1438, 1000), "third: neither");
+        assertTrue(check.inboundAt.isEmpty());
+        assertEquals(1500, state.plpmtu());
+        check.ready = true;
+        clock.advance(Duration.ofMillis(800));
+        assertNull(send(1438, 1000));
+        assertEquals(1, check.inboundAt.size(), "asked at the next retransmission");
     }
 
     @Test

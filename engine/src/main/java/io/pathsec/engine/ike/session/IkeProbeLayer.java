@@ -10,6 +10,7 @@ import io.pathsec.engine.pmtu.dplpmtud.PacketizationLayer;
 
 import java.net.Inet6Address;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -44,6 +45,8 @@ public final class IkeProbeLayer implements PacketizationLayer {
 
     private final IkeScheduler scheduler;
     private final Supplier<IkeSa> current;
+    /** SRTT of the acknowledged probes (RFC 6298 §2.3, alpha 1/8), null before the first. */
+    private volatile Duration smoothedRoundTrip; // read by checks from the data path's thread
 
     IkeProbeLayer(IkeScheduler scheduler, Supplier<IkeSa> current) {
         this.scheduler = scheduler;
@@ -80,11 +83,18 @@ public final class IkeProbeLayer implements PacketizationLayer {
                 outcome.unanswered();
             }
         };
-        IntConsumer sent = id -> outcome.sent(new ProbeQuote(sa.spiI, sa.spiR, id, sa.peer(),
-                sa.natTraversal() ? IkeConstants.NAT_T_PORT : IkeConstants.IKE_PORT, sa.natTraversal()));
+        Instant[] sentAt = new Instant[1]; // when it left, not when it was queued behind other requests
+        IntConsumer sent = id -> {
+            sentAt[0] = scheduler.now();
+            outcome.sent(new ProbeQuote(sa.spiI, sa.spiR, id, sa.peer(),
+                    sa.natTraversal() ? IkeConstants.NAT_T_PORT : IkeConstants.IKE_PORT, sa.natTraversal()));
+        };
         sa.sendProbe(probe, new IkeSa.Probe(probeTimer, List.of(), completion, sent), new IkeSa.ResponseHandler() {
             @Override
             public void onResponse(IkeMessage response) {
+                if (sentAt[0] != null) {
+                    sampleRoundTrip(Duration.between(sentAt[0], scheduler.now()));
+                }
                 outcome.acknowledged();
             }
 
@@ -93,6 +103,16 @@ public final class IkeProbeLayer implements PacketizationLayer {
                 // Lost at this size; the outcome waits for the completion's answer.
             }
         });
+    }
+
+    @Override
+    public Duration roundTrip() {
+        return smoothedRoundTrip;
+    }
+
+    private void sampleRoundTrip(Duration sample) {
+        Duration srtt = smoothedRoundTrip;
+        smoothedRoundTrip = srtt == null ? sample : srtt.multipliedBy(7).plus(sample).dividedBy(8);
     }
 
     @Override
