@@ -45,8 +45,14 @@ public final class IkeProbeLayer implements PacketizationLayer {
 
     private final IkeScheduler scheduler;
     private final Supplier<IkeSa> current;
-    /** SRTT of the acknowledged probes (RFC 6298 §2.3, alpha 1/8), null before the first. */
-    private volatile Duration smoothedRoundTrip; // read by checks from the data path's thread
+    /** How many recent round trips {@link #roundTrip} takes the least of. */
+    private static final int ROUND_TRIP_SAMPLES = 8;
+
+    /** Round trips of the latest acknowledged probes, in nanoseconds, a ring; 0 for none yet. */
+    private final long[] roundTrips = new long[ROUND_TRIP_SAMPLES];
+    private int nextRoundTrip;
+    /** The least of {@link #roundTrips}, null before the first. Read by checks from the data path's thread. */
+    private volatile Duration minRoundTrip;
 
     IkeProbeLayer(IkeScheduler scheduler, Supplier<IkeSa> current) {
         this.scheduler = scheduler;
@@ -105,14 +111,27 @@ public final class IkeProbeLayer implements PacketizationLayer {
         });
     }
 
+    /**
+     * The least round trip of the last few acknowledged probes: the path's own delay, without the
+     * first exchanges of a JVM still compiling or a moment of load (a windowed minimum, as RACK
+     * keeps one, RFC 8985 §6.2); a smoothed mean would carry those outliers for many samples,
+     * and probes are few.
+     */
     @Override
     public Duration roundTrip() {
-        return smoothedRoundTrip;
+        return minRoundTrip;
     }
 
     private void sampleRoundTrip(Duration sample) {
-        Duration srtt = smoothedRoundTrip;
-        smoothedRoundTrip = srtt == null ? sample : srtt.multipliedBy(7).plus(sample).dividedBy(8);
+        roundTrips[nextRoundTrip] = Math.max(1, sample.toNanos());
+        nextRoundTrip = (nextRoundTrip + 1) % ROUND_TRIP_SAMPLES;
+        long least = Long.MAX_VALUE;
+        for (long rtt : roundTrips) {
+            if (rtt > 0) {
+                least = Math.min(least, rtt);
+            }
+        }
+        minRoundTrip = Duration.ofNanos(least);
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class Dplpmtud {
     private static final Duration OUTCOME_GUARD = Duration.ofSeconds(90);
     /** How soon to try again when the PL cannot probe at the moment. */
     private static final Duration PL_BUSY_RETRY = Duration.ofSeconds(1);
-    /** A black-hole check's probe is given this many smoothed round trips of the probe exchanges... */
+    /** A black-hole check's probe is given this many round trips of the probe exchanges... */
     private static final int CHECK_ROUND_TRIPS = 4;
     /** ...but never less than this: a round trip measured on an idle path is no promise under load. */
     static final Duration CHECK_MIN_TIMER = Duration.ofMillis(50);
@@ -245,7 +245,7 @@ public final class Dplpmtud {
         probeSoon(pmtu.plpmtu(), timer);
     }
 
-    /** {@link #CHECK_ROUND_TRIPS} smoothed round trips, within [{@link #CHECK_MIN_TIMER}, PROBE_TIMER]. */
+    /** {@link #CHECK_ROUND_TRIPS} round trips, within [{@link #CHECK_MIN_TIMER}, PROBE_TIMER]. */
     private Duration checkTimer() {
         Duration rtt = pl.roundTrip();
         Duration t = rtt == null ? settings.probeTimer() : rtt.multipliedBy(CHECK_ROUND_TRIPS);

@@ -35,8 +35,8 @@ public interface PacketizationLayer {
     }
 
     /**
-     * The round trip of the most recent acknowledged probe (RFC 6298's SRTT over the probe
-     * exchanges), or null before the first. It times a black-hole check ({@link Dplpmtud#suspectBlackHole}).
+     * The round trip of the probe exchanges as the PL measures it (acknowledged probes only), or
+     * null before the first. It times a black-hole check ({@link Dplpmtud#suspectBlackHole}).
      */
     default java.time.Duration roundTrip() {
         return null;
