@@ -20,16 +20,17 @@ import java.util.function.BooleanSupplier;
  *
  * <p>That rule is for SAs without a DPLPMTUD prober. Where one runs ({@link PmtuState#blackHoleCheck}),
  * the detector only raises the suspicion and the prober decides: each time a full-size segment
- * is sent again (from the sender's first retransmission timeout on, or a fast retransmission)
- * with no ICMP, the prober is asked to check the PLPMTU at once, with a copy of that segment. It
+ * is sent again (from the sender's first retransmission timeout on, or a fast retransmission),
+ * told by its sequence number lying behind the highest its flow has sent, with no ICMP, the
+ * prober is asked to check the PLPMTU at once, with a copy of that segment. It
  * takes one check at a time and not too often; its verdict has evidence the rule lacks (a probe
  * lost while small messages pass), so loss of another kind (a peer dropping packets under load)
  * raises no false alarm. If the check finds the black hole, the copy is answered with Packet Too
  * Big ({@link LateTooBig}): its sequence number is still unacknowledged, so the sender's TCP takes
  * the new MTU and resends at once (Linux: tcp_simple_retransmit) instead of backing off again.
  *
- * <p>Runs on the outbound reader thread only. A small direct-mapped table of recent full-size
- * segments, no allocation per packet; a collision only forgets a candidate.
+ * <p>Runs on the outbound reader thread only. Small direct-mapped tables of recent full-size
+ * segments and of flows, no allocation per packet; a collision only forgets a candidate.
  */
 public final class BlackHoleDetector {
     private static final int SLOTS = 256;
@@ -43,6 +44,10 @@ public final class BlackHoleDetector {
     private final int[] counts = new int[SLOTS];
     private final long[] firstSeen = new long[SLOTS];
     private final long[] inboundAtFirst = new long[SLOTS];
+    /** Flows (addresses and ports) by hash, with the highest segment end each has sent. */
+    private static final int FLOWS = 64;
+    private final long[] flowKeys = new long[FLOWS];
+    private final int[] flowHighWater = new int[FLOWS];
 
     /** Whether the peer's packets wait unread in our socket (the engine was held up, not the path). */
     private final BooleanSupplier inboundPending;
@@ -115,6 +120,15 @@ public final class BlackHoleDetector {
         }
         long ports = packet.getUnsignedInt(l4);
         long sequence = packet.getUnsignedInt(l4 + 4);
+        PmtuState.BlackHoleCheck check = state.blackHoleCheck();
+        if (check != null) {
+            int payload = end - l4 - dataOffset;
+            if (behindHighWater(mix(addresses ^ (ports * 0x9E3779B97F4A7C15L)), (int) sequence + payload)
+                    && !state.icmpSeenWithinMillis(windowMillis)) {
+                askForCheck(check, packet, state);
+            }
+            return null;
+        }
         long key = mix(addresses ^ (ports << 32 | sequence) ^ (ports * 0x9E3779B97F4A7C15L));
         int slot = (int) (key ^ (key >>> 32)) & (SLOTS - 1);
         long now = state.clock().millis();
@@ -130,11 +144,6 @@ public final class BlackHoleDetector {
         if (state.icmpSeenWithinMillis(windowMillis)) {
             return null;
         }
-        PmtuState.BlackHoleCheck check = state.blackHoleCheck();
-        if (check != null) {
-            askForCheck(check, packet, state);
-            return null;
-        }
         boolean silentPeer = state.inboundPackets() == inboundAtFirst[slot];
         if (counts[slot] < retransmissions && !silentPeer) {
             return null;
@@ -146,6 +155,26 @@ public final class BlackHoleDetector {
         }
         java.util.Arrays.fill(counts, 0);
         return state.blackHole(length);
+    }
+
+    /**
+     * Whether a segment ending at {@code end} (sequence number plus payload) lies behind the
+     * highest end this flow has sent so far: a retransmission, however many segments were sent
+     * after its first transmission (a table of segments would have forgotten it by then). Moves
+     * the flow's high-water mark otherwise. Compared in sequence space modulo 2^32 (RFC 9293 §3.4).
+     */
+    private boolean behindHighWater(long flow, int end) {
+        int slot = (int) (flow ^ (flow >>> 32)) & (FLOWS - 1);
+        if (flowKeys[slot] != flow) {
+            flowKeys[slot] = flow;
+            flowHighWater[slot] = end;
+            return false;
+        }
+        if (end - flowHighWater[slot] <= 0) {
+            return true;
+        }
+        flowHighWater[slot] = end;
+        return false;
     }
 
     /** A retransmission: the prober checks at once, if it takes a check now (allocates only then). */

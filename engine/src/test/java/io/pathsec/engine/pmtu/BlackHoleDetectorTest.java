@@ -129,6 +129,19 @@ class BlackHoleDetectorTest {
     }
 
     @Test
+    void aRetransmissionIsToldByItsFlowEvenAfterThousandsOfSegmentsFollowedIt() {
+        RecordingCheck check = new RecordingCheck();
+        state.blackHoleCheck(check);
+        for (int i = 0; i < 3000; i++) {
+            assertNull(send(1438, 1000 + 1386L * i), "new data");
+        }
+        assertTrue(check.inboundAt.isEmpty(), "new data is no suspicion");
+        clock.advance(Duration.ofMillis(250));
+        assertNull(send(1438, 1000), "the first timeout resends the oldest segment");
+        assertEquals(1, check.inboundAt.size(), "asked at the first retransmission");
+    }
+
+    @Test
     void withAProberTheDetectorNeverDecidesItselfAndAsksAgainWhenTheProberIsReady() {
         RecordingCheck check = new RecordingCheck();
         check.ready = false; // a check was just refuted, or a probe is in flight
