@@ -229,11 +229,12 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     }
 
     /**
-     * A black-hole check confirmed what a retransmission made us suspect (pmtu.BlackHoleDetector):
-     * that segment, already sent into the hole, is answered now. Prober threads of several SAs
+     * A black-hole check confirmed what a retransmission or the peer's silence made us suspect
+     * (pmtu.BlackHoleDetector, pmtu.PeerSilenceWatch): that segment, already sent into the hole,
+     * is answered now. Prober threads of several SAs
      * may call at once, hence the lock.
      */
-    private void lateTooBig(ByteBuf packet, int mtu) {
+    void lateTooBig(ByteBuf packet, int mtu) {
         synchronized (lateMtuEnforcer) {
             if (running && lateMtuEnforcer.decide(packet, mtu) == InnerMtuEnforcer.Decision.TOO_BIG) {
                 lateMtuEnforcer.answerTooBig(packet, mtu);

@@ -122,6 +122,7 @@ public final class BlackHoleDetector {
         long sequence = packet.getUnsignedInt(l4 + 4);
         PmtuState.BlackHoleCheck check = state.blackHoleCheck();
         if (check != null) {
+            state.peerSilence().fullSizeSent(packet, state.inboundPackets(), state.clock().millis());
             int payload = end - l4 - dataOffset;
             if (behindHighWater(mix(addresses ^ (ports * 0x9E3779B97F4A7C15L)), (int) sequence + payload)
                     && !state.icmpSeenWithinMillis(windowMillis)) {

@@ -60,6 +60,7 @@ public final class PmtuState {
     /** Asks the SA's prober for a probe now; null while no prober runs. */
     private volatile Runnable probeRequester;
     private volatile BlackHoleCheck blackHoleCheck;
+    private final PeerSilenceWatch peerSilence = new PeerSilenceWatch();
 
     public PmtuState(String saName, PmtuSettings settings, boolean outerIpv6, EffectiveMtu math, Clock clock) {
         this.saName = saName;
@@ -334,6 +335,11 @@ public final class PmtuState {
     /** The prober of this SA registers its black-hole check here; null when it stops. */
     public void blackHoleCheck(BlackHoleCheck check) {
         blackHoleCheck = check;
+    }
+
+    /** Whether the peer fell silent after a full-size segment of this SA (black-hole suspicion). */
+    public PeerSilenceWatch peerSilence() {
+        return peerSilence;
     }
 
     /** The black-hole check of this SA's prober, or null when none runs. Any thread. */

@@ -240,8 +240,9 @@ public final class Dplpmtud {
         blackHoleChecks++;
         lossesAtSize = 0;
         Duration timer = checkTimer();
-        LOG.info("SA {}: full-size inner TCP segments are sent again with no ICMP; checking PLPMTU {} with a probe"
-                + " given {} ms", pmtu.saName(), pmtu.plpmtu(), timer.toMillis());
+        // DEBUG: delayed ACKs and one-way traffic raise suspicions too, a few a second at most.
+        LOG.debug("SA {}: a black hole is suspected (full-size packets unanswered, no ICMP); checking PLPMTU {} with a"
+                + " probe given {} ms", pmtu.saName(), pmtu.plpmtu(), timer.toMillis());
         probeSoon(pmtu.plpmtu(), timer);
     }
 
@@ -446,8 +447,7 @@ public final class Dplpmtud {
         settle();
         probesAcknowledged++;
         if (endCheck(true) != null) {
-            LOG.info("SA {}: no black hole, the {}-octet probe was answered (the inner losses were of another kind)",
-                    pmtu.saName(), size);
+            LOG.debug("SA {}: no black hole, the {}-octet probe was answered", pmtu.saName(), size);
         }
         lossesAtSize = 0;
         acknowledged = Math.max(acknowledged, size);
