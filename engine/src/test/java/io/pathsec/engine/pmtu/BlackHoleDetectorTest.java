@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -79,28 +78,9 @@ class BlackHoleDetectorTest {
         segment.release();
     }
 
-    /** A prober's check as the detector sees it: whether it is ready, and what it was asked. */
-    private static final class RecordingCheck implements PmtuState.BlackHoleCheck {
-        boolean ready = true;
-        final List<Long> inboundAt = new ArrayList<>();
-        final List<Consumer<BlackHoleEvent>> confirmed = new ArrayList<>();
-
-        @Override
-        public boolean ready() {
-            return ready;
-        }
-
-        @Override
-        public boolean start(long inbound, Consumer<BlackHoleEvent> onConfirmed) {
-            inboundAt.add(inbound);
-            confirmed.add(onConfirmed);
-            return true;
-        }
-    }
-
     @Test
     void theFirstRetransmissionAsksTheProberAndAConfirmedCheckAnswersThatSegment() {
-        RecordingCheck check = new RecordingCheck();
+        RecordingBlackHoleCheck check = new RecordingBlackHoleCheck();
         state.blackHoleCheck(check);
         List<ByteBuf> answered = new ArrayList<>();
         List<Integer> mtus = new ArrayList<>();
@@ -130,7 +110,7 @@ class BlackHoleDetectorTest {
 
     @Test
     void aRetransmissionIsToldByItsFlowEvenAfterThousandsOfSegmentsFollowedIt() {
-        RecordingCheck check = new RecordingCheck();
+        RecordingBlackHoleCheck check = new RecordingBlackHoleCheck();
         state.blackHoleCheck(check);
         for (int i = 0; i < 3000; i++) {
             assertNull(send(1438, 1000 + 1386L * i), "new data");
@@ -143,7 +123,7 @@ class BlackHoleDetectorTest {
 
     @Test
     void withAProberTheDetectorNeverDecidesItselfAndAsksAgainWhenTheProberIsReady() {
-        RecordingCheck check = new RecordingCheck();
+        RecordingBlackHoleCheck check = new RecordingBlackHoleCheck();
         check.ready = false; // a check was just refuted, or a probe is in flight
         state.blackHoleCheck(check);
         assertNull(send(1438, 1000));

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,25 +19,11 @@ class PeerSilenceWatchTest {
     private final ManualClock clock = new ManualClock();
     private final PmtuState state = new PmtuState("g1 0x00001000", PmtuSettings.defaults(), false,
             PmtuStateTest.aesGcm256(false, true), clock);
-    private final List<Long> asked = new ArrayList<>();
-    private final List<Consumer<BlackHoleEvent>> confirmations = new ArrayList<>();
+    private final RecordingBlackHoleCheck check = new RecordingBlackHoleCheck();
     private final List<ByteBuf> answered = new ArrayList<>();
-    private boolean ready = true;
 
     PeerSilenceWatchTest() {
-        state.blackHoleCheck(new PmtuState.BlackHoleCheck() {
-            @Override
-            public boolean ready() {
-                return ready;
-            }
-
-            @Override
-            public boolean start(long inboundAt, Consumer<BlackHoleEvent> confirmed) {
-                asked.add(inboundAt);
-                confirmations.add(confirmed);
-                return true;
-            }
-        });
+        state.blackHoleCheck(check);
     }
 
     private ByteBuf sent(long sequence) {
@@ -59,10 +44,10 @@ class PeerSilenceWatchTest {
         assertFalse(poll(), "not yet");
         clock.advance(Duration.ofMillis(1));
         assertTrue(poll());
-        assertEquals(List.of(0L), asked, "with the peer's count when the segment left");
+        assertEquals(List.of(0L), check.inboundAt, "with the peer's count when the segment left");
         assertFalse(poll(), "once per silence");
 
-        confirmations.get(0).accept(state.blackHole(1438));
+        check.confirmed.get(0).accept(state.blackHole(1438));
         assertEquals(1, answered.size());
         ByteBuf copy = answered.get(0);
         assertEquals(1438, copy.readableBytes(), "the segment's length, as its header says");
@@ -81,19 +66,19 @@ class PeerSilenceWatchTest {
         sent(2386).release();
         clock.advance(Duration.ofMillis(PeerSilenceWatch.SILENCE_MILLIS));
         assertTrue(poll(), "the next segment after it went unanswered");
-        assertEquals(List.of(1L), asked);
+        assertEquals(List.of(1L), check.inboundAt);
     }
 
     @Test
     void nothingIsAskedWhileTheProberIsBusyOrIcmpArrives() {
         sent(1000).release();
         clock.advance(Duration.ofMillis(100));
-        ready = false;
+        check.ready = false;
         assertFalse(poll());
-        ready = true;
+        check.ready = true;
         state.reportTooBig(PmtuSource.CLASSIC_ICMP, 1400);
         assertFalse(poll(), "ICMP works on this path: the classic source is enough");
-        assertTrue(asked.isEmpty());
+        assertTrue(check.inboundAt.isEmpty());
     }
 
     @Test
