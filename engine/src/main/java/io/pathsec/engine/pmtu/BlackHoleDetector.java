@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
  * Then the SA falls to BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very
  * packet with Packet Too Big so the sender shrinks without waiting for its next timeout.
  *
- * <p>That rule is for SAs without a DPLPMTUD prober. Where one runs ({@link PmtuState#blackHoleCheck}),
- * the detector only raises the suspicion and the prober decides: each time a full-size segment
+ * <p>Where the SA has a DPLPMTUD prober ({@link PmtuState#blackHoleCheck}), the detector first
+ * raises a suspicion and the prober decides: each time a full-size segment
  * is sent again (from the sender's first retransmission timeout on, or a fast retransmission),
  * told by its sequence number lying behind the highest its flow has sent, with no ICMP, the
  * prober is asked to check the PLPMTU at once, with a copy of that segment. It
@@ -28,6 +28,9 @@ import java.util.function.BooleanSupplier;
  * raises no false alarm. If the check finds the black hole, the copy is answered with Packet Too
  * Big ({@link LateTooBig}): its sequence number is still unacknowledged, so the sender's TCP takes
  * the new MTU and resends at once (Linux: tcp_simple_retransmit) instead of backing off again.
+ * The rule above still applies then, without its shortcut for a silent peer (the check's to
+ * judge): a hole beyond the tunnel's far end, whose ICMP is discarded there, passes the check of
+ * the outer path, and only the count of retransmissions finds it.
  *
  * <p>Runs on the outbound reader thread only. Small direct-mapped tables of recent full-size
  * segments and of flows, no allocation per packet; a collision only forgets a candidate.
@@ -128,7 +131,6 @@ public final class BlackHoleDetector {
                     && !state.icmpSeenWithinMillis(windowMillis)) {
                 askForCheck(check, packet, state);
             }
-            return null;
         }
         long key = mix(addresses ^ (ports << 32 | sequence) ^ (ports * 0x9E3779B97F4A7C15L));
         int slot = (int) (key ^ (key >>> 32)) & (SLOTS - 1);
@@ -145,7 +147,9 @@ public final class BlackHoleDetector {
         if (state.icmpSeenWithinMillis(windowMillis)) {
             return null;
         }
-        boolean silentPeer = state.inboundPackets() == inboundAtFirst[slot];
+        // With a prober, a silence is its check's to judge; the count stays, for the holes a check
+        // of the outer path cannot see (beyond the tunnel's far end, its ICMP discarded there).
+        boolean silentPeer = check == null && state.inboundPackets() == inboundAtFirst[slot];
         if (counts[slot] < retransmissions && !silentPeer) {
             return null;
         }
