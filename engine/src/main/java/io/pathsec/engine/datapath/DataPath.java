@@ -171,6 +171,7 @@ public final class DataPath implements AutoCloseable {
         InnerMtuEnforcer enforcer = new InnerMtuEnforcer(tun, icmpSource);
         OutboundPath outbound = new OutboundPath(tun, policy, socket, allocator, workers,
                 TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters, enforcer);
+        inbound.turnaround(outbound::turnAround);
         Thread reader = new Thread(outbound, tun.name() + "-tun-reader");
         reader.setDaemon(true);
         reader.start();
@@ -192,6 +193,11 @@ public final class DataPath implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("PMTU timer failed", e); // the next tick tries again
         }
+    }
+
+    /** Packets the inbound thread sent in a turnaround (OutboundPath#turnAround). */
+    long turnaroundPackets() {
+        return outbound.turnaroundPackets();
     }
 
     public TunnelStats stats() {
