@@ -62,6 +62,9 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     /** The read turn: held by whoever reads the TUN and hands packets on (reader thread or turnaround). */
     private final ReentrantLock readTurn = new ReentrantLock();
     private final LongAdder turnaroundPackets = new LongAdder();
+    private final TurnaroundHint turnaroundHint = new TurnaroundHint();
+    /** The reader thread waits for the TUN: it found it empty, the tunnel is idle outbound. */
+    private volatile boolean readerWaiting;
     private volatile boolean running = true;
 
     OutboundPath(TunDevice tun, TunnelPolicy policy, EspTransport socket,
@@ -93,8 +96,13 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             while (running) {
                 // After a packet, look once more without waiting: while the TUN has packets
                 // ready they join the batch; the first empty look ends it.
-                if (!busy && tun.awaitReadable(POLL_MILLIS) < 0) {
-                    return;
+                if (!busy) {
+                    readerWaiting = true;
+                    int ready = tun.awaitReadable(POLL_MILLIS);
+                    readerWaiting = false;
+                    if (ready < 0) {
+                        return;
+                    }
                 }
                 readTurn.lock();
                 try {
@@ -126,25 +134,30 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
      * wake-up per round trip less, as a single-threaded tunnel (OpenVPN) has it.
      *
      * <p>The read turn is taken before the writes, so the reader thread, woken by the answer's
-     * arrival, waits for it instead of racing this thread to the answer. Only when the turn is
-     * free and nothing is in flight outbound, so this never waits (else the writes just run);
+     * arrival, waits for it instead of racing this thread to the answer. Only while the reader
+     * thread waits for an empty TUN, so bulk traffic outbound stays with the reader, and when
+     * the turn is free and nothing is in flight outbound, so this never waits (else the writes
+     * just run);
      * at most {@link #TURNAROUND_PACKETS} reads, plus the rest of a super-packet already split,
-     * which nothing would wake the reader for. Order holds: whoever reads holds the turn.
+     * which nothing would wake the reader for. Order holds: whoever reads holds the turn. Where
+     * turnarounds keep finding nothing (a client's TUN), most are skipped ({@link TurnaroundHint}).
      */
     void turnAround(Runnable writes) {
         // Held by this thread already: a transport that delivers on the sender's thread (in
         // memory) brought us here from inside a send; the turn is not ours to nest.
-        if (!running || readTurn.isHeldByCurrentThread() || !lane.idle() || !readTurn.tryLock()) {
+        if (!running || !readerWaiting || !turnaroundHint.worthTrying() || readTurn.isHeldByCurrentThread()
+                || !lane.idle() || !readTurn.tryLock()) {
             writes.run();
             return;
         }
+        int sent = 0;
         try {
             writes.run();
             for (int i = 0; running && (i < TURNAROUND_PACKETS || tun.holdsUnreadPackets()); i++) {
                 if (takeOne() <= 0) {
                     return;
                 }
-                turnaroundPackets.increment();
+                sent++;
             }
             lane.producerIdle(); // stopped while packets may still wait: end the batch anyway
         } catch (IOException e) {
@@ -153,6 +166,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             Thread.currentThread().interrupt();
         } finally {
             readTurn.unlock();
+            turnaroundHint.found(sent);
+            turnaroundPackets.add(sent);
         }
     }
 
