@@ -40,7 +40,7 @@ cp="$top/engine/target/test-classes:$top/engine/target/classes:$(cat "$work/cp.t
 # The driver builds and removes a lab per VPN; timeout bounds each (setup + 5 s warm-up + 60 s cap).
 result() {   # $1 = vpn: runs it, prints its account, echoes S|stalled (or skipped when not in ROWS)
   case "$rows" in *" $1 "*) ;; *) echo skipped; return ;; esac
-  timeout 300 java -Dpathsec.bench.work="$work" -cp "$cp" io.pathsec.engine.pmtu.BlackHoleRecoveryBench "$1" \
+  timeout 300 java ${BENCH_JAVA_OPTS:-} -Dpathsec.bench.work="$work" -cp "$cp" io.pathsec.engine.pmtu.BlackHoleRecoveryBench "$1" \
     >"$work/$1.log" 2>&1 || true
   grep -v ' DEBUG ' "$work/$1.log" | grep -E '^(==|rate|  \+|black hole|false alarm|G1 |DPLPMTUD|outer ICMP|.* did not run)' >&2 || true
   local r; r=$(grep -E "^$1=" "$work/$1.log" | tail -n 1 | cut -d= -f2)

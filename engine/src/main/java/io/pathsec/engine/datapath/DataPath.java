@@ -10,6 +10,7 @@ import io.pathsec.engine.pmtu.OuterIcmpReceiver;
 import io.pathsec.engine.pmtu.OuterDf;
 import io.pathsec.engine.pmtu.OuterIcmpStats;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
+import io.pathsec.engine.pmtu.PeerSilenceWatch;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.transport.EspTransport;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
@@ -35,6 +36,8 @@ public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** How often the PMTU raise timers are looked at; a raise is late by up to this. */
     private static final long PMTU_TICK_MILLIS = 250;
+    /** Half of PeerSilenceWatch.SILENCE_MILLIS: a silence is noticed within 75 ms of its start. */
+    private static final long SILENCE_TICK_MILLIS = 25;
 
     private final TunnelCounters counters;
     private final CryptoWorkers workers;
@@ -172,6 +175,10 @@ public final class DataPath implements AutoCloseable {
         OutboundPath outbound = new OutboundPath(tun, policy, socket, allocator, workers,
                 TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters, enforcer);
         inbound.turnaround(outbound::turnAround);
+        if (policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.BLACK_HOLE)) {
+            timer.scheduleWithFixedDelay(() -> watchPeerSilence(policy, outbound), SILENCE_TICK_MILLIS,
+                    SILENCE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
         Thread reader = new Thread(outbound, tun.name() + "-tun-reader");
         reader.setDaemon(true);
         reader.start();
@@ -198,6 +205,18 @@ public final class DataPath implements AutoCloseable {
     /** Packets the inbound thread sent in a turnaround (OutboundPath#turnAround). */
     long turnaroundPackets() {
         return outbound.turnaroundPackets();
+    }
+
+    /** A peer silent after full-size segments: a black-hole check (pmtu.PeerSilenceWatch). */
+    private static void watchPeerSilence(TunnelPolicy policy, OutboundPath outbound) {
+        try {
+            long icmpWindow = policy.pmtuSettings().blackHoleWindow().toMillis();
+            for (SaRuntime sa : policy.outboundSas()) {
+                PeerSilenceWatch.poll(sa.pmtu(), icmpWindow, outbound::lateTooBig);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("peer silence watch failed", e); // the next tick tries again
+        }
     }
 
     public TunnelStats stats() {

@@ -56,6 +56,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final TunnelCounters counters;
     private final FlowKey flow = new FlowKey();
     private final InnerMtuEnforcer mtuEnforcer;
+    /** For Packet Too Big sent later, on the prober's thread, when a black-hole check confirms. */
+    private final InnerMtuEnforcer lateMtuEnforcer;
     private final BlackHoleDetector blackHoles;
     private final io.pathsec.engine.pmtu.OuterDf outerDf;
     private final List<ByteBuf> fragments = new ArrayList<>();
@@ -72,9 +74,10 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                  InnerMtuEnforcer mtuEnforcer) {
         this.tun = tun;
         this.mtuEnforcer = mtuEnforcer;
+        this.lateMtuEnforcer = mtuEnforcer.forAnotherThread();
         this.outerDf = policy.pmtuSettings().outerDf();
         this.blackHoles = policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.BLACK_HOLE)
-                ? new BlackHoleDetector(policy.pmtuSettings(), socket::receivePending) : null;
+                ? new BlackHoleDetector(policy.pmtuSettings(), socket::receivePending, this::lateTooBig) : null;
         this.policy = policy;
         this.socket = socket;
         this.allocator = allocator;
@@ -313,6 +316,20 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     }
 
     /**
+     * A black-hole check confirmed what a retransmission or the peer's silence made us suspect
+     * (pmtu.BlackHoleDetector, pmtu.PeerSilenceWatch): that segment, already sent into the hole,
+     * is answered now. Prober threads of several SAs
+     * may call at once, hence the lock.
+     */
+    void lateTooBig(ByteBuf packet, int mtu) {
+        synchronized (lateMtuEnforcer) {
+            if (running && lateMtuEnforcer.decide(packet, mtu) == InnerMtuEnforcer.Decision.TOO_BIG) {
+                lateMtuEnforcer.answerTooBig(packet, mtu);
+            }
+        }
+    }
+
+    /**
      * IPv4 without DF: fragments before encryption, each in its own pooled buffer with ESP
      * headroom. The original stays with the caller, which releases it.
      */
@@ -413,6 +430,9 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     void stop() {
         running = false;
         lane.close();
+        synchronized (lateMtuEnforcer) {
+            lateMtuEnforcer.close(); // after running = false: no late answer uses it any more
+        }
     }
 
     static final class OutboundJob extends CryptoJob {

@@ -1,6 +1,7 @@
 package io.pathsec.engine.pmtu;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.util.function.BooleanSupplier;
 
@@ -17,8 +18,19 @@ import java.util.function.BooleanSupplier;
  * Then the SA falls to BASE_PLPMTU at once (RFC 8899 §4.3), and the caller answers that very
  * packet with Packet Too Big so the sender shrinks without waiting for its next timeout.
  *
- * <p>Runs on the outbound reader thread only. A small direct-mapped table of recent full-size
- * segments, no allocation per packet; a collision only forgets a candidate.
+ * <p>That rule is for SAs without a DPLPMTUD prober. Where one runs ({@link PmtuState#blackHoleCheck}),
+ * the detector only raises the suspicion and the prober decides: each time a full-size segment
+ * is sent again (from the sender's first retransmission timeout on, or a fast retransmission),
+ * told by its sequence number lying behind the highest its flow has sent, with no ICMP, the
+ * prober is asked to check the PLPMTU at once, with a copy of that segment. It
+ * takes one check at a time and not too often; its verdict has evidence the rule lacks (a probe
+ * lost while small messages pass), so loss of another kind (a peer dropping packets under load)
+ * raises no false alarm. If the check finds the black hole, the copy is answered with Packet Too
+ * Big ({@link LateTooBig}): its sequence number is still unacknowledged, so the sender's TCP takes
+ * the new MTU and resends at once (Linux: tcp_simple_retransmit) instead of backing off again.
+ *
+ * <p>Runs on the outbound reader thread only. Small direct-mapped tables of recent full-size
+ * segments and of flows, no allocation per packet; a collision only forgets a candidate.
  */
 public final class BlackHoleDetector {
     private static final int SLOTS = 256;
@@ -32,19 +44,39 @@ public final class BlackHoleDetector {
     private final int[] counts = new int[SLOTS];
     private final long[] firstSeen = new long[SLOTS];
     private final long[] inboundAtFirst = new long[SLOTS];
+    /** Flows (addresses and ports) by hash, with the highest segment end each has sent. */
+    private static final int FLOWS = 64;
+    private final long[] flowKeys = new long[FLOWS];
+    private final int[] flowHighWater = new int[FLOWS];
 
     /** Whether the peer's packets wait unread in our socket (the engine was held up, not the path). */
     private final BooleanSupplier inboundPending;
+    private final LateTooBig lateTooBig;
 
-    public BlackHoleDetector(PmtuSettings settings) {
-        this(settings, () -> false);
+    /**
+     * Answers a packet with Packet Too Big after it was sent, once a check found the black hole.
+     * Called on the prober's thread, not the reader's.
+     */
+    @FunctionalInterface
+    public interface LateTooBig {
+        /** @param packet a copy of the inner packet; {@code effectiveMtu} the SA's, now lowered */
+        void answer(ByteBuf packet, int effectiveMtu);
     }
 
-    /** @param inboundPending whether datagrams wait unread on the outer socket ({@link SocketReceiveQueue}) */
-    public BlackHoleDetector(PmtuSettings settings, BooleanSupplier inboundPending) {
+    public BlackHoleDetector(PmtuSettings settings) {
+        this(settings, () -> false, (packet, mtu) -> {
+        });
+    }
+
+    /**
+     * @param inboundPending whether datagrams wait unread on the outer socket ({@link SocketReceiveQueue})
+     * @param lateTooBig     answers a suspected segment once a check confirmed the black hole
+     */
+    public BlackHoleDetector(PmtuSettings settings, BooleanSupplier inboundPending, LateTooBig lateTooBig) {
         this.retransmissions = settings.blackHoleRetransmissions();
         this.windowMillis = settings.blackHoleWindow().toMillis();
         this.inboundPending = inboundPending;
+        this.lateTooBig = lateTooBig;
     }
 
     /**
@@ -88,6 +120,16 @@ public final class BlackHoleDetector {
         }
         long ports = packet.getUnsignedInt(l4);
         long sequence = packet.getUnsignedInt(l4 + 4);
+        PmtuState.BlackHoleCheck check = state.blackHoleCheck();
+        if (check != null) {
+            state.peerSilence().fullSizeSent(packet, state.inboundPackets(), state.clock().millis());
+            int payload = end - l4 - dataOffset;
+            if (behindHighWater(mix(addresses ^ (ports * 0x9E3779B97F4A7C15L)), (int) sequence + payload)
+                    && !state.icmpSeenWithinMillis(windowMillis)) {
+                askForCheck(check, packet, state);
+            }
+            return null;
+        }
         long key = mix(addresses ^ (ports << 32 | sequence) ^ (ports * 0x9E3779B97F4A7C15L));
         int slot = (int) (key ^ (key >>> 32)) & (SLOTS - 1);
         long now = state.clock().millis();
@@ -100,8 +142,11 @@ public final class BlackHoleDetector {
             inboundAtFirst[slot] = state.inboundPackets();
             return null;
         }
+        if (state.icmpSeenWithinMillis(windowMillis)) {
+            return null;
+        }
         boolean silentPeer = state.inboundPackets() == inboundAtFirst[slot];
-        if ((counts[slot] < retransmissions && !silentPeer) || state.icmpSeenWithinMillis(windowMillis)) {
+        if (counts[slot] < retransmissions && !silentPeer) {
             return null;
         }
         // Not a silence the engine made itself: held up (a loaded machine, a collection pause), it
@@ -111,6 +156,35 @@ public final class BlackHoleDetector {
         }
         java.util.Arrays.fill(counts, 0);
         return state.blackHole(length);
+    }
+
+    /**
+     * Whether a segment ending at {@code end} (sequence number plus payload) lies behind the
+     * highest end this flow has sent so far: a retransmission, however many segments were sent
+     * after its first transmission (a table of segments would have forgotten it by then). Moves
+     * the flow's high-water mark otherwise. Compared in sequence space modulo 2^32 (RFC 9293 §3.4).
+     */
+    private boolean behindHighWater(long flow, int end) {
+        int slot = (int) (flow ^ (flow >>> 32)) & (FLOWS - 1);
+        if (flowKeys[slot] != flow) {
+            flowKeys[slot] = flow;
+            flowHighWater[slot] = end;
+            return false;
+        }
+        if (end - flowHighWater[slot] <= 0) {
+            return true;
+        }
+        flowHighWater[slot] = end;
+        return false;
+    }
+
+    /** A retransmission: the prober checks at once, if it takes a check now (allocates only then). */
+    private void askForCheck(PmtuState.BlackHoleCheck check, ByteBuf packet, PmtuState state) {
+        if (!check.ready()) {
+            return;
+        }
+        ByteBuf copy = Unpooled.copiedBuffer(packet); // heap: the check may end without using it
+        check.start(state.inboundPackets(), event -> lateTooBig.answer(copy, state.effectiveMtu()));
     }
 
     private static long mix(long z) {

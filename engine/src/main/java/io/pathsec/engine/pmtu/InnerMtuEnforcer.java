@@ -50,6 +50,11 @@ public final class InnerMtuEnforcer {
         this.icmpSource = icmpSource;
     }
 
+    /** Another enforcer on the same TUN for another thread: the buffers are per instance. */
+    public InnerMtuEnforcer forAnotherThread() {
+        return new InnerMtuEnforcer(tun, icmpSource);
+    }
+
     /** Decides for the packet in the readable bytes against {@code effectiveMtu}. */
     public Decision decide(ByteBuf packet, int effectiveMtu) {
         int length = packet.readableBytes();

@@ -59,6 +59,8 @@ public final class PmtuState {
     private volatile InFlightProbe probeInFlight;
     /** Asks the SA's prober for a probe now; null while no prober runs. */
     private volatile Runnable probeRequester;
+    private volatile BlackHoleCheck blackHoleCheck;
+    private final PeerSilenceWatch peerSilence = new PeerSilenceWatch();
 
     public PmtuState(String saName, PmtuSettings settings, boolean outerIpv6, EffectiveMtu math, Clock clock) {
         this.saName = saName;
@@ -309,6 +311,40 @@ public final class PmtuState {
         }
         r.run();
         return true;
+    }
+
+    /**
+     * An active check of a suspected black hole (RFC 8899 §4.3: the PLPMTU in use is probed while
+     * small messages are exchanged), which the SA's DPLPMTUD prober offers while it runs.
+     */
+    public interface BlackHoleCheck {
+        /** Whether a check would be taken now (none in flight, none refuted just before). Any thread. */
+        boolean ready();
+
+        /**
+         * Starts a check. Any thread.
+         *
+         * @param inboundAt {@link #inboundPackets} when the suspicion arose: a peer heard from
+         *                  since then was not cut off, whatever became of the probe
+         * @param confirmed called on the prober's thread with the event if the check finds the black hole
+         * @return whether the check was taken
+         */
+        boolean start(long inboundAt, java.util.function.Consumer<BlackHoleEvent> confirmed);
+    }
+
+    /** The prober of this SA registers its black-hole check here; null when it stops. */
+    public void blackHoleCheck(BlackHoleCheck check) {
+        blackHoleCheck = check;
+    }
+
+    /** Whether the peer fell silent after a full-size segment of this SA (black-hole suspicion). */
+    public PeerSilenceWatch peerSilence() {
+        return peerSilence;
+    }
+
+    /** The black-hole check of this SA's prober, or null when none runs. Any thread. */
+    public BlackHoleCheck blackHoleCheck() {
+        return blackHoleCheck;
     }
 
     private int set(int newPlpmtu) {

@@ -272,7 +272,7 @@ public final class BlackHoleRecoveryBench {
                 long[] first = samples.get(samples.size() - 1 - WINDOW_SAMPLES);
                 long[] last = samples.get(samples.size() - 1);
                 double now = (last[1] - first[1]) * 1e9 / (last[0] - first[0]);
-                if (samples.size() % WINDOW_SAMPLES == 0) {
+                if (samples.size() % WINDOW_SAMPLES == 0 || Boolean.getBoolean("bench.verbose")) {
                     System.out.printf("  +%.1f s: %.1f MB/s%n", (last[0] - drop) / 1e9, now / 1e6);
                 }
                 if (first[0] > drop && now >= RECOVERED * before) {

@@ -164,6 +164,51 @@ class DplpmtudLabTest {
         }
     }
 
+    /**
+     * A black hole opening under a running transfer: the sender's first retransmission of a
+     * full-size segment makes the detector ask for a check; the check's probe of the PLPMTU is lost
+     * while its small completion is answered and the peer has gone silent, so the black hole is
+     * found by the check (not by the confirmation timer, set to ten minutes here, nor by the
+     * detector's own rule of a second timeout), and the segment is answered with Packet Too Big
+     * so that the transfer goes on at the new size and completes intact.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Peer.class)
+    void aBlackHoleUnderATransferIsFoundByTheCheckAtTheFirstRetransmission(Peer peer) throws Exception {
+        try (AutoCloseable gw = startGateway(peer, false);
+             IkeLabProcess<IkeTunnelStatus> client = startClient(peer, false,
+                     Map.of("confirmationTimerSeconds", 600))) {
+            assertEstablished(client, gw);
+            await(client, c -> searchComplete(c) && c.pmtu.get(0).plpmtu() == 1500, Duration.ofSeconds(30));
+            try (LabTransfer transfer = LabTransfer.start(lab, LabNode.G1, LabNode.E2, InetAddress.getByName(E2),
+                    200_000_000L, dir)) {
+                awaitProgress(transfer, 5_000_000L);
+                IkeTunnelStatus before = await(client, c -> c.dplpmtud != null, Duration.ofSeconds(5));
+                assertTrue(before.pmtu.get(0).blackHoles().isEmpty(), () -> "no false alarm under the transfer (losses"
+                        + " of another kind are refuted by the check): " + before.dplpmtud + "\n" + client.logTail());
+                lab.setIcmpBlackHole(true); // first: no Fragmentation Needed may slip out before it
+                lab.setDropFragments(true);
+                lab.setPathMtu(1280);
+                long opened = System.nanoTime();
+                IkeTunnelStatus hole = await(client, c -> !c.pmtu.get(0).blackHoles().isEmpty(), Duration.ofSeconds(20));
+                double seconds = (System.nanoTime() - opened) / 1e9;
+                long sentAtHole = transfer.bytesSent();
+                PmtuStatus.BlackHole event = hole.pmtu.get(0).blackHoles().get(0);
+                assertEquals(1500, event.previousPlpmtu());
+                assertEquals(1200, event.newPlpmtu());
+                assertTrue(hole.dplpmtud.blackHoleChecks() >= 1, "the detector asked for a check: " + hole.dplpmtud);
+                assertEquals(1, hole.dplpmtud.blackHoles(), () -> "found by the check's probe: " + hole.dplpmtud
+                        + "\n" + client.logTail());
+                awaitProgress(transfer, sentAtHole + 20_000_000L);
+                LabTransfer.Outcome outcome = transfer.await(TRANSFER_LIMIT);
+                assertTrue(outcome.verified(), () -> "transfer across the black hole: " + outcome + client.logTail());
+                assertTrue(lab.blackHoleDrops() > 0, "R1 really dropped Fragmentation Needed");
+                System.out.printf("%s: black hole under a transfer found by the check %.2f s after it opened; %s%n",
+                        peer, seconds, hole.dplpmtud);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Peer.class)
     void followsAnMtuChangeMidTransferDownAtOnceAndUpAfterTheRaiseTimer(Peer peer) throws Exception {

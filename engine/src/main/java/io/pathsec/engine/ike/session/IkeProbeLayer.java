@@ -10,6 +10,7 @@ import io.pathsec.engine.pmtu.dplpmtud.PacketizationLayer;
 
 import java.net.Inet6Address;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -44,6 +45,14 @@ public final class IkeProbeLayer implements PacketizationLayer {
 
     private final IkeScheduler scheduler;
     private final Supplier<IkeSa> current;
+    /** How many recent round trips {@link #roundTrip} takes the least of. */
+    private static final int ROUND_TRIP_SAMPLES = 8;
+
+    /** Round trips of the latest acknowledged probes, in nanoseconds, a ring; 0 for none yet. */
+    private final long[] roundTrips = new long[ROUND_TRIP_SAMPLES];
+    private int nextRoundTrip;
+    /** The least of {@link #roundTrips}, null before the first. Read by checks from the data path's thread. */
+    private volatile Duration minRoundTrip;
 
     IkeProbeLayer(IkeScheduler scheduler, Supplier<IkeSa> current) {
         this.scheduler = scheduler;
@@ -80,11 +89,18 @@ public final class IkeProbeLayer implements PacketizationLayer {
                 outcome.unanswered();
             }
         };
-        IntConsumer sent = id -> outcome.sent(new ProbeQuote(sa.spiI, sa.spiR, id, sa.peer(),
-                sa.natTraversal() ? IkeConstants.NAT_T_PORT : IkeConstants.IKE_PORT, sa.natTraversal()));
+        Instant[] sentAt = new Instant[1]; // when it left, not when it was queued behind other requests
+        IntConsumer sent = id -> {
+            sentAt[0] = scheduler.now();
+            outcome.sent(new ProbeQuote(sa.spiI, sa.spiR, id, sa.peer(),
+                    sa.natTraversal() ? IkeConstants.NAT_T_PORT : IkeConstants.IKE_PORT, sa.natTraversal()));
+        };
         sa.sendProbe(probe, new IkeSa.Probe(probeTimer, List.of(), completion, sent), new IkeSa.ResponseHandler() {
             @Override
             public void onResponse(IkeMessage response) {
+                if (sentAt[0] != null) {
+                    sampleRoundTrip(Duration.between(sentAt[0], scheduler.now()));
+                }
                 outcome.acknowledged();
             }
 
@@ -93,6 +109,29 @@ public final class IkeProbeLayer implements PacketizationLayer {
                 // Lost at this size; the outcome waits for the completion's answer.
             }
         });
+    }
+
+    /**
+     * The least round trip of the last few acknowledged probes: the path's own delay, without the
+     * first exchanges of a JVM still compiling or a moment of load (a windowed minimum, as RACK
+     * keeps one, RFC 8985 §6.2); a smoothed mean would carry those outliers for many samples,
+     * and probes are few.
+     */
+    @Override
+    public Duration roundTrip() {
+        return minRoundTrip;
+    }
+
+    private void sampleRoundTrip(Duration sample) {
+        roundTrips[nextRoundTrip] = Math.max(1, sample.toNanos());
+        nextRoundTrip = (nextRoundTrip + 1) % ROUND_TRIP_SAMPLES;
+        long least = Long.MAX_VALUE;
+        for (long rtt : roundTrips) {
+            if (rtt > 0) {
+                least = Math.min(least, rtt);
+            }
+        }
+        minRoundTrip = Duration.ofNanos(least);
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Datagram PLPMTUD (RFC 8899 §5.2) for one outbound SA, over any {@link PacketizationLayer}.
@@ -39,6 +40,18 @@ import java.util.List;
  * size failed, and the reported MTU is the next size to probe (§4.6.2), so a search on a path
  * that sends ICMP ends on the exact MTU after one probe more.
  *
+ * <p>Black-hole check ({@link #suspectBlackHole}, §4.3). The inner TCP detector sees a
+ * full-size segment sent again with no ICMP: the sender's first retransmission timeout. Waiting
+ * for MAX_PROBES lost probes of PROBE_TIMER each (at least 1 s, §5.1.1) would leave the sender
+ * to back off twice more, and TCP then ramps up from a congestion window of two segments. So
+ * the PLPMTU in use is probed at once, given a few round trips of the probe exchanges (as TCP's
+ * own timer is, RFC 6298) instead of PROBE_TIMER, and the small request that completes its
+ * message ID follows. Only all three together are the black hole: the full-size probe
+ * unanswered, the small request answered (the peer is there, small packets pass), and nothing
+ * from the peer on the data SAs since the suspicion (a peer whose traffic still arrives was not
+ * cut off: the probe was only late). Anything else ends the check with no change, and the next
+ * check waits for {@link #CHECK_HOLDOFF}; an inconclusive loss is confirmed by ordinary probes.
+ *
  * <p>Runs on the PL's thread only: the PL calls back there, and changes made elsewhere to the
  * {@link PmtuState} are handed over with {@link PacketizationLayer#execute}. What
  * {@link #status} reads is volatile, so status views may call it from any thread.
@@ -49,6 +62,16 @@ public final class Dplpmtud {
     private static final Duration OUTCOME_GUARD = Duration.ofSeconds(90);
     /** How soon to try again when the PL cannot probe at the moment. */
     private static final Duration PL_BUSY_RETRY = Duration.ofSeconds(1);
+    /** A black-hole check's probe is given this many round trips of the probe exchanges... */
+    private static final int CHECK_ROUND_TRIPS = 4;
+    /** ...but never less than this: a round trip measured on an idle path is no promise under load. */
+    static final Duration CHECK_MIN_TIMER = Duration.ofMillis(50);
+    /**
+     * After a check that found no black hole, the next one waits this long: a lossy path asks at
+     * every retransmission. Short, because a black hole opening just after a refuted check is
+     * found only by the next one (the sender's next timeout comes sooner than this, then later).
+     */
+    static final Duration CHECK_HOLDOFF = Duration.ofMillis(200);
 
     private final PmtuState pmtu;
     private final DplpmtudSettings settings;
@@ -77,6 +100,26 @@ public final class Dplpmtud {
     private int recheck;
     /** Lowerings we caused ourselves, whose listener calls are still to come (they are ours, not news). */
     private int ownLowerings;
+    /** The black-hole check in flight (its probe is {@link #probing}), null for none. */
+    private Suspicion suspicion;
+    /** Set from the moment a check is taken until it ends: one at a time, from any thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long checkHoldoffUntilMillis = Long.MIN_VALUE;
+    private volatile long blackHoleChecks;
+    private final PmtuState.BlackHoleCheck check = new PmtuState.BlackHoleCheck() {
+        @Override
+        public boolean ready() {
+            return checkPossible();
+        }
+
+        @Override
+        public boolean start(long inboundAt, Consumer<BlackHoleEvent> confirmed) {
+            return suspectBlackHole(inboundAt, confirmed);
+        }
+    };
+
+    private record Suspicion(long inboundAt, Consumer<BlackHoleEvent> confirmed) {
+    }
 
     public Dplpmtud(PmtuState pmtu, DplpmtudSettings settings, PacketizationLayer pl) {
         this.pmtu = pmtu;
@@ -92,6 +135,7 @@ public final class Dplpmtud {
         pmtu.optimisticRaise(false);
         pmtu.addListener(listener);
         pmtu.probeRequester(this::requestProbe);
+        pmtu.blackHoleCheck(check);
         failed = pmtu.maximum() + 1;
         enterBase();
     }
@@ -102,8 +146,10 @@ public final class Dplpmtud {
         probeToken++;
         probing = 0;
         cancelTimers();
+        endCheck(false);
         pmtu.probeSettled();
         pmtu.probeRequester(null);
+        pmtu.blackHoleCheck(null);
         pmtu.optimisticRaise(true);
     }
 
@@ -134,7 +180,7 @@ public final class Dplpmtud {
 
     public DplpmtudStatus status() {
         return new DplpmtudStatus(phase, acknowledged, failed > pmtu.maximum() ? 0 : failed, probing, probesSent,
-                probesAcknowledged, probesLost, blackHoles);
+                probesAcknowledged, probesLost, blackHoles, blackHoleChecks);
     }
 
     /**
@@ -156,6 +202,71 @@ public final class Dplpmtud {
         }
         confirmCurrent();
         return probing != 0;
+    }
+
+    /**
+     * Any thread: the inner TCP detector suspects a black hole at the current PLPMTU (a full-size
+     * segment sent again, no ICMP). Checks it at once by a probe of the PLPMTU (class comment).
+     * Taken only in SEARCH_COMPLETE with no probe in flight, once a round trip has been measured,
+     * one check at a time and not within {@link #CHECK_HOLDOFF} of one that found nothing.
+     *
+     * @param inboundAt {@link PmtuState#inboundPackets} when the suspicion arose
+     * @param confirmed called on the PL's thread with the event when the check finds the black hole
+     * @return whether the check was taken
+     */
+    public boolean suspectBlackHole(long inboundAt, Consumer<BlackHoleEvent> confirmed) {
+        if (!checkPossible() || !checking.compareAndSet(false, true)) {
+            return false;
+        }
+        pl.execute(() -> beginCheck(new Suspicion(inboundAt, confirmed)));
+        return true;
+    }
+
+    private boolean checkPossible() {
+        return phase == DplpmtudPhase.SEARCH_COMPLETE && probing == 0 && !checking.get()
+                && pl.roundTrip() != null && pmtu.clock().millis() >= checkHoldoffUntilMillis;
+    }
+
+    private void beginCheck(Suspicion s) {
+        if (phase != DplpmtudPhase.SEARCH_COMPLETE || probing != 0) {
+            checking.set(false); // a probe got there first: it answers the question as well
+            return;
+        }
+        if (confirmTimer != null) {
+            confirmTimer.cancel();
+            confirmTimer = null;
+        }
+        suspicion = s;
+        blackHoleChecks++;
+        lossesAtSize = 0;
+        Duration timer = checkTimer();
+        // DEBUG: delayed ACKs and one-way traffic raise suspicions too, a few a second at most.
+        LOG.debug("SA {}: a black hole is suspected (full-size packets unanswered, no ICMP); checking PLPMTU {} with a"
+                + " probe given {} ms", pmtu.saName(), pmtu.plpmtu(), timer.toMillis());
+        probeSoon(pmtu.plpmtu(), timer);
+    }
+
+    /** {@link #CHECK_ROUND_TRIPS} round trips, within [{@link #CHECK_MIN_TIMER}, PROBE_TIMER]. */
+    private Duration checkTimer() {
+        Duration rtt = pl.roundTrip();
+        Duration t = rtt == null ? settings.probeTimer() : rtt.multipliedBy(CHECK_ROUND_TRIPS);
+        if (t.compareTo(CHECK_MIN_TIMER) < 0) {
+            t = CHECK_MIN_TIMER;
+        }
+        return t.compareTo(settings.probeTimer()) > 0 ? settings.probeTimer() : t;
+    }
+
+    /** Ends the check in flight, if any; {@code holdoff}: it found nothing, so the next waits. */
+    private Suspicion endCheck(boolean holdoff) {
+        Suspicion s = suspicion;
+        suspicion = null;
+        if (s != null) {
+            if (holdoff) {
+                checkHoldoffUntilMillis = pmtu.clock().millis() + CHECK_HOLDOFF.toMillis();
+            }
+            checking.set(false);
+        }
+        return s;
     }
 
     // ---- the states -------------------------------------------------------------------------------
@@ -257,8 +368,14 @@ public final class Dplpmtud {
     // ---- probes -----------------------------------------------------------------------------------
 
     private void probeSoon(int target) {
+        probeSoon(target, settings.probeTimer());
+    }
+
+    /** @param probeTimer PROBE_TIMER, or a black-hole check's shorter timer */
+    private void probeSoon(int target, Duration probeTimer) {
         int size = pl.probeSize(target);
         if (size <= 0) {
+            endCheck(false);
             timer = pl.schedule(PL_BUSY_RETRY, () -> {
                 if (probing == 0 && phase != DplpmtudPhase.DISABLED) {
                     probeSoon(target);
@@ -281,7 +398,7 @@ public final class Dplpmtud {
                 outcomeUnanswered(token);
             }
         });
-        pl.sendProbe(size, settings.probeTimer(), new PacketizationLayer.ProbeOutcome() {
+        pl.sendProbe(size, probeTimer, new PacketizationLayer.ProbeOutcome() {
             @Override
             public void sent(ProbeQuote quote) {
                 if (token == probeToken) {
@@ -329,6 +446,9 @@ public final class Dplpmtud {
     private void outcomeAcknowledged(int size) {
         settle();
         probesAcknowledged++;
+        if (endCheck(true) != null) {
+            LOG.debug("SA {}: no black hole, the {}-octet probe was answered", pmtu.saName(), size);
+        }
         lossesAtSize = 0;
         acknowledged = Math.max(acknowledged, size);
         if (failed <= acknowledged) {
@@ -351,6 +471,11 @@ public final class Dplpmtud {
     private void outcomeLost(int size) {
         settle();
         probesLost++;
+        Suspicion s = endCheck(false);
+        if (s != null) {
+            checkLost(s, size);
+            return;
+        }
         lossesAtSize++;
         if (lossesAtSize < settings.maxProbes()) {
             probeSoon(size); // §5.1.2 MAX_PROBES: the same size again
@@ -365,7 +490,7 @@ public final class Dplpmtud {
                     enterError();
                     return;
                 }
-                if (size <= acknowledged && blackHole(size)) {
+                if (size <= acknowledged && blackHole(size, settings.maxProbes() + " probes of it lost") != null) {
                     return; // a size acknowledged before vanished
                 }
                 if (size <= pmtu.plpmtu()) {
@@ -392,6 +517,7 @@ public final class Dplpmtud {
      */
     private void outcomeTooBig(ProbeQuote quote, int size, int mtu) {
         settle();
+        endCheck(true); // ICMP works on this path: the classic source takes it from here
         pl.probeTooBig(quote);
         probesLost++;
         lossesAtSize = 0;
@@ -416,6 +542,7 @@ public final class Dplpmtud {
         }
         int size = probing;
         settle();
+        endCheck(true);
         if (phase == DplpmtudPhase.DISABLED) {
             return;
         }
@@ -431,23 +558,46 @@ public final class Dplpmtud {
     }
 
     /**
+     * The check's probe went unanswered while the small request that completed its message ID
+     * was answered. With the peer silent on the data SAs since the suspicion, that is the black
+     * hole; otherwise it is inconclusive, and ordinary probes (PROBE_TIMER, MAX_PROBES) confirm
+     * the PLPMTU from here.
+     */
+    private void checkLost(Suspicion s, int size) {
+        lossesAtSize = 0;
+        if (pmtu.inboundPackets() == s.inboundAt() && size <= acknowledged) {
+            failed = Math.min(failed, size); // the search that follows stays below it
+            BlackHoleEvent event = blackHole(size, "a check's probe of it lost, the peer silent on the data SAs");
+            if (event != null) {
+                s.confirmed().accept(event);
+                return;
+            }
+        }
+        checkHoldoffUntilMillis = pmtu.clock().millis() + CHECK_HOLDOFF.toMillis();
+        LOG.info("SA {}: black-hole check inconclusive (the peer was heard meanwhile); confirming {} with ordinary"
+                + " probes", pmtu.saName(), size);
+        probeSoon(size);
+    }
+
+    /**
      * A size the PLPMTU relies on vanishes while small messages pass (RFC 8899 §4.3): fall to the
      * base at once with an event, then confirm the base and search upwards below the failed size.
+     *
+     * @return the event, or null when already at the base
      */
-    private boolean blackHole(int size) {
+    private BlackHoleEvent blackHole(int size, String evidence) {
         int before = pmtu.plpmtu();
         BlackHoleEvent event = pmtu.blackHole(pmtu.effectiveMtuAt(size));
         if (event == null) {
-            return false;
+            return null;
         }
         ownLowerings++;
         blackHoles++;
         recheck = 0; // confirmed by probes: no second look
-        LOG.warn("PMTU black hole on SA {} found by DPLPMTUD: {}-octet probes lost {} times while small IKE messages"
-                        + " pass; PLPMTU {} -> {} at {}", event.sa(), size, settings.maxProbes(), before,
-                event.newPlpmtu(), event.at());
+        LOG.warn("PMTU black hole on SA {} found by DPLPMTUD: {}-octet packets vanish ({}) while small IKE messages"
+                + " pass; PLPMTU {} -> {} at {}", event.sa(), size, evidence, before, event.newPlpmtu(), event.at());
         enterBase();
-        return true;
+        return event;
     }
 
     private void lowerTo(int size) {

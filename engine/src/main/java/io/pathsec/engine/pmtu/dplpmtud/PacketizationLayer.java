@@ -34,6 +34,14 @@ public interface PacketizationLayer {
     default void probeTooBig(ProbeQuote quote) {
     }
 
+    /**
+     * The round trip of the probe exchanges as the PL measures it (acknowledged probes only), or
+     * null before the first. It times a black-hole check ({@link Dplpmtud#suspectBlackHole}).
+     */
+    default java.time.Duration roundTrip() {
+        return null;
+    }
+
     /** Runs {@code task} on the PL's thread after {@code delay}. */
     Timer schedule(Duration delay, Runnable task);
 

@@ -125,6 +125,32 @@ class IkeProbeLayerTest {
         assertEquals(1, net.sent.size() - before - 1, "one answer, no retransmission");
     }
 
+    /** Sends a probe that is answered after {@code delay} on the scheduler's clock. */
+    private void probeAnsweredAfter(IkeProbeLayer layer, Duration delay) {
+        layer.sendProbe(1400, PROBE_TIMER, record("probe"));
+        clock.advance(delay);
+        net.pump(clock);
+    }
+
+    @Test
+    void theRoundTripIsTheLeastOfTheLatestEightAcknowledgedProbes() {
+        IkeProbeLayer layer = client.probeLayer();
+        assertEquals(null, layer.roundTrip(), "none before the first acknowledgement");
+        probeAnsweredAfter(layer, Duration.ofMillis(40)); // a first exchange, still compiling
+        assertEquals(Duration.ofMillis(40), layer.roundTrip());
+        probeAnsweredAfter(layer, Duration.ofMillis(10));
+        probeAnsweredAfter(layer, Duration.ofMillis(25));
+        assertEquals(Duration.ofMillis(10), layer.roundTrip(), "outliers do not linger");
+        for (int i = 0; i < 8; i++) {
+            probeAnsweredAfter(layer, Duration.ofMillis(30));
+        }
+        assertEquals(Duration.ofMillis(30), layer.roundTrip(), "the path's delay grew: the window forgets");
+        pathMtu = 1300;
+        layer.sendProbe(1400, PROBE_TIMER, record("lost"));
+        run(PROBE_TIMER.plusSeconds(1));
+        assertEquals(Duration.ofMillis(30), layer.roundTrip(), "a lost probe is no sample");
+    }
+
     @Test
     void aLostProbeCompletesItsMessageIdSoLaterRequestsProceedAndThePeerStaysAlive() throws Exception {
         pathMtu = 1300;

@@ -30,6 +30,8 @@ final class SimulatedPath implements PacketizationLayer {
 
     final ManualClock clock;
     final List<Integer> probes = new ArrayList<>();
+    /** The timer each probe was given, in the order sent. */
+    final List<Duration> timers = new ArrayList<>();
     int pathMtu = 1500;
     /** Probe sizes are multiples of this (a block cipher's padding). */
     int granularity = 1;
@@ -56,6 +58,7 @@ final class SimulatedPath implements PacketizationLayer {
     @Override
     public void sendProbe(int size, Duration probeTimer, ProbeOutcome outcome) {
         probes.add(size);
+        timers.add(probeTimer);
         int id = nextMessageId++;
         sizeById.put(id, size);
         outcome.sent(new ProbeQuote(0x1111L, 0x2222L, id, new InetSocketAddress("198.51.100.130", 4500), 4500, true));
@@ -75,6 +78,11 @@ final class SimulatedPath implements PacketizationLayer {
         } else {
             schedule(probeTimer.plus(RTT), outcome::lost);
         }
+    }
+
+    @Override
+    public Duration roundTrip() {
+        return probes.isEmpty() ? null : RTT;
     }
 
     @Override
