@@ -138,10 +138,9 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
      *
      * <p>The read turn is taken before the writes, so the reader thread, woken by the answer's
      * arrival, waits for it instead of racing this thread to the answer. Only while the reader
-     * thread waits for an empty TUN, so bulk traffic outbound stays with the reader, and when
-     * the turn is free and nothing is in flight outbound, so this never waits (else the writes
-     * just run);
-     * at most {@link #TURNAROUND_PACKETS} reads, plus the rest of a super-packet already split,
+     * thread waits for an empty TUN (bulk traffic outbound stays with the reader), the turn is
+     * free and nothing is in flight outbound, so this never waits; else the writes just run. At
+     * most {@link #TURNAROUND_PACKETS} reads, plus the rest of a super-packet already split,
      * which nothing would wake the reader for. Order holds: whoever reads holds the turn. Where
      * turnarounds keep finding nothing (a client's TUN), most are skipped ({@link TurnaroundHint}).
      */
