@@ -16,13 +16,15 @@ final class InlineLane<J extends CryptoJob> implements Lane<J> {
 
     private final J job;
     private final OrderedLane.Delivery<J> delivery;
-    /** Deliveries since the last end of batch; touched by the producer's thread only. */
+    /** Deliveries since the last end of batch; touched only by the producer whose turn it is. */
     private int unflushed;
     private volatile boolean closed;
+    private final Runnable endOfBatch;
 
     InlineLane(Supplier<J> jobFactory, OrderedLane.Delivery<J> delivery) {
         this.job = jobFactory.get();
         this.delivery = delivery;
+        this.endOfBatch = delivery::endOfBatch;
     }
 
     @Override
@@ -57,7 +59,7 @@ final class InlineLane<J extends CryptoJob> implements Lane<J> {
     public void producerIdle() {
         if (unflushed > 0) {
             unflushed = 0;
-            delivery.endOfBatch();
+            delivery.onProducer(endOfBatch);
         }
     }
 
