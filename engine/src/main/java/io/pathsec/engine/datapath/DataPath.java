@@ -174,7 +174,6 @@ public final class DataPath implements AutoCloseable {
         InnerMtuEnforcer enforcer = new InnerMtuEnforcer(tun, icmpSource);
         OutboundPath outbound = new OutboundPath(tun, policy, socket, allocator, workers,
                 TunnelLimits.IN_FLIGHT_PER_DIRECTION, counters, enforcer);
-        inbound.turnaround(outbound::turnAround);
         if (policy.pmtuSettings().enabled(io.pathsec.engine.pmtu.PmtuSource.BLACK_HOLE)) {
             timer.scheduleWithFixedDelay(() -> watchPeerSilence(policy, outbound), SILENCE_TICK_MILLIS,
                     SILENCE_TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -200,11 +199,6 @@ public final class DataPath implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("PMTU timer failed", e); // the next tick tries again
         }
-    }
-
-    /** Packets the inbound thread sent in a turnaround (OutboundPath#turnAround). */
-    long turnaroundPackets() {
-        return outbound.turnaroundPackets();
     }
 
     /** A peer silent after full-size segments: a black-hole check (pmtu.PeerSilenceWatch). */

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.function.Consumer;
 
 /**
  * Inbound: tunnel to protected side (RFC 4301 §5.2), in five steps, each a method below in
@@ -48,8 +47,6 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
     private final Lane<InboundJob> lane;
     private final FlowKey[] flows;
     private final TcpMssClamp[] mssClamps;
-    /** Runs around what this side delivers on its own receiving thread: the outbound turnaround. */
-    private volatile Consumer<Runnable> turnaround = Runnable::run;
 
     InboundPath(TunDevice tun, TunnelPolicy policy, ByteBufAllocator allocator, CryptoWorkers workers,
                 int inFlight, TunnelCounters counters) {
@@ -162,7 +159,7 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
             if (refused != null) {
                 return refused;
             }
-        } else if (flow.icmpType() >= 0 && policy.icmp() != null && sa.carriesOnlyIcmp()) {
+        } else if (flow.icmpType() >= 0 && policy.icmp() != null && TunnelIcmp.carriesOnlyIcmp(sa.sa())) {
             // On the explicit ICMP SA: checked against the data SA its quote belongs to (RFC 4301 §6.2).
             DropReason refused = policy.icmp().onIcmpSaInbound(job.buf, flow, sa.sa());
             if (refused != null) {
@@ -206,20 +203,6 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
         } catch (IOException e) {
             LOG.warn("TUN {} write failed: {}", tun.name(), e.getMessage());
         }
-    }
-
-    /**
-     * What runs around the TUN writes made on the receiving thread itself: the outbound side's
-     * turnaround, which then sends an answer the kernel queued during the write without waking
-     * the reader thread (OutboundPath#turnAround).
-     */
-    void turnaround(Consumer<Runnable> turnaround) {
-        this.turnaround = turnaround;
-    }
-
-    @Override
-    public void onProducer(Runnable deliverBatch) {
-        turnaround.accept(deliverBatch);
     }
 
     void stop() {

@@ -16,15 +16,13 @@ final class InlineLane<J extends CryptoJob> implements Lane<J> {
 
     private final J job;
     private final OrderedLane.Delivery<J> delivery;
-    /** Deliveries since the last end of batch; touched only by the producer whose turn it is. */
+    /** Deliveries since the last end of batch; touched by the producer's thread only. */
     private int unflushed;
     private volatile boolean closed;
-    private final Runnable endOfBatch;
 
     InlineLane(Supplier<J> jobFactory, OrderedLane.Delivery<J> delivery) {
         this.job = jobFactory.get();
         this.delivery = delivery;
-        this.endOfBatch = delivery::endOfBatch;
     }
 
     @Override
@@ -59,7 +57,7 @@ final class InlineLane<J extends CryptoJob> implements Lane<J> {
     public void producerIdle() {
         if (unflushed > 0) {
             unflushed = 0;
-            delivery.onProducer(endOfBatch);
+            delivery.endOfBatch();
         }
     }
 

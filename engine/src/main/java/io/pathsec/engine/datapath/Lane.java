@@ -17,10 +17,7 @@ interface Lane<J extends CryptoJob> extends AutoCloseable {
     /** Returns a job that was acquired but will not be submitted. */
     void release(J job);
 
-    /**
-     * Submits a filled job; one producer thread at a time (threads may take turns under a
-     * lock: the order of calls is the delivery order).
-     */
+    /** Submits a filled job; one producer thread at a time. */
     void submit(J job) throws InterruptedException;
 
     /**
@@ -29,14 +26,6 @@ interface Lane<J extends CryptoJob> extends AutoCloseable {
      * its own delivery thread ends batches itself and ignores this.
      */
     default void producerIdle() {
-    }
-
-    /**
-     * Whether no job is out of the pool: nothing processed or waiting for delivery, so the
-     * next few {@link #acquire}s cannot wait.
-     */
-    default boolean idle() {
-        return true;
     }
 
     @Override

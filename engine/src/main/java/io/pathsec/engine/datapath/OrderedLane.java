@@ -41,17 +41,6 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
 
         /** Called when no finished job is waiting: the moment to flush a batch. */
         void endOfBatch();
-
-        /**
-         * Runs {@code deliverBatch}, a delivery and its end of batch on the producer's own
-         * thread (a lone small packet of an idle OrderedLane, a batch of an InlineLane). That
-         * thread is running and its caches are warm: a delivery may do more around it, such as
-         * take at once the answer its packets cause (InboundPath's turnaround). Must run
-         * {@code deliverBatch} exactly once.
-         */
-        default void onProducer(Runnable deliverBatch) {
-            deliverBatch.run();
-        }
     }
 
     private final CryptoWorkers workers;
@@ -63,9 +52,6 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
     /** Held while delivering: by the delivery thread for a batch, by the producer for an inline job. */
     private final ReentrantLock deliveryLock = new ReentrantLock();
     private volatile boolean closed;
-    /** The job the producer runs inline, between {@link #runInline} and its delivery; producer's thread only. */
-    private J inlineJob;
-    private final Runnable deliverInline = this::deliverInlineJob;
 
     public OrderedLane(String name, CryptoWorkers workers, int capacity, Supplier<J> jobFactory,
                        Delivery<J> delivery) {
@@ -125,13 +111,6 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
 
     private void runInline(J job) {
         job.runOn(workers.size());
-        inlineJob = job;
-        delivery.onProducer(deliverInline);
-    }
-
-    private void deliverInlineJob() {
-        J job = inlineJob;
-        inlineJob = null;
         deliveryLock.lock();
         try {
             deliverAndRecycle(job);
@@ -139,11 +118,6 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
         } finally {
             deliveryLock.unlock();
         }
-    }
-
-    @Override
-    public boolean idle() {
-        return free.size() == capacity;
     }
 
     private void deliverLoop() {

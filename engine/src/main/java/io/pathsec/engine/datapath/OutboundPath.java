@@ -20,22 +20,19 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Outbound: protected side to tunnel, in five steps, each a method below in this order.
  * <ol>
  *   <li>{@link #run}: read a packet from the TUN into a pooled buffer with headroom, so ESP
- *       headers can be written in front of it without a copy (or {@link #turnAround}: the
- *       inbound thread reads the answer to what it just delivered).</li>
+ *       headers can be written in front of it without a copy.</li>
  *   <li>{@link #classify}: look up the SPD (RFC 4301 §5.1); PROTECT goes on, DISCARD and
  *       packets without policy are dropped and counted. Then {@link #fitPathMtu}: the SA's
  *       effective MTU (RFC 4301 §8.2.1) — too big with DF: ICMP to the source and drop; DF
  *       clear: fragment; full-size TCP retransmissions feed the black-hole detector; SYNs have
  *       their MSS clamped.</li>
- *   <li>{@link #number}: take the SA's next sequence number, here with the single read turn
- *       held, so numbers are assigned in the order packets are sent (RFC 4303 §3.3.3).</li>
+ *   <li>{@link #number}: take the SA's next sequence number, here on the single reader
+ *       thread, so numbers are assigned in the order packets are sent (RFC 4303 §3.3.3).</li>
  *   <li>{@link OutboundJob#process}: encrypt in place on a crypto worker.</li>
  *   <li>{@link #deliver}: send in order as ESP-in-UDP (RFC 3948); one flush per batch.</li>
  * </ol>
@@ -43,10 +40,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.OutboundJob> {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundPath.class);
     private static final int POLL_MILLIS = 200;
-    /** A reader's buffer: headroom for the ESP headers, the largest inner packet, tailroom for trailer and ICV. */
-    private static final int BUFFER_SIZE = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
-    /** Reads one turnaround may make (the rest of a split super-packet comes on top). */
-    static final int TURNAROUND_PACKETS = 8;
 
     private final TunDevice tun;
     private final TunnelPolicy policy;
@@ -61,12 +54,6 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final BlackHoleDetector blackHoles;
     private final io.pathsec.engine.pmtu.OuterDf outerDf;
     private final List<ByteBuf> fragments = new ArrayList<>();
-    /** The read turn: held by whoever reads the TUN and hands packets on (reader thread or turnaround). */
-    private final ReentrantLock readTurn = new ReentrantLock();
-    private final LongAdder turnaroundPackets = new LongAdder();
-    private final TurnaroundHint turnaroundHint = new TurnaroundHint();
-    /** The reader thread waits for the TUN: it found it empty, the tunnel is idle outbound. */
-    private volatile boolean readerWaiting;
     private volatile boolean running = true;
 
     OutboundPath(TunDevice tun, TunnelPolicy policy, EspTransport socket,
@@ -86,130 +73,57 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                 : new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
     }
 
-    /**
-     * Step 1: the TUN reader loop. It waits for the TUN without its read turn, so that the
-     * inbound side may take a turn meanwhile ({@link #turnAround}), and reads, and handles what
-     * it read, only with the turn: one producer at a time, packets numbered in the order the
-     * kernel queued them.
-     */
+    /** Step 1: the TUN reader loop. */
     @Override
     public void run() {
-        try {
-            boolean busy = false;
-            while (running) {
+        int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
+        boolean busy = false;
+        while (running) {
+            try {
+                sendReleasedIcmp(bufferSize);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ByteBuf buf = allocator.directBuffer(bufferSize);
+            buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
+            int n;
+            try {
                 // After a packet, look once more without waiting: while the TUN has packets
                 // ready they join the batch; the first empty look ends it.
-                if (!busy) {
-                    readerWaiting = true;
-                    int ready = tun.awaitReadable(POLL_MILLIS);
-                    readerWaiting = false;
-                    if (ready < 0) {
-                        return;
-                    }
+                n = tun.read(buf, busy ? 0 : POLL_MILLIS);
+                if (n == 0 && busy) {
+                    lane.producerIdle();
                 }
-                readTurn.lock();
-                try {
-                    int n = takeOne();
-                    if (n < 0) {
-                        return;
-                    }
-                    busy = n > 0;
-                } finally {
-                    readTurn.unlock();
+                busy = n > 0;
+            } catch (IOException e) {
+                buf.release();
+                if (running) {
+                    LOG.error("TUN {} read failed, outbound path stops: {}", tun.name(), e.getMessage());
                 }
+                return;
             }
-        } catch (IOException e) {
-            if (running) {
-                LOG.error("TUN {} read failed, outbound path stops: {}", tun.name(), e.getMessage());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The turnaround: the inbound side runs its TUN writes of a lone packet (or of a batch it
-     * delivered itself) through here, on its own thread. An echo request, a TCP segment of a
-     * request or a DNS query for a host behind this gateway is answered by the kernel while the
-     * write is still in progress, so the answer already waits in the TUN when it returns: this
-     * thread, running and warm, reads and sends it at once, where the reader thread would first
-     * have to be woken and scheduled (on two shared cores, often behind this very thread). One
-     * wake-up per round trip less, as a single-threaded tunnel (OpenVPN) has it.
-     *
-     * <p>The read turn is taken before the writes, so the reader thread, woken by the answer's
-     * arrival, waits for it instead of racing this thread to the answer. Only while the reader
-     * thread waits for an empty TUN (bulk traffic outbound stays with the reader), the turn is
-     * free and nothing is in flight outbound, so this never waits; else the writes just run. At
-     * most {@link #TURNAROUND_PACKETS} reads, plus the rest of a super-packet already split,
-     * which nothing would wake the reader for. Order holds: whoever reads holds the turn. Where
-     * turnarounds keep finding nothing (a client's TUN), most are skipped ({@link TurnaroundHint}).
-     */
-    void turnAround(Runnable writes) {
-        // Held by this thread already: a transport that delivers on the sender's thread (in
-        // memory) brought us here from inside a send; the turn is not ours to nest.
-        if (!running || !readerWaiting || !turnaroundHint.worthTrying() || readTurn.isHeldByCurrentThread()
-                || !lane.idle() || !readTurn.tryLock()) {
-            writes.run();
-            return;
-        }
-        int sent = 0;
-        try {
-            writes.run();
-            for (int i = 0; running && (i < TURNAROUND_PACKETS || tun.holdsUnreadPackets()); i++) {
-                if (takeOne() <= 0) {
+            if (n <= 0) {
+                buf.release();
+                if (n < 0) {
                     return;
                 }
-                sent++;
+                continue;
             }
-            lane.producerIdle(); // stopped while packets may still wait: end the batch anyway
-        } catch (IOException e) {
-            LOG.debug("TUN {} read failed in a turnaround (the reader thread reports it): {}", tun.name(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            readTurn.unlock();
-            turnaroundHint.found(sent);
-            turnaroundPackets.add(sent);
-        }
-    }
-
-    /**
-     * One read without waiting, then steps 2 to 5 for its packet; with the read turn held.
-     * An empty look ends the batch of a lane that delivers on this thread.
-     *
-     * @return the packet's length, 0 for none, -1 once the device is closed
-     */
-    private int takeOne() throws IOException, InterruptedException {
-        sendReleasedIcmp();
-        ByteBuf buf = allocator.directBuffer(BUFFER_SIZE);
-        buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
-        int n;
-        try {
-            n = tun.read(buf, 0);
-        } catch (IOException e) {
-            buf.release();
-            throw e;
-        }
-        if (n <= 0) {
-            buf.release();
-            if (n == 0) {
-                lane.producerIdle();
-            }
-            return n;
-        }
-        boolean handedOff = false;
-        try {
-            handedOff = classify(buf);
-        } catch (RuntimeException e) {
-            // One bad packet (or a bug it triggers) must not stop the tunnel.
-            counters.dropOutbound(DropReason.MALFORMED);
-            LOG.error("outbound packet dropped after an internal error", e);
-        } finally {
-            if (!handedOff) {
-                buf.release();
+            boolean handedOff = false;
+            try {
+                handedOff = classify(buf);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // One bad packet (or a bug it triggers) must not stop the tunnel.
+                counters.dropOutbound(DropReason.MALFORMED);
+                LOG.error("outbound packet dropped after an internal error", e);
+            } finally {
+                if (!handedOff) {
+                    buf.release();
+                }
             }
         }
-        return n;
     }
 
     /**
@@ -234,10 +148,10 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     }
 
     /** ICMP errors that waited for the explicit ICMP SA, now up: through the SPD like any packet. */
-    private void sendReleasedIcmp() throws InterruptedException {
+    private void sendReleasedIcmp(int bufferSize) throws InterruptedException {
         TunnelIcmp icmp = policy.icmp();
         for (byte[] p = icmp == null ? null : icmp.nextReleased(); p != null; p = icmp.nextReleased()) {
-            ByteBuf buf = allocator.directBuffer(BUFFER_SIZE);
+            ByteBuf buf = allocator.directBuffer(bufferSize);
             buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM).writeBytes(p);
             boolean handedOff = false;
             try {
@@ -253,7 +167,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     /** An ICMP error on the explicit ICMP SA must quote a flow of a data SA (icmp.TunnelIcmp#onIcmpSaOutbound). */
     private boolean icmpSaAdmits(ByteBuf packet, SaRuntime sa) {
         TunnelIcmp icmp = policy.icmp();
-        if (icmp == null || !sa.carriesOnlyIcmp()) {
+        if (icmp == null || !TunnelIcmp.carriesOnlyIcmp(sa.sa())) {
             return true;
         }
         DropReason refused = icmp.onIcmpSaOutbound(packet, flow, sa.sa());
@@ -338,11 +252,13 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             counters.dropOutbound(DropReason.MALFORMED);
             return false;
         }
+        // The same size as the reader's buffers: room for TFC padding as well.
+        int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
         int i = 0;
         try {
             for (; i < fragments.size(); i++) {
                 ByteBuf fragment = fragments.get(i);
-                ByteBuf buf = allocator.directBuffer(BUFFER_SIZE); // room for TFC padding as well
+                ByteBuf buf = allocator.directBuffer(bufferSize);
                 buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
                 buf.writeBytes(fragment);
                 fragment.release();
@@ -419,11 +335,6 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     @Override
     public void endOfBatch() {
         socket.flush();
-    }
-
-    /** Packets read and sent by {@link #turnAround} rather than by the reader thread. */
-    long turnaroundPackets() {
-        return turnaroundPackets.sum();
     }
 
     void stop() {

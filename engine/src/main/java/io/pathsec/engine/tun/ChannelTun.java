@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.UnaryOperator;
 
 /**
  * An in-memory {@link TunDevice} for tests, in the role of wireguard-go's tuntest: the engine
@@ -43,8 +42,6 @@ public final class ChannelTun implements TunDevice {
     private final AtomicLong droppedWrites = new AtomicLong();
     private final AtomicLong droppedInjections = new AtomicLong();
     private volatile int mtu;
-    /** The kernel's answer to a packet the engine writes, queued before the write returns; null: none. */
-    private volatile UnaryOperator<ByteBuf> answers;
     private boolean closed; // guarded by lock
 
     public ChannelTun(String name, int mtu) {
@@ -109,16 +106,6 @@ public final class ChannelTun implements TunDevice {
         }
     }
 
-    /**
-     * Has the kernel side answer packets the engine writes: {@code answer} gets each written
-     * packet (not to be kept or released) and returns the answer, or null for none. The answer
-     * is queued for the engine before {@link #write} returns, as a host behind a real TUN has
-     * its echo reply routed back into the device while the writing system call still runs.
-     */
-    public void answerWrites(UnaryOperator<ByteBuf> answer) {
-        this.answers = answer;
-    }
-
     /** Injections refused because the queue to the engine was full or the device closed. */
     public long droppedInjections() {
         return droppedInjections.get();
@@ -150,25 +137,6 @@ public final class ChannelTun implements TunDevice {
             throw new IOException("SIOCSIFMTU " + name + " " + mtu + ": Invalid argument (errno 22)");
         }
         this.mtu = mtu;
-    }
-
-    @Override
-    public int awaitReadable(int timeoutMillis) {
-        lock.lock();
-        try {
-            long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (!closed && toEngine.isEmpty() && nanos > 0) {
-                try {
-                    nanos = toEngineReady.awaitNanos(nanos);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return 0;
-                }
-            }
-            return closed ? -1 : toEngine.isEmpty() ? 0 : 1;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**
@@ -237,15 +205,6 @@ public final class ChannelTun implements TunDevice {
             toKernelReady.signal();
         } finally {
             lock.unlock();
-        }
-        UnaryOperator<ByteBuf> answer = answers;
-        ByteBuf reply = answer == null ? null : answer.apply(packet);
-        if (reply != null) {
-            try {
-                inject(reply);
-            } finally {
-                reply.release();
-            }
         }
     }
 

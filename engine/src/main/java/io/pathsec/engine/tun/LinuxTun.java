@@ -44,9 +44,7 @@ import static io.pathsec.engine.linux.LinuxLibC.check;
  * a link moved with {@code ip link set dev X netns NS} keeps its MTU but arrives down and
  * without its addresses (checked on this kernel), so it would have to be configured twice.
  *
- * <p>Reading: one reader at a time, and one waiting thread ({@link #awaitReadable} and reads
- * with a timeout own the {@code struct pollfd} array); reads that do not wait may come from
- * whichever thread holds the caller's read turn (the data path's turnaround); writing may
+ * <p>Reading: one reader thread at a time (it owns the {@code struct pollfd} array); writing may
  * happen concurrently from other threads. The fd is non-blocking; a read first tries read(2)
  * (one system call per packet under load) and only when that says EAGAIN waits in poll(2) on
  * the TUN fd and an eventfd(2). {@link #close()} signals the eventfd, so a waiting reader
@@ -88,8 +86,6 @@ public final class LinuxTun implements TunDevice {
     /** With offloads: runs of TCP segments written by {@link #writeBatched} become super-packets. */
     private final TcpCoalescer coalescer;
     private volatile int mtu;
-    /** The last look found the device empty (EAGAIN); touched only by the thread whose turn it is to read. */
-    private boolean drained;
 
     private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu, boolean offloads) {
         this.name = name;
@@ -288,40 +284,29 @@ public final class LinuxTun implements TunDevice {
 
     /**
      * read(2) into {@code address}; on EAGAIN waits up to {@code timeoutMillis} and tries once
-     * more. A look without waiting ({@code timeoutMillis} 0) that finds nothing returns at once
-     * and the next read with a timeout starts with poll(2): an idle reader's packet then costs
-     * poll, read, and one empty read, where a poll(2) with no timeout and a second empty read
-     * came on top before, on the round trip's critical path where both tunnel ends share a core.
+     * more.
      *
      * @return the bytes read, 0 for none (timeout, signal), -1 once closing
      */
     private long readOrAwait(long address, int capacity, int timeoutMillis) throws IOException {
-        if (!(drained && timeoutMillis > 0)) {
-            long n = C.read(fd, address, capacity);
-            if (n >= 0) {
-                drained = false;
-                return n;
-            }
-            int errno = LinuxLibC.errno();
-            if (errno == EINTR) {
-                return 0;
-            }
-            if (errno != EAGAIN) {
-                throw LinuxLibC.error("read " + name, errno);
-            }
-            if (timeoutMillis == 0) {
-                drained = true;
-                return 0;
-            }
+        long n = C.read(fd, address, capacity);
+        if (n >= 0) {
+            return n;
         }
-        drained = false;
-        int ready = pollReadable(timeoutMillis);
+        int errno = LinuxLibC.errno();
+        if (errno == EINTR) {
+            return 0;
+        }
+        if (errno != EAGAIN) {
+            throw LinuxLibC.error("read " + name, errno);
+        }
+        int ready = awaitReadable(timeoutMillis);
         if (ready <= 0) {
             return ready;
         }
-        long n = C.read(fd, address, capacity);
+        n = C.read(fd, address, capacity);
         if (n < 0) {
-            int errno = LinuxLibC.errno();
+            errno = LinuxLibC.errno();
             if (errno == EAGAIN || errno == EINTR) {
                 return 0; // another reader took it, or a signal: as good as a timeout
             }
@@ -330,31 +315,8 @@ public final class LinuxTun implements TunDevice {
         return n;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>poll(2) on the TUN fd and the wake-up eventfd, as a read that finds nothing does; the
-     * segments of a super-packet read earlier are not looked at (see {@link #holdsUnreadPackets}).
-     */
-    @Override
-    public int awaitReadable(int timeoutMillis) throws IOException {
-        if (!enter()) {
-            return -1;
-        }
-        try {
-            return pollReadable(timeoutMillis);
-        } finally {
-            leave();
-        }
-    }
-
-    @Override
-    public boolean holdsUnreadPackets() {
-        return segmenter != null && segmenter.hasNext();
-    }
-
     /** poll(2) on the TUN fd and the wake-up eventfd: 1 readable, 0 timed out, -1 closing. */
-    private int pollReadable(int timeoutMillis) throws IOException {
+    private int awaitReadable(int timeoutMillis) throws IOException {
         int rc = C.poll(pollFds.address(), 2, timeoutMillis);
         if (rc < 0) {
             int errno = LinuxLibC.errno();

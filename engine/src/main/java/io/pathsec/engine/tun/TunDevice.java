@@ -36,25 +36,6 @@ public interface TunDevice extends Closeable {
      */
     int read(ByteBuf dst, int timeoutMillis) throws IOException;
 
-    /**
-     * Waits until {@link #read} would return a packet without waiting, up to
-     * {@code timeoutMillis}, without reading it: for a reader that must not hold its read lock
-     * while it waits, so that another thread may take a turn at reading meanwhile. Only the
-     * device's waiting thread calls it.
-     *
-     * @return 1 when a packet waits, 0 on timeout (or a signal), -1 once the device is closed
-     */
-    int awaitReadable(int timeoutMillis) throws IOException;
-
-    /**
-     * Whether packets already taken from the kernel wait inside the device for {@link #read}
-     * (the rest of a split super-packet): a reader that stops now must not leave them, as
-     * nothing would wake a waiter for them.
-     */
-    default boolean holdsUnreadPackets() {
-        return false;
-    }
-
     /** Writes the readable bytes of {@code packet} as one packet; does not release it. */
     void write(ByteBuf packet) throws IOException;
 
