@@ -159,7 +159,7 @@ final class InboundPath implements EspTransport.EspReceiver, OrderedLane.Deliver
             if (refused != null) {
                 return refused;
             }
-        } else if (flow.icmpType() >= 0 && policy.icmp() != null && TunnelIcmp.carriesOnlyIcmp(sa.sa())) {
+        } else if (flow.icmpType() >= 0 && policy.icmp() != null && sa.carriesOnlyIcmp()) {
             // On the explicit ICMP SA: checked against the data SA its quote belongs to (RFC 4301 §6.2).
             DropReason refused = policy.icmp().onIcmpSaInbound(job.buf, flow, sa.sa());
             if (refused != null) {

@@ -167,7 +167,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     /** An ICMP error on the explicit ICMP SA must quote a flow of a data SA (icmp.TunnelIcmp#onIcmpSaOutbound). */
     private boolean icmpSaAdmits(ByteBuf packet, SaRuntime sa) {
         TunnelIcmp icmp = policy.icmp();
-        if (icmp == null || !TunnelIcmp.carriesOnlyIcmp(sa.sa())) {
+        if (icmp == null || !sa.carriesOnlyIcmp()) {
             return true;
         }
         DropReason refused = icmp.onIcmpSaOutbound(packet, flow, sa.sa());

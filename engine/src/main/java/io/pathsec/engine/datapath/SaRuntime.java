@@ -3,6 +3,7 @@ package io.pathsec.engine.datapath;
 import io.pathsec.engine.esp.EspCodec;
 import io.pathsec.engine.esp.EspTransform;
 import io.pathsec.engine.esp.ReplayWindow;
+import io.pathsec.engine.icmp.TunnelIcmp;
 import io.pathsec.engine.pmtu.EffectiveMtu;
 import io.pathsec.engine.pmtu.PmtuSaView;
 import io.pathsec.engine.pmtu.PmtuSettings;
@@ -29,6 +30,8 @@ public final class SaRuntime implements PmtuSaView {
     private final ReplayWindow replayWindow;
     private final PmtuState pmtu;
     private volatile PmtuState pairedPmtu;
+    /** The SA's selectors admit only ICMP (the explicit ICMP SA): asked per ICMP packet, fixed per SA. */
+    private final boolean carriesOnlyIcmp;
 
     SaRuntime(SecurityAssociation sa, int workers, int tfcPadTo) {
         this(sa, workers, tfcPadTo, PmtuSettings.defaults(), Clock.systemUTC());
@@ -45,6 +48,7 @@ public final class SaRuntime implements PmtuSaView {
     SaRuntime(SecurityAssociation sa, int workers, int tfcPadTo, PmtuSettings pmtuSettings, Clock clock,
               PmtuState inheritedPmtu) {
         this.sa = sa;
+        this.carriesOnlyIcmp = TunnelIcmp.carriesOnlyIcmp(sa);
         this.transform = EspTransform.fromName(sa.transform());
         // One codec (cipher instances are not thread-safe) per worker, plus one for the producer,
         // which does small packets itself when its lane is idle (OrderedLane#submit).
@@ -69,6 +73,14 @@ public final class SaRuntime implements PmtuSaView {
                     codec::overhead);
             this.pmtu = new PmtuState(pmtuName(sa), pmtuSettings, outerIpv6, math, clock);
         }
+    }
+
+    /**
+     * Whether this is the explicit ICMP SA ({@link TunnelIcmp#carriesOnlyIcmp}), computed once:
+     * the question comes with every ICMP packet, ping included, and the SA never changes.
+     */
+    boolean carriesOnlyIcmp() {
+        return carriesOnlyIcmp;
     }
 
     private static String pmtuName(SecurityAssociation sa) {

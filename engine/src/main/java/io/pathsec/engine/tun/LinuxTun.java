@@ -86,6 +86,8 @@ public final class LinuxTun implements TunDevice {
     /** With offloads: runs of TCP segments written by {@link #writeBatched} become super-packets. */
     private final TcpCoalescer coalescer;
     private volatile int mtu;
+    /** The reader's last look found the device empty (EAGAIN); touched by the reader thread only. */
+    private boolean drained;
 
     private LinuxTun(String name, int fd, int wakeFd, LinuxInterfaceConfig config, int mtu, boolean offloads) {
         this.name = name;
@@ -284,29 +286,40 @@ public final class LinuxTun implements TunDevice {
 
     /**
      * read(2) into {@code address}; on EAGAIN waits up to {@code timeoutMillis} and tries once
-     * more.
+     * more. A look without waiting ({@code timeoutMillis} 0) that finds nothing returns at once
+     * and the next read with a timeout starts with poll(2): an idle reader's packet then costs
+     * poll, read, and one empty read, where a poll(2) with no timeout and a second empty read
+     * came on top before, on the round trip's critical path where both tunnel ends share a core.
      *
      * @return the bytes read, 0 for none (timeout, signal), -1 once closing
      */
     private long readOrAwait(long address, int capacity, int timeoutMillis) throws IOException {
-        long n = C.read(fd, address, capacity);
-        if (n >= 0) {
-            return n;
+        if (!(drained && timeoutMillis > 0)) {
+            long n = C.read(fd, address, capacity);
+            if (n >= 0) {
+                drained = false;
+                return n;
+            }
+            int errno = LinuxLibC.errno();
+            if (errno == EINTR) {
+                return 0;
+            }
+            if (errno != EAGAIN) {
+                throw LinuxLibC.error("read " + name, errno);
+            }
+            if (timeoutMillis == 0) {
+                drained = true;
+                return 0;
+            }
         }
-        int errno = LinuxLibC.errno();
-        if (errno == EINTR) {
-            return 0;
-        }
-        if (errno != EAGAIN) {
-            throw LinuxLibC.error("read " + name, errno);
-        }
+        drained = false;
         int ready = awaitReadable(timeoutMillis);
         if (ready <= 0) {
             return ready;
         }
-        n = C.read(fd, address, capacity);
+        long n = C.read(fd, address, capacity);
         if (n < 0) {
-            errno = LinuxLibC.errno();
+            int errno = LinuxLibC.errno();
             if (errno == EAGAIN || errno == EINTR) {
                 return 0; // another reader took it, or a signal: as good as a timeout
             }
