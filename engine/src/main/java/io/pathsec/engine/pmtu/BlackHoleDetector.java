@@ -32,8 +32,7 @@ import java.util.function.BooleanSupplier;
  * judge): a hole beyond the tunnel's far end, whose ICMP is discarded there, passes the check of
  * the outer path, and only the count of retransmissions finds it.
  *
- * <p>Runs with the outbound read turn held (the TUN reader thread, or the inbound thread in a
- * turnaround): one thread at a time. Small direct-mapped tables of recent full-size
+ * <p>Runs on the outbound reader thread only. Small direct-mapped tables of recent full-size
  * segments and of flows, no allocation per packet; a collision only forgets a candidate.
  */
 public final class BlackHoleDetector {

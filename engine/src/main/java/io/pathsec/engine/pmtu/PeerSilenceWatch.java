@@ -21,8 +21,8 @@ import io.pathsec.engine.packet.IcmpErrorBuilder;
  * check costs one padded IKE exchange and, answered, changes nothing, and the prober takes one
  * at most every {@code CHECK_HOLDOFF}.
  *
- * <p>One per SA. {@link #fullSizeSent} runs with the outbound read turn held (one thread at a
- * time), {@link #silentFor} on the PMTU timer thread.
+ * <p>One per SA. {@link #fullSizeSent} runs on the outbound reader thread, {@link #silentFor} on
+ * the PMTU timer thread.
  */
 public final class PeerSilenceWatch {
     /** Silence after a full-size segment that asks for a check: a quarter of Linux's least RTO. */
@@ -50,7 +50,7 @@ public final class PeerSilenceWatch {
      */
     public void fullSizeSent(ByteBuf packet, long inbound, long nowMillis) {
         if (inbound == inboundAt) {
-            return; // written only under the read turn this caller holds: no lock needed to read it
+            return; // a field this thread wrote itself: no lock needed to read it
         }
         synchronized (this) {
             packetLength = packet.readableBytes();
