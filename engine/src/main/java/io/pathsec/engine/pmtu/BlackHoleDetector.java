@@ -123,25 +123,26 @@ public final class BlackHoleDetector {
         }
         long ports = packet.getUnsignedInt(l4);
         long sequence = packet.getUnsignedInt(l4 + 4);
+        long flow = addresses ^ (ports * 0x9E3779B97F4A7C15L);
+        long now = state.clock().millis();
+        long inbound = state.inboundPackets();
         PmtuState.BlackHoleCheck check = state.blackHoleCheck();
         if (check != null) {
-            state.peerSilence().fullSizeSent(packet, state.inboundPackets(), state.clock().millis());
+            state.peerSilence().fullSizeSent(packet, inbound, now);
             int payload = end - l4 - dataOffset;
-            if (behindHighWater(mix(addresses ^ (ports * 0x9E3779B97F4A7C15L)), (int) sequence + payload)
-                    && !state.icmpSeenWithinMillis(windowMillis)) {
-                askForCheck(check, packet, state);
+            if (behindHighWater(mix(flow), (int) sequence + payload) && !state.icmpSeenWithinMillis(windowMillis)) {
+                askForCheck(check, packet, state, inbound);
             }
         }
-        long key = mix(addresses ^ (ports << 32 | sequence) ^ (ports * 0x9E3779B97F4A7C15L));
+        long key = mix(flow ^ (ports << 32 | sequence));
         int slot = (int) (key ^ (key >>> 32)) & (SLOTS - 1);
-        long now = state.clock().millis();
         if (keys[slot] == key && now - firstSeen[slot] <= windowMillis) {
             counts[slot]++;
         } else {
             keys[slot] = key;
             counts[slot] = 1;
             firstSeen[slot] = now;
-            inboundAtFirst[slot] = state.inboundPackets();
+            inboundAtFirst[slot] = inbound;
             return null;
         }
         if (state.icmpSeenWithinMillis(windowMillis)) {
@@ -149,7 +150,7 @@ public final class BlackHoleDetector {
         }
         // With a prober, a silence is its check's to judge; the count stays, for the holes a check
         // of the outer path cannot see (beyond the tunnel's far end, its ICMP discarded there).
-        boolean silentPeer = check == null && state.inboundPackets() == inboundAtFirst[slot];
+        boolean silentPeer = check == null && inbound == inboundAtFirst[slot];
         if (counts[slot] < retransmissions && !silentPeer) {
             return null;
         }
@@ -183,12 +184,12 @@ public final class BlackHoleDetector {
     }
 
     /** A retransmission: the prober checks at once, if it takes a check now (allocates only then). */
-    private void askForCheck(PmtuState.BlackHoleCheck check, ByteBuf packet, PmtuState state) {
+    private void askForCheck(PmtuState.BlackHoleCheck check, ByteBuf packet, PmtuState state, long inbound) {
         if (!check.ready()) {
             return;
         }
         ByteBuf copy = Unpooled.copiedBuffer(packet); // heap: the check may end without using it
-        check.start(state.inboundPackets(), event -> lateTooBig.answer(copy, state.effectiveMtu()));
+        check.start(inbound, event -> lateTooBig.answer(copy, state.effectiveMtu()));
     }
 
     private static long mix(long z) {

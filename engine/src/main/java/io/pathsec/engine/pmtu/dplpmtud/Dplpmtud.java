@@ -256,13 +256,18 @@ public final class Dplpmtud {
         return t.compareTo(settings.probeTimer()) > 0 ? settings.probeTimer() : t;
     }
 
+    /** The next check waits {@link #CHECK_HOLDOFF}: this one found no black hole. */
+    private void holdOffChecks() {
+        checkHoldoffUntilMillis = pmtu.clock().millis() + CHECK_HOLDOFF.toMillis();
+    }
+
     /** Ends the check in flight, if any; {@code holdoff}: it found nothing, so the next waits. */
     private Suspicion endCheck(boolean holdoff) {
         Suspicion s = suspicion;
         suspicion = null;
         if (s != null) {
             if (holdoff) {
-                checkHoldoffUntilMillis = pmtu.clock().millis() + CHECK_HOLDOFF.toMillis();
+                holdOffChecks();
             }
             checking.set(false);
         }
@@ -573,7 +578,7 @@ public final class Dplpmtud {
                 return;
             }
         }
-        checkHoldoffUntilMillis = pmtu.clock().millis() + CHECK_HOLDOFF.toMillis();
+        holdOffChecks();
         LOG.info("SA {}: black-hole check inconclusive (the peer was heard meanwhile); confirming {} with ordinary"
                 + " probes", pmtu.saName(), size);
         probeSoon(size);
