@@ -39,6 +39,8 @@ public final class LogViewModel {
 
     private final ObservableList<LogLine> lines = FXCollections.observableArrayList();
     private final FilteredList<LogLine> shown = new FilteredList<>(lines);
+    /** Kept, not made per call: the unmodifiable wrapper hears {@code lines} weakly (see TunnelStateStore). */
+    private final ObservableList<LogLine> readOnlyLines = FXCollections.unmodifiableObservableList(lines);
     private final ObjectProperty<Level> minimumLevel = new SimpleObjectProperty<>(this, "minimumLevel", Level.INFO);
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
     private final BooleanProperty onlySelectedProfile = new SimpleBooleanProperty(this, "onlySelectedProfile");
@@ -56,7 +58,7 @@ public final class LogViewModel {
     }
 
     public ObservableList<LogLine> all() {
-        return FXCollections.unmodifiableObservableList(lines);
+        return readOnlyLines;
     }
 
     public ObjectProperty<Level> minimumLevelProperty() {

@@ -33,6 +33,12 @@ import java.util.TreeMap;
  */
 public final class TunnelStateStore {
     private final ObservableMap<String, TunnelSnapshot> tunnels = FXCollections.observableMap(new TreeMap<>());
+    /**
+     * One read-only view for the store's life: JavaFX's unmodifiable wrapper hears the backing map
+     * through a weak listener, so a wrapper made per call (and its observers) is lost at the next
+     * garbage collection.
+     */
+    private final ObservableMap<String, TunnelSnapshot> readOnlyTunnels = FXCollections.unmodifiableObservableMap(tunnels);
     private final ObjectProperty<String> selectedProfile = new SimpleObjectProperty<>(this, "selectedProfile");
     private final ReadOnlyObjectWrapper<TunnelSnapshot> selected = new ReadOnlyObjectWrapper<>(this, "selected");
     private final ReadOnlyStringWrapper daemonProblem = new ReadOnlyStringWrapper(this, "daemonProblem");
@@ -48,7 +54,7 @@ public final class TunnelStateStore {
 
     /** Every known profile's tunnel, sorted by profile name. */
     public ObservableMap<String, TunnelSnapshot> tunnels() {
-        return FXCollections.unmodifiableObservableMap(tunnels);
+        return readOnlyTunnels;
     }
 
     /** The profile the user is looking at (profiles list, dashboard, ICMP and PMTU views share it). */

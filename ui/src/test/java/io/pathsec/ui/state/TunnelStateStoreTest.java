@@ -73,4 +73,26 @@ class TunnelStateStoreTest {
         store.apply(new TunnelCounters("ghost", 1, "psx9", Counters.ZERO, Rates.ZERO));
         assertTrue(store.tunnels().isEmpty());
     }
+    /**
+     * The main window listens to {@code tunnels()} once and keeps no other reference. JavaFX's
+     * unmodifiable wrapper hears its backing map only through a weak listener, so a fresh wrapper per
+     * call went deaf at the next collection and the profile selector stopped following new profiles.
+     */
+    @Test
+    void aListenerOnTheTunnelsOutlivesGarbageCollection() {
+        List<String> heard = new ArrayList<>();
+        store.tunnels().addListener((javafx.collections.MapChangeListener<String, TunnelSnapshot>) c -> heard.add(c.getKey()));
+        collectGarbage();
+        store.reset(new Status(List.of(info("gw", TunnelState.DISCONNECTED))));
+        assertEquals(List.of("gw"), heard);
+    }
+
+    /** Runs collections until a weakly held canary is gone (bounded: at most 20 tries). */
+    private static void collectGarbage() {
+        java.lang.ref.WeakReference<Object> canary = new java.lang.ref.WeakReference<>(new Object());
+        for (int i = 0; i < 20 && canary.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(canary.get(), "no collection ran");
+    }
 }
