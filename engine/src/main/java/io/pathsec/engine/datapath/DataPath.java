@@ -13,6 +13,7 @@ import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.pmtu.PeerSilenceWatch;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.transport.EspTransport;
+import io.pathsec.engine.transport.ReadableWatch;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.tun.SocketMark;
 import io.pathsec.engine.tun.TunDevice;
@@ -27,8 +28,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The running data path of one tunnel: the TUN reader thread (outbound), the UDP socket's
- * event loop (inbound), the crypto workers they share, and one ordered lane per direction;
+ * The running data path of one tunnel: the UDP socket's event loop, which reads the TUN
+ * (outbound) and the socket (inbound) — or, over an in-memory transport, a TUN reader thread
+ * beside it — the crypto workers both directions share, and one ordered lane per direction;
  * beside them, path MTU discovery (DESIGN.md "Path MTU"): the outer socket in probe mode, the
  * outer ICMP receiver, and the raise timer of every outbound SA.
  */
@@ -44,6 +46,8 @@ public final class DataPath implements AutoCloseable {
     private final InboundPath inbound;
     private final EspTransport socket;
     private final OutboundPath outbound;
+    /** The TUN's reader: a watch on the socket's event loop, or else a thread of its own. */
+    private final ReadableWatch tunWatch;
     private final Thread reader;
     private final TunnelPolicy policy;
     private final ClassicPmtud classicPmtud;
@@ -52,7 +56,8 @@ public final class DataPath implements AutoCloseable {
     private final InnerMtuEnforcer mtuEnforcer;
 
     private DataPath(TunnelCounters counters, CryptoWorkers workers, InboundPath inbound,
-                     EspTransport socket, OutboundPath outbound, Thread reader, TunnelPolicy policy,
+                     EspTransport socket, OutboundPath outbound, ReadableWatch tunWatch, Thread reader,
+                     TunnelPolicy policy,
                      ClassicPmtud classicPmtud, OuterIcmpReceiver icmpReceiver, ScheduledExecutorService pmtuTimer,
                      InnerMtuEnforcer mtuEnforcer) {
         this.counters = counters;
@@ -60,6 +65,7 @@ public final class DataPath implements AutoCloseable {
         this.inbound = inbound;
         this.socket = socket;
         this.outbound = outbound;
+        this.tunWatch = tunWatch;
         this.reader = reader;
         this.policy = policy;
         this.classicPmtud = classicPmtud;
@@ -178,11 +184,36 @@ public final class DataPath implements AutoCloseable {
             timer.scheduleWithFixedDelay(() -> watchPeerSilence(policy, outbound), SILENCE_TICK_MILLIS,
                     SILENCE_TICK_MILLIS, TimeUnit.MILLISECONDS);
         }
-        Thread reader = new Thread(outbound, tun.name() + "-tun-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return new DataPath(counters, workers, inbound, socket, outbound, reader, policy, classic, receiver, timer,
-                enforcer);
+        ReadableWatch watch = watchTun(tun, socket, outbound);
+        Thread reader = null;
+        if (watch == null) {
+            reader = new Thread(outbound, tun.name() + "-tun-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        return new DataPath(counters, workers, inbound, socket, outbound, watch, reader, policy, classic, receiver,
+                timer, enforcer);
+    }
+
+    /**
+     * The TUN read on the socket's event loop: one thread per end waits for both, so the answer
+     * to an idle tunnel's packet (the echo reply the kernel queues while the inbound packet is
+     * written to the TUN; the reply arriving at the end that just sent) finds that thread awake
+     * instead of waking a second one (BENCHMARKS.md, idle round trip). Null where the transport
+     * has no event loop or the device no descriptor: then a reader thread.
+     */
+    private static ReadableWatch watchTun(TunDevice tun, EspTransport socket, OutboundPath outbound) {
+        int fd = tun.readableFd();
+        if (fd < 0 || Boolean.getBoolean(OutboundPath.READER_THREAD_PROPERTY)) {
+            return null;
+        }
+        try {
+            return socket.watchReadable(fd, outbound::drainReady, OutboundPath.POLL_MILLIS);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("TUN {} read on a thread of its own, not on the socket's event loop: {}", tun.name(),
+                    e.toString());
+            return null;
+        }
     }
 
     /** RFC 8899 §5.1.1: each outbound SA's PMTU_RAISE_TIMER. */
@@ -262,10 +293,14 @@ public final class DataPath implements AutoCloseable {
     @Override
     public void close() {
         outbound.stop();
-        try {
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (tunWatch != null) {
+            tunWatch.close(); // before the TUN closes: its fd number must leave the epoll set first
+        } else {
+            try {
+                reader.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         socket.close();
         inbound.stop();

@@ -24,14 +24,15 @@ import java.util.List;
 /**
  * Outbound: protected side to tunnel, in five steps, each a method below in this order.
  * <ol>
- *   <li>{@link #run}: read a packet from the TUN into a pooled buffer with headroom, so ESP
- *       headers can be written in front of it without a copy.</li>
+ *   <li>{@link #drainReady} (on the UDP socket's event loop) or {@link #run} (a reader thread):
+ *       read a packet from the TUN into a pooled buffer with headroom, so ESP headers can be
+ *       written in front of it without a copy.</li>
  *   <li>{@link #classify}: look up the SPD (RFC 4301 §5.1); PROTECT goes on, DISCARD and
  *       packets without policy are dropped and counted. Then {@link #fitPathMtu}: the SA's
  *       effective MTU (RFC 4301 §8.2.1) — too big with DF: ICMP to the source and drop; DF
  *       clear: fragment; full-size TCP retransmissions feed the black-hole detector; SYNs have
  *       their MSS clamped.</li>
- *   <li>{@link #number}: take the SA's next sequence number, here on the single reader
+ *   <li>{@link #number}: take the SA's next sequence number, here on the single reading
  *       thread, so numbers are assigned in the order packets are sent (RFC 4303 §3.3.3).</li>
  *   <li>{@link OutboundJob#process}: encrypt in place on a crypto worker.</li>
  *   <li>{@link #deliver}: send in order as ESP-in-UDP (RFC 3948); one flush per batch.</li>
@@ -39,7 +40,12 @@ import java.util.List;
  */
 final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.OutboundJob> {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundPath.class);
-    private static final int POLL_MILLIS = 200;
+    /** How long an idle reader waits before it looks at released ICMP errors again. */
+    static final int POLL_MILLIS = 200;
+    /** Packets read per turn of the event loop before the socket's datagrams get theirs. */
+    private static final int LOOP_BUDGET = 128;
+    /** System property: {@code true} reads the TUN on a thread of its own, as before (A/B runs). */
+    static final String READER_THREAD_PROPERTY = "pathsec.datapath.tunReaderThread";
 
     private final TunDevice tun;
     private final TunnelPolicy policy;
@@ -73,57 +79,101 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
                 : new OrderedLane<>("outbound", workers, inFlight, OutboundJob::new, this);
     }
 
-    /** Step 1: the TUN reader loop. */
+    /**
+     * Step 1 on a thread of its own, for devices without a descriptor to wait on (in memory) or
+     * with {@link #READER_THREAD_PROPERTY}: reads until stopped.
+     */
     @Override
     public void run() {
+        while (drain(POLL_MILLIS, Integer.MAX_VALUE) != Drained.GONE) {
+            // each turn waits up to POLL_MILLIS for the first packet
+        }
+    }
+
+    /**
+     * Step 1 on the UDP socket's event loop, which waits for the TUN and the socket in one
+     * epoll_wait: reads what the TUN holds without waiting, up to {@link #LOOP_BUDGET} packets
+     * so the socket's datagrams are not held up behind a bulk transfer.
+     *
+     * @return true when the budget ran out with packets left: call again soon
+     */
+    boolean drainReady() {
+        return drain(0, LOOP_BUDGET) == Drained.BUDGET_SPENT;
+    }
+
+    /** How a {@link #drain} ended. */
+    private enum Drained { EMPTY, BUDGET_SPENT, GONE }
+
+    /**
+     * Reads and classifies packets until the TUN is empty or {@code budget} packets were read;
+     * waits up to {@code firstWaitMillis} for the first. After a packet it looks once more
+     * without waiting: while the TUN has packets ready they join the batch, and the first empty
+     * look (or the budget) ends it.
+     */
+    private Drained drain(int firstWaitMillis, int budget) {
+        if (!running) {
+            return Drained.GONE;
+        }
         int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
-        boolean busy = false;
-        while (running) {
-            try {
-                sendReleasedIcmp(bufferSize);
-            } catch (InterruptedException e) {
-                return;
-            }
-            ByteBuf buf = allocator.directBuffer(bufferSize);
-            buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
-            int n;
-            try {
-                // After a packet, look once more without waiting: while the TUN has packets
-                // ready they join the batch; the first empty look ends it.
-                n = tun.read(buf, busy ? 0 : POLL_MILLIS);
-                if (n == 0 && busy) {
-                    lane.producerIdle();
-                }
-                busy = n > 0;
-            } catch (IOException e) {
-                buf.release();
-                if (running) {
-                    LOG.error("TUN {} read failed, outbound path stops: {}", tun.name(), e.getMessage());
-                }
-                return;
-            }
-            if (n <= 0) {
-                buf.release();
+        try {
+            sendReleasedIcmp(bufferSize);
+        } catch (InterruptedException e) {
+            return Drained.GONE;
+        }
+        int read = 0;
+        try {
+            while (read < budget) {
+                int n = readOne(bufferSize, read == 0 ? firstWaitMillis : 0);
                 if (n < 0) {
-                    return;
+                    return Drained.GONE;
                 }
-                continue;
+                if (n == 0) {
+                    return Drained.EMPTY;
+                }
+                read++;
             }
-            boolean handedOff = false;
-            try {
-                handedOff = classify(buf);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // One bad packet (or a bug it triggers) must not stop the tunnel.
-                counters.dropOutbound(DropReason.MALFORMED);
-                LOG.error("outbound packet dropped after an internal error", e);
-            } finally {
-                if (!handedOff) {
-                    buf.release();
-                }
+            return Drained.BUDGET_SPENT;
+        } catch (InterruptedException e) {
+            return Drained.GONE;
+        } finally {
+            if (read > 0) {
+                lane.producerIdle();
             }
         }
+    }
+
+    /** One packet from the TUN through steps 2 and 3: its length, 0 for none, -1 once the device is gone. */
+    private int readOne(int bufferSize, int waitMillis) throws InterruptedException {
+        ByteBuf buf = allocator.directBuffer(bufferSize);
+        buf.setIndex(EspCodec.MAX_HEADROOM, EspCodec.MAX_HEADROOM);
+        int n;
+        try {
+            n = tun.read(buf, waitMillis);
+        } catch (IOException e) {
+            buf.release();
+            if (running) {
+                LOG.error("TUN {} read failed, outbound path stops: {}", tun.name(), e.getMessage());
+                running = false;
+            }
+            return -1;
+        }
+        if (n <= 0) {
+            buf.release();
+            return n;
+        }
+        boolean handedOff = false;
+        try {
+            handedOff = classify(buf);
+        } catch (RuntimeException e) {
+            // One bad packet (or a bug it triggers) must not stop the tunnel.
+            counters.dropOutbound(DropReason.MALFORMED);
+            LOG.error("outbound packet dropped after an internal error", e);
+        } finally {
+            if (!handedOff) {
+                buf.release();
+            }
+        }
+        return n;
     }
 
     /**
@@ -279,7 +329,11 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         return false;
     }
 
-    /** Step 3: the sequence number, then the hand-off to the workers. */
+    /**
+     * Step 3: the sequence number, then the hand-off to the workers. Waits while every job is in
+     * flight (even on the event loop: the workers and the delivery thread free jobs without it,
+     * and the TUN is back-pressured instead of dropping packets).
+     */
     private boolean number(ByteBuf packet, SaRuntime sa) throws InterruptedException {
         boolean df = outerDf.outerDf(innerDf(packet));
         int nextHeader = InnerPacket.prepareForEsp(packet, sa.sa().mode());

@@ -20,9 +20,17 @@ public final class TappedEspTransport implements EspTransport {
 
     /** {@code opener}, with both directions shown to {@code ring}. */
     public static Opener tap(Opener opener, OuterPacketRing ring) {
-        return receiver -> new TappedEspTransport(opener.open(packet -> {
-            ring.received(packet.content(), packet.sender(), packet.recipient());
-            receiver.receive(packet);
+        return receiver -> new TappedEspTransport(opener.open(new EspReceiver() {
+            @Override
+            public void receive(io.netty.channel.socket.DatagramPacket packet) {
+                ring.received(packet.content(), packet.sender(), packet.recipient());
+                receiver.receive(packet);
+            }
+
+            @Override
+            public void endOfReceive() {
+                receiver.endOfReceive(); // the inbound path's batch ends here (held TCP segments)
+            }
         }), ring);
     }
 
@@ -46,6 +54,17 @@ public final class TappedEspTransport implements EspTransport {
     @Override
     public void flush() {
         inner.flush();
+    }
+
+    @Override
+    public boolean receivePending() {
+        return inner.receivePending();
+    }
+
+    @Override
+    public io.pathsec.engine.transport.ReadableWatch watchReadable(int fd,
+            java.util.function.BooleanSupplier handler, long idleMillis) throws java.io.IOException {
+        return inner.watchReadable(fd, handler, idleMillis);
     }
 
     @Override

@@ -59,6 +59,20 @@ public interface EspTransport extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Runs {@code handler} on the transport's own receive thread whenever {@code fd} is readable,
+     * and every {@code idleMillis} besides, so that one thread serves the socket and the
+     * descriptor (the TUN device); a handler that returns true stopped with work left and runs
+     * again soon. Must not block for long.
+     *
+     * @return the watch, to close before the descriptor is; null where the transport has no
+     *         receive thread of its own (in memory): the caller then reads on a thread of its own
+     */
+    default ReadableWatch watchReadable(int fd, java.util.function.BooleanSupplier handler, long idleMillis)
+            throws IOException {
+        return null;
+    }
+
     /** NAT keepalives received (RFC 3948 §2.3); 0 where the transport has none. */
     long natKeepalives();
 

@@ -64,6 +64,14 @@ public final class UdpEncapsulationSocket implements EspTransport {
         this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
     }
 
+    /** On the socket's event loop (the TUN device: {@link EventLoopReadableWatch}). */
+    @Override
+    public ReadableWatch watchReadable(int fd, java.util.function.BooleanSupplier handler, long idleMillis)
+            throws IOException {
+        return EventLoopReadableWatch.start((io.netty.channel.IoEventLoop) channel.eventLoop(), fd, handler,
+                idleMillis);
+    }
+
     /** FIONREAD on the socket: datagrams the event loop has not read yet. */
     @Override
     public boolean receivePending() {

@@ -213,6 +213,12 @@ public final class LinuxTun implements TunDevice {
         return truncatedReads.get();
     }
 
+    /** The TUN fd itself; the caller must stop waiting on it before {@link #close()}. */
+    @Override
+    public int readableFd() {
+        return fd;
+    }
+
     /**
      * {@inheritDoc}
      *

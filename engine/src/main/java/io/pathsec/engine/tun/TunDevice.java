@@ -36,6 +36,16 @@ public interface TunDevice extends Closeable {
      */
     int read(ByteBuf dst, int timeoutMillis) throws IOException;
 
+    /**
+     * A descriptor that polls readable (epoll, POLLIN) when {@link #read} has a packet, for a
+     * reader that waits on other descriptors too; -1 where there is none (in memory). A packet
+     * may also wait inside the device (a super-packet half split), so a reader that stops
+     * before {@link #read} returns 0 must come back without waiting for the descriptor.
+     */
+    default int readableFd() {
+        return -1;
+    }
+
     /** Writes the readable bytes of {@code packet} as one packet; does not release it. */
     void write(ByteBuf packet) throws IOException;
 
