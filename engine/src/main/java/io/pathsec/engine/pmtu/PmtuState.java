@@ -53,6 +53,8 @@ public final class PmtuState {
     private final ArrayDeque<PmtuSample> history = new ArrayDeque<>();
     private final List<BlackHoleEvent> blackHoles = new ArrayList<>();
     private Instant lowered;
+    /** Guarded by this; see {@link #lowerings()}. */
+    private long lowerings;
     private boolean optimisticRaise = true;
     private final LongAdder inboundPackets = new LongAdder();
     /** The DPLPMTUD probe on its way, for ICMP that quotes it; null when none. */
@@ -146,9 +148,19 @@ public final class PmtuState {
             oldEffective = effectiveMtu;
             newEffective = set(wanted);
             lowered = clock.instant();
+            lowerings++;
         }
         notifyListeners(oldEffective, newEffective);
         return true;
+    }
+
+    /**
+     * How many times a report or a black hole has lowered the PLPMTU. A probe acknowledged after
+     * a lowering it was sent before is older evidence than the report and must not undo it
+     * (Dplpmtud compares this count at sending and at the answer).
+     */
+    public synchronized long lowerings() {
+        return lowerings;
     }
 
     /**
@@ -199,6 +211,7 @@ public final class PmtuState {
             oldEffective = effectiveMtu;
             newEffective = set(to);
             lowered = clock.instant();
+            lowerings++;
         }
         notifyListeners(oldEffective, newEffective);
         return event;

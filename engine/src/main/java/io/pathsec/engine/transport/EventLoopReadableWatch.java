@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
 /**
  * A descriptor (the TUN device) registered on the UDP socket's Netty event loop, so that one
  * thread waits in one epoll_wait(2) for both: the idle tunnel's answer to a packet then lands on
- * the thread that is already awake (DESIGN.md "Packet path", BENCHMARKS.md). Level-triggered,
+ * the thread that is already awake (docs/architecture.md "One thread waits for both"). Level-triggered,
  * and a handler that stops with work left (its budget spent, to let the socket's reads in; a
  * super-packet half split leaves the descriptor unreadable) says so and is called again after
  * the loop's other work. The handler also runs every {@code idleMillis}, as a reader's poll

@@ -395,6 +395,7 @@ public final class Dplpmtud {
             return;
         }
         long token = ++probeToken;
+        long loweringsAtSending = pmtu.lowerings();
         probing = size;
         lossSize = size;
         probesSent++;
@@ -418,7 +419,7 @@ public final class Dplpmtud {
             @Override
             public void acknowledged() {
                 if (token == probeToken) {
-                    outcomeAcknowledged(size);
+                    outcomeAcknowledged(size, loweringsAtSending);
                 }
             }
 
@@ -448,11 +449,19 @@ public final class Dplpmtud {
         }
     }
 
-    private void outcomeAcknowledged(int size) {
+    private void outcomeAcknowledged(int size, long loweringsAtSending) {
         settle();
         probesAcknowledged++;
         if (endCheck(true) != null) {
             LOG.debug("SA {}: no black hole, the {}-octet probe was answered", pmtu.saName(), size);
+        }
+        if (pmtu.lowerings() != loweringsAtSending && size > pmtu.plpmtu()) {
+            // Another source (ICMP, TCP-MSS) lowered the PLPMTU after this probe left: the newer
+            // report stands (RFC 8899 §4.6.2), and reconcileLowered, queued by that lowering,
+            // restarts the search below it. Confirming here would undo it by a race of arrivals.
+            LOG.debug("SA {}: the {}-octet probe was answered, but sent before the PLPMTU fell to {}: ignored",
+                    pmtu.saName(), size, pmtu.plpmtu());
+            return;
         }
         lossesAtSize = 0;
         acknowledged = Math.max(acknowledged, size);

@@ -116,6 +116,29 @@ class DplpmtudTest {
         assertEquals(false, pmtu.requestProbe(), "no prober after stop");
     }
 
+    /**
+     * The TCP-MSS method (or an ICMP) lowers the PLPMTU while a larger probe is on its way, and
+     * the probe's answer is handled before the prober hears of the lowering: the older evidence
+     * must not undo the newer report (it did, by a race that TcpMssLabTest caught).
+     */
+    @Test
+    void aProbeSentBeforeALoweringDoesNotUndoIt() {
+        prober.start();
+        // BASE (1200) is answered at 20 ms, the probe of the maximum (1500) leaves then and its
+        // answer falls due at 40 ms: stop just before, and lower at 40 ms, after the answer was queued.
+        path.run(Duration.ofMillis(39));
+        assertEquals(java.util.List.of(1200, 1500), path.probes);
+        clock.advance(Duration.ofMillis(1));
+        pmtu.reportTooBig(PmtuSource.TCP_MSS, 1340);
+        path.run(Duration.ofSeconds(1));
+        assertEquals(1340, pmtu.plpmtu(), "the newer report stands: " + pmtu.history());
+        assertEquals(DplpmtudPhase.SEARCH_COMPLETE, prober.phase());
+        assertTrue(path.probes.subList(2, path.probes.size()).stream().allMatch(size -> size <= 1341),
+                "the search after the report never goes above it: " + path.probes);
+        assertTrue(pmtu.history().stream().noneMatch(h -> h.source() == PmtuSource.DPLPMTUD
+                && h.value() == 1500 && h.applied()), "the late answer raised nothing: " + pmtu.history());
+    }
+
     @Test
     void anIcmpValueIsProbedFirstAndTheRaiseTimerSearchesUpAgain() {
         prober.start();
