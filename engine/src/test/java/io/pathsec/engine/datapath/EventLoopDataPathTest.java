@@ -3,12 +3,9 @@ package io.pathsec.engine.datapath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pathsec.engine.config.IpPrefix;
-import io.pathsec.engine.config.StaticConfig;
 import io.pathsec.engine.config.StaticConfigGenerator;
 import io.pathsec.engine.linux.LinuxLibC;
 import io.pathsec.engine.policy.IpsecMode;
-import io.pathsec.engine.policy.Sad;
-import io.pathsec.engine.policy.Spd;
 import io.pathsec.engine.tun.ChannelTun;
 import io.pathsec.engine.tun.TunDevice;
 import jnr.ffi.Pointer;
@@ -19,17 +16,13 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,8 +54,8 @@ class EventLoopDataPathTest {
                 IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(3));
         ReadinessTun tun1 = track(new ReadinessTun("elg1"));
         ReadinessTun tun2 = track(new ReadinessTun("elg2"));
-        track(DataPath.start(tun1, policy(pair.first()), 2, DataPath.udpOpener(g1, 0, null)));
-        track(DataPath.start(tun2, policy(pair.second()), 2, DataPath.udpOpener(g2, 0, null)));
+        track(DataPath.start(tun1, TwoEngineDataPathTest.policy(pair.first()), 2, DataPath.udpOpener(g1, 0, null)));
+        track(DataPath.start(tun2, TwoEngineDataPathTest.policy(pair.second()), 2, DataPath.udpOpener(g2, 0, null)));
 
         SplittableRandom random = new SplittableRandom(5);
         List<byte[]> sent = new ArrayList<>();
@@ -72,10 +65,10 @@ class EventLoopDataPathTest {
             sent.add(packet);
             tun1.inject(packet);
         }
-        assertDelivered(tun2, sent);
+        TwoEngineDataPathTest.assertDelivered(tun2.inner, sent);
         byte[] reply = TwoEngineDataPathTest.ipv4Udp(E2, E1, 56, random);
         tun2.inject(reply);
-        assertDelivered(tun1, List.of(reply));
+        TwoEngineDataPathTest.assertDelivered(tun1.inner, List.of(reply));
 
         for (ReadinessTun tun : List.of(tun1, tun2)) {
             assertEquals(1, tun.readers.size(), tun + " read by one thread: " + tun.readers);
@@ -85,23 +78,6 @@ class EventLoopDataPathTest {
         }
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().endsWith("-tun-reader")),
                 "no TUN reader thread");
-    }
-
-    private static void assertDelivered(ReadinessTun tun, List<byte[]> expected) throws InterruptedException {
-        for (int i = 0; i < expected.size(); i++) {
-            ByteBuf got = tun.inner.take(10, TimeUnit.SECONDS);
-            assertNotNull(got, "packet " + i + " delivered");
-            byte[] actual = io.netty.buffer.ByteBufUtil.getBytes(got);
-            got.release();
-            assertArrayEquals(expected.get(i), actual, "packet " + i + " unchanged and in order");
-        }
-    }
-
-    private static TunnelPolicy policy(StaticConfig config) {
-        TunnelPolicy p = new TunnelPolicy(new Spd(), new Sad(), 2, 0);
-        p.install(config.securityAssociations(Clock.systemUTC()));
-        p.policies(config.spdEntries());
-        return p;
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

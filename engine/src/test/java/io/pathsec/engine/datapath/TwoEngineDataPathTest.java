@@ -187,7 +187,7 @@ class TwoEngineDataPathTest {
         path2 = track(DataPath.start(tun2, policy(pair.second()), workers, wire.second().opener()));
     }
 
-    private static TunnelPolicy policy(StaticConfig config) {
+    static TunnelPolicy policy(StaticConfig config) {
         TunnelPolicy p = new TunnelPolicy(new Spd(), new Sad(), Math.max(1, config.workers()), 0);
         p.install(config.securityAssociations(Clock.systemUTC()));
         p.policies(config.spdEntries());
@@ -199,7 +199,7 @@ class TwoEngineDataPathTest {
         return closeable;
     }
 
-    private static void assertDelivered(ChannelTun tun, List<byte[]> expected) throws InterruptedException {
+    static void assertDelivered(ChannelTun tun, List<byte[]> expected) throws InterruptedException {
         for (int i = 0; i < expected.size(); i++) {
             ByteBuf got = tun.take(10, TimeUnit.SECONDS);
             assertNotNull(got, "packet " + i + " delivered");
