@@ -122,7 +122,7 @@ final class LabCommand implements Callable<Integer> {
         // Ctrl-C: the hook removes the lab itself rather than wait for the main thread, which
         // may be inside the JavaFX launcher until the JVM halts.
         Thread hook = new Thread(() -> {
-            exitWindow();
+            exitWindowWithin(Duration.ofSeconds(2));
             removal.run();
         }, "lab-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -157,6 +157,22 @@ final class LabCommand implements Callable<Integer> {
         } finally {
             removal.run();
             removeHook(hook);
+        }
+    }
+
+    /**
+     * From the shutdown hook: Platform.exit() while the toolkit is still starting may wait for
+     * the FX thread, and a hook that never ends keeps the JVM from halting (the main thread sits
+     * in System.exit by then). So it runs beside the hook, which waits for it a bounded time.
+     */
+    private static void exitWindowWithin(Duration limit) {
+        Thread exit = new Thread(LabCommand::exitWindow, "lab-exit-window");
+        exit.setDaemon(true);
+        exit.start();
+        try {
+            exit.join(limit.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
