@@ -38,6 +38,8 @@ public final class DataPath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPath.class);
     /** How often the PMTU raise timers are looked at; a raise is late by up to this. */
     private static final long PMTU_TICK_MILLIS = 250;
+    /** System property: {@code true} reads the TUN on a thread of its own, as before (A/B runs). */
+    static final String READER_THREAD_PROPERTY = "pathsec.datapath.tunReaderThread";
     /** Half of PeerSilenceWatch.SILENCE_MILLIS: a silence is noticed within 75 ms of its start. */
     private static final long SILENCE_TICK_MILLIS = 25;
 
@@ -204,7 +206,7 @@ public final class DataPath implements AutoCloseable {
      */
     private static ReadableWatch watchTun(TunDevice tun, EspTransport socket, OutboundPath outbound) {
         int fd = tun.readableFd();
-        if (fd < 0 || Boolean.getBoolean(OutboundPath.READER_THREAD_PROPERTY)) {
+        if (fd < 0 || Boolean.getBoolean(READER_THREAD_PROPERTY)) {
             return null;
         }
         try {

@@ -44,8 +44,6 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     static final int POLL_MILLIS = 200;
     /** Packets read per turn of the event loop before the socket's datagrams get theirs. */
     private static final int LOOP_BUDGET = 128;
-    /** System property: {@code true} reads the TUN on a thread of its own, as before (A/B runs). */
-    static final String READER_THREAD_PROPERTY = "pathsec.datapath.tunReaderThread";
 
     private final TunDevice tun;
     private final TunnelPolicy policy;
@@ -81,7 +79,7 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
 
     /**
      * Step 1 on a thread of its own, for devices without a descriptor to wait on (in memory) or
-     * with {@link #READER_THREAD_PROPERTY}: reads until stopped.
+     * with {@link DataPath#READER_THREAD_PROPERTY}: reads until stopped.
      */
     @Override
     public void run() {
@@ -115,13 +113,9 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
             return Drained.GONE;
         }
         int bufferSize = EspCodec.MAX_HEADROOM + TunnelLimits.MAX_INNER_PACKET + EspCodec.MAX_TAILROOM;
-        try {
-            sendReleasedIcmp(bufferSize);
-        } catch (InterruptedException e) {
-            return Drained.GONE;
-        }
         int read = 0;
         try {
+            sendReleasedIcmp(bufferSize);
             while (read < budget) {
                 int n = readOne(bufferSize, read == 0 ? firstWaitMillis : 0);
                 if (n < 0) {

@@ -1,9 +1,13 @@
 package io.pathsec.engine.diag;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.socket.DatagramPacket;
 import io.pathsec.engine.transport.EspTransport;
+import io.pathsec.engine.transport.ReadableWatch;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
 
 /**
  * An {@link EspTransport} that shows every datagram to an {@link OuterPacketRing} on its way
@@ -22,7 +26,7 @@ public final class TappedEspTransport implements EspTransport {
     public static Opener tap(Opener opener, OuterPacketRing ring) {
         return receiver -> new TappedEspTransport(opener.open(new EspReceiver() {
             @Override
-            public void receive(io.netty.channel.socket.DatagramPacket packet) {
+            public void receive(DatagramPacket packet) {
                 ring.received(packet.content(), packet.sender(), packet.recipient());
                 receiver.receive(packet);
             }
@@ -47,7 +51,7 @@ public final class TappedEspTransport implements EspTransport {
     }
 
     @Override
-    public void defaultOuterDf(boolean df) throws java.io.IOException {
+    public void defaultOuterDf(boolean df) throws IOException {
         inner.defaultOuterDf(df);
     }
 
@@ -62,8 +66,7 @@ public final class TappedEspTransport implements EspTransport {
     }
 
     @Override
-    public io.pathsec.engine.transport.ReadableWatch watchReadable(int fd,
-            java.util.function.BooleanSupplier handler, long idleMillis) throws java.io.IOException {
+    public ReadableWatch watchReadable(int fd, BooleanSupplier handler, long idleMillis) throws IOException {
         return inner.watchReadable(fd, handler, idleMillis);
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.socket.DatagramPacket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where the data path sends ESP datagrams and from where it receives them: the UDP socket on
@@ -68,7 +69,7 @@ public interface EspTransport extends AutoCloseable {
      * @return the watch, to close before the descriptor is; null where the transport has no
      *         receive thread of its own (in memory): the caller then reads on a thread of its own
      */
-    default ReadableWatch watchReadable(int fd, java.util.function.BooleanSupplier handler, long idleMillis)
+    default ReadableWatch watchReadable(int fd, BooleanSupplier handler, long idleMillis)
             throws IOException {
         return null;
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948), on Netty's epoll
@@ -66,10 +68,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
 
     /** On the socket's event loop (the TUN device: {@link EventLoopReadableWatch}). */
     @Override
-    public ReadableWatch watchReadable(int fd, java.util.function.BooleanSupplier handler, long idleMillis)
-            throws IOException {
-        return EventLoopReadableWatch.start((io.netty.channel.IoEventLoop) channel.eventLoop(), fd, handler,
-                idleMillis);
+    public ReadableWatch watchReadable(int fd, BooleanSupplier handler, long idleMillis) throws IOException {
+        return EventLoopReadableWatch.start((IoEventLoop) channel.eventLoop(), fd, handler, idleMillis);
     }
 
     /** FIONREAD on the socket: datagrams the event loop has not read yet. */
