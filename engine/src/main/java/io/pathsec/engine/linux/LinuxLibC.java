@@ -51,6 +51,8 @@ public final class LinuxLibC {
         @SaveError @ssize_t long writev(int fd, @intptr_t long iov, int iovcnt);
         /** sendmmsg(2) on a caller-owned array of {@code struct mmsghdr}. */
         @SaveError int sendmmsg(int fd, @intptr_t long msgvec, int vlen, int flags);
+        /** recvmmsg(2) into a caller-owned array of {@code struct mmsghdr}; {@code timeout} a pointer or 0. */
+        @SaveError int recvmmsg(int fd, @intptr_t long msgvec, int vlen, int flags, @intptr_t long timeout);
         @SaveError int eventfd(int initval, int flags);                                // eventfd(2)
         @SaveError int socket(int domain, int type, int protocol);                    // socket(2)
         /** setsockopt(2); {@code optval} in host byte order ({@link #setInt} for int options). */

@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
  * the thread that is already awake (docs/architecture.md "One thread waits for both"). Level-triggered,
  * and a handler that stops with work left (its budget spent, to let the socket's reads in; a
  * super-packet half split leaves the descriptor unreadable) says so and is called again after
- * the loop's other work. The handler also runs every {@code idleMillis}, as a reader's poll
- * timeout would.
+ * the loop's other work. The handler also runs every {@code idleMillis} (if above 0), as a
+ * reader's poll timeout would.
  *
  * <p>The descriptor stays the caller's: Netty only adds it to and removes it from its epoll set;
  * the {@link Handle} it holds closes nothing.
@@ -54,7 +54,9 @@ final class EventLoopReadableWatch implements ReadableWatch {
         var armed = loop.submit(() -> {
             watch.registration = registered.getNow();
             watch.registration.submit(EpollIoOps.EPOLLIN);
-            watch.idleTick = loop.scheduleWithFixedDelay(watch::run, idleMillis, idleMillis, TimeUnit.MILLISECONDS);
+            if (idleMillis > 0) {
+                watch.idleTick = loop.scheduleWithFixedDelay(watch::run, idleMillis, idleMillis, TimeUnit.MILLISECONDS);
+            }
         }).awaitUninterruptibly();
         if (!armed.isSuccess()) {
             registered.getNow().cancel();

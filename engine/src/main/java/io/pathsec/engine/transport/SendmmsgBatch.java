@@ -20,6 +20,16 @@ import static io.pathsec.engine.linux.LinuxLibC.EAGAIN;
 import static io.pathsec.engine.linux.LinuxLibC.EINTR;
 import static io.pathsec.engine.linux.LinuxLibC.MSG_DONTWAIT;
 import static io.pathsec.engine.linux.LinuxLibC.POLLOUT;
+import static io.pathsec.engine.transport.Mmsghdr.IOVEC;
+import static io.pathsec.engine.transport.Mmsghdr.MSG_CONTROL;
+import static io.pathsec.engine.transport.Mmsghdr.MSG_CONTROLLEN;
+import static io.pathsec.engine.transport.Mmsghdr.MSG_IOV;
+import static io.pathsec.engine.transport.Mmsghdr.MSG_IOVLEN;
+import static io.pathsec.engine.transport.Mmsghdr.MSG_NAME;
+import static io.pathsec.engine.transport.Mmsghdr.MSG_NAMELEN;
+import static io.pathsec.engine.transport.Mmsghdr.SOCKADDR;
+import static io.pathsec.engine.transport.Mmsghdr.SOCKADDR_IN6_LEN;
+import static io.pathsec.engine.transport.Mmsghdr.SOCKADDR_IN_LEN;
 
 /**
  * Datagrams waiting to leave one UDP socket, sent with one sendmmsg(2) per batch straight from
@@ -53,18 +63,6 @@ final class SendmmsgBatch {
     /** How long one send waits for room in a full socket buffer before dropping the rest. */
     private static final int WRITABLE_WAIT_MILLIS = 20;
 
-    // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; } on LP64: 64 bytes.
-    private static final int MMSGHDR = 64;
-    private static final int MSG_NAME = 0;
-    private static final int MSG_NAMELEN = 8;
-    private static final int MSG_IOV = 16;
-    private static final int MSG_IOVLEN = 24;
-    private static final int MSG_CONTROL = 32;
-    private static final int MSG_CONTROLLEN = 40;
-    private static final int IOVEC = 16;
-    private static final int SOCKADDR = 32; // room for sockaddr_in6 (28 bytes)
-    private static final int SOCKADDR_IN_LEN = 16;
-    private static final int SOCKADDR_IN6_LEN = 28;
     // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then a u16 segment size.
     private static final int CMSG_LEN_U16 = 16 + 2;   // CMSG_LEN(sizeof(uint16_t))
     private static final int CMSG_SPACE_U16 = 16 + 8; // CMSG_SPACE(sizeof(uint16_t))
@@ -106,14 +104,14 @@ final class SendmmsgBatch {
         this.allocator = allocator;
         this.dropped = dropped;
         this.segmentation = Boolean.parseBoolean(System.getProperty(SEGMENTATION_PROPERTY, "true"));
-        this.messages = LinuxLibC.allocate(CAPACITY * MMSGHDR);
+        this.messages = LinuxLibC.allocate(CAPACITY * Mmsghdr.SIZE);
         this.iovecs = LinuxLibC.allocate(CAPACITY * IOVEC);
         this.names = LinuxLibC.allocate(CAPACITY * SOCKADDR);
         this.controls = LinuxLibC.allocate(CAPACITY * CMSG_SPACE_U16);
-        this.single = LinuxLibC.allocate(MMSGHDR);
+        this.single = LinuxLibC.allocate(Mmsghdr.SIZE);
         for (int i = 0; i < CAPACITY; i++) {
-            long m = (long) i * MMSGHDR;
-            messages.setMemory(m, MMSGHDR, (byte) 0);
+            long m = (long) i * Mmsghdr.SIZE;
+            messages.setMemory(m, Mmsghdr.SIZE, (byte) 0);
             messages.putLong(m + MSG_NAME, names.address() + (long) i * SOCKADDR);
             messages.putInt(m + MSG_NAMELEN, family == AF_INET ? SOCKADDR_IN_LEN : SOCKADDR_IN6_LEN);
             long c = (long) i * CMSG_SPACE_U16;
@@ -123,7 +121,7 @@ final class SendmmsgBatch {
             controls.putInt(c + 12, UDP_SEGMENT);
         }
         names.setMemory(0, (long) CAPACITY * SOCKADDR, (byte) 0);
-        single.setMemory(0, MMSGHDR, (byte) 0);
+        single.setMemory(0, Mmsghdr.SIZE, (byte) 0);
         single.putInt(MSG_NAMELEN, family == AF_INET ? SOCKADDR_IN_LEN : SOCKADDR_IN6_LEN);
         single.putLong(MSG_IOVLEN, 1);
         this.pollFd = LinuxLibC.allocate(8); // struct pollfd { int fd; short events; short revents; }
@@ -206,7 +204,7 @@ final class SendmmsgBatch {
      */
     void send() {
         for (int k = 0; k < messageCount; k++) {
-            long m = (long) k * MMSGHDR;
+            long m = (long) k * Mmsghdr.SIZE;
             messages.putLong(m + MSG_IOV, iovecs.address() + (long) firstDatagram[k] * IOVEC);
             messages.putLong(m + MSG_IOVLEN, segments[k]);
             if (segments[k] > 1) {
@@ -224,7 +222,7 @@ final class SendmmsgBatch {
         int budget = 4 * messageCount + 8; // every pass sends, retries once, or waits: bounded either way
         try {
             while (start < messageCount && budget-- > 0) {
-                int n = C.sendmmsg(fd, messages.address() + (long) start * MMSGHDR, messageCount - start,
+                int n = C.sendmmsg(fd, messages.address() + (long) start * Mmsghdr.SIZE, messageCount - start,
                         MSG_DONTWAIT);
                 if (n > 0) {
                     start += n;

@@ -1,19 +1,13 @@
 package io.pathsec.engine.transport;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Socket;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.esp.UdpEncapsulation;
 import io.pathsec.engine.linux.LinuxLibC;
@@ -27,9 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
- * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948), on Netty's epoll
- * transport so that reads use recvmmsg; sends are {@link SendmmsgBatch}es made by the writing
- * thread itself.
+ * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948). It is read on a Netty
+ * epoll event loop, which also serves the TUN device ({@link #watchReadable}), with our own
+ * recvmmsg(2) ({@link RecvmmsgBatch}, no channel pipeline); sends are {@link SendmmsgBatch}es
+ * made by the writing thread itself.
  *
  * <p>Every datagram is classified by its first bytes (RFC 3948 §2.2–2.3): a one-byte 0xFF is a
  * NAT keepalive and is dropped; four zero bytes (the non-ESP marker) start an IKE message;
@@ -42,6 +37,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
     static final int SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
     /** Largest datagram we expect; recvmmsg reads up to 16 of them per buffer. */
     static final int MAX_DATAGRAM = 9216;
+    /** recvmmsg(2) calls per turn of the loop, before the TUN device gets its turn. */
+    private static final int RECEIVES_PER_TURN = 4;
 
     /** Receives IKE messages (non-ESP marker already stripped); must not block. */
     public interface IkeReceiver {
@@ -51,25 +48,40 @@ public final class UdpEncapsulationSocket implements EspTransport {
     /** The socket's own IPv4 DF mode (probe mode: set); written on the data path's threads, read on the loop. */
     private volatile boolean defaultDf = true;
     private final EventLoopGroup group;
-    private final Channel channel;
+    private final IoEventLoop loop;
+    private final Socket socket;
+    private final InetSocketAddress localAddress;
+    private final EspTransport.EspReceiver espReceiver;
+    private final IkeReceiver ikeReceiver;
     private final LongAdder keepalives = new LongAdder();
     private final LongAdder ikeWithoutHandler = new LongAdder();
     private final LongAdder sendDrops = new LongAdder();
+    private final LongAdder receiveDrops = new LongAdder();
     /** Guarded by itself; null once closed. */
     private SendmmsgBatch outgoing;
+    /** Read on the loop only. */
+    private final RecvmmsgBatch incoming;
     private final io.pathsec.engine.pmtu.SocketReceiveQueue receiveQueue;
+    /** Set once at bind, before the first read; closed first at close. */
+    private ReadableWatch reading;
 
-    private UdpEncapsulationSocket(EventLoopGroup group, Channel channel) {
+    private UdpEncapsulationSocket(EventLoopGroup group, Socket socket, EspTransport.EspReceiver espReceiver,
+                                   IkeReceiver ikeReceiver) {
         this.group = group;
-        this.channel = channel;
-        this.outgoing = new SendmmsgBatch(fd(), family(fd()), channel.alloc(), sendDrops);
+        this.loop = (IoEventLoop) group.next();
+        this.socket = socket;
+        this.localAddress = socket.localAddress();
+        this.espReceiver = espReceiver;
+        this.ikeReceiver = ikeReceiver;
+        this.outgoing = new SendmmsgBatch(fd(), family(fd()), ByteBufAllocator.DEFAULT, sendDrops);
+        this.incoming = new RecvmmsgBatch(fd(), MAX_DATAGRAM, localAddress, ByteBufAllocator.DEFAULT, receiveDrops);
         this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
     }
 
     /** On the socket's event loop (the TUN device: {@link EventLoopReadableWatch}). */
     @Override
     public ReadableWatch watchReadable(int fd, BooleanSupplier handler, long idleMillis) throws IOException {
-        return EventLoopReadableWatch.start((IoEventLoop) channel.eventLoop(), fd, handler, idleMillis);
+        return EventLoopReadableWatch.start(loop, fd, handler, idleMillis);
     }
 
     /** FIONREAD on the socket: datagrams the event loop has not read yet. */
@@ -79,50 +91,64 @@ public final class UdpEncapsulationSocket implements EspTransport {
     }
 
     /**
-     * Binds the socket.
+     * Binds the socket and starts reading it.
      *
      * @param ikeReceiver null while no IKE runs on this socket (static keys): IKE is then counted and dropped
      */
     public static UdpEncapsulationSocket bind(InetSocketAddress local, EspTransport.EspReceiver espReceiver,
                                               IkeReceiver ikeReceiver) throws IOException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        UdpEncapsulationSocket[] self = new UdpEncapsulationSocket[1];
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(EpollDatagramChannel.class)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * 16))
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>(false) {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                        self[0].classify(packet, espReceiver, ikeReceiver);
-                    }
-
-                    @Override
-                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                        espReceiver.endOfReceive();
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        // ICMP errors reported on the socket (ECONNREFUSED …) must not close it.
-                        LOG.debug("UDP socket error: {}", cause.toString());
-                    }
-                });
+        Socket socket = null;
         try {
-            Channel ch = b.bind(local).sync().channel();
-            self[0] = new UdpEncapsulationSocket(group, ch);
-            return self[0];
-        } catch (Exception e) {
+            // Netty's native socket: AF_INET6 where the host has IPv6 (IPv4 peers v4-mapped), non-blocking.
+            socket = Socket.newSocketDgram();
+            socket.setReuseAddress(true);
+            socket.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
+            socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+            socket.bind(local);
+            UdpEncapsulationSocket self = new UdpEncapsulationSocket(group, socket, espReceiver, ikeReceiver);
+            self.reading = EventLoopReadableWatch.start(self.loop, self.fd(), self::receiveTurn, 0);
+            return self;
+        } catch (IOException | RuntimeException e) {
+            if (socket != null) {
+                socket.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot bind UDP " + local + ": " + e.getMessage(), e);
         }
     }
 
-    private void classify(DatagramPacket packet, EspTransport.EspReceiver esp, IkeReceiver ike) {
+    /**
+     * One turn of the loop on the socket: reads until the queue is empty or {@link
+     * #RECEIVES_PER_TURN} batches were read, then ends the receive (held TCP segments go to the
+     * TUN device). True when it stopped with datagrams left.
+     */
+    private boolean receiveTurn() {
+        int read = 0;
+        boolean full = false;
+        try {
+            for (int turn = 0; turn < RECEIVES_PER_TURN; turn++) {
+                int n = incoming.receive(this::classify);
+                read += n;
+                full = n == RecvmmsgBatch.CAPACITY;
+                if (!full) {
+                    break;
+                }
+            }
+        } catch (RecvmmsgBatch.ReceiveError e) {
+            // An error queued on the socket (an ICMP error on a socket with IP_RECVERR): the
+            // read consumed it; the datagrams behind it are read at the next readiness.
+            LOG.debug("UDP socket error: {}", e.getMessage());
+        }
+        if (read > 0) {
+            espReceiver.endOfReceive();
+        }
+        return full;
+    }
+
+    private void classify(DatagramPacket packet) {
+        EspTransport.EspReceiver esp = espReceiver;
+        IkeReceiver ike = ikeReceiver;
         ByteBuf payload = packet.content();
         if (UdpEncapsulation.isNatKeepalive(payload)) {
             keepalives.increment();
@@ -234,11 +260,16 @@ public final class UdpEncapsulationSocket implements EspTransport {
 
     /** The socket's file descriptor, for options Netty does not expose (SO_MARK). */
     public int fd() {
-        return ((EpollDatagramChannel) channel).fd().intValue();
+        return socket.intValue();
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return localAddress;
+    }
+
+    /** Datagrams longer than {@link #MAX_DATAGRAM}, cut by the kernel and dropped. */
+    public long receiveDrops() {
+        return receiveDrops.sum();
     }
 
     @Override
@@ -259,7 +290,14 @@ public final class UdpEncapsulationSocket implements EspTransport {
                 outgoing = null;
             }
         }
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (reading != null) {
+            reading.close(); // no read after this: the descriptor can go
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing the UDP socket: {}", e.toString());
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }
