@@ -54,6 +54,11 @@ public final class LinuxLibC {
         /** recvmmsg(2) into a caller-owned array of {@code struct mmsghdr}; {@code timeout} a pointer or 0. */
         @SaveError int recvmmsg(int fd, @intptr_t long msgvec, int vlen, int flags, @intptr_t long timeout);
         @SaveError int eventfd(int initval, int flags);                                // eventfd(2)
+        @SaveError int epoll_create1(int flags);                                       // epoll_create1(2)
+        /** epoll_ctl(2) with a caller-owned {@code struct epoll_event} at {@code event}. */
+        @SaveError int epoll_ctl(int epfd, int op, int fd, @intptr_t long event);
+        /** epoll_wait(2) into a caller-owned array of {@code struct epoll_event}. */
+        @SaveError int epoll_wait(int epfd, @intptr_t long events, int maxevents, int timeoutMillis);
         @SaveError int socket(int domain, int type, int protocol);                    // socket(2)
         /** setsockopt(2); {@code optval} in host byte order ({@link #setInt} for int options). */
         @SaveError int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);

@@ -2,10 +2,7 @@ package io.pathsec.engine.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
@@ -16,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
@@ -37,6 +33,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
     static final int SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
     /** Largest datagram we expect; recvmmsg reads up to 16 of them per buffer. */
     static final int MAX_DATAGRAM = 9216;
+    /** The name of the event loop's thread, before the port. */
+    public static final String LOOP_THREAD_PREFIX = "pathsec-udp-";
     /** recvmmsg(2) calls per turn of the loop, before the TUN device gets its turn. */
     private static final int RECEIVES_PER_TURN = 4;
 
@@ -47,8 +45,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
 
     /** The socket's own IPv4 DF mode (probe mode: set); written on the data path's threads, read on the loop. */
     private volatile boolean defaultDf = true;
-    private final EventLoopGroup group;
-    private final IoEventLoop loop;
+    private final EpollLoop loop;
     private final Socket socket;
     private final InetSocketAddress localAddress;
     private final EspTransport.EspReceiver espReceiver;
@@ -65,10 +62,9 @@ public final class UdpEncapsulationSocket implements EspTransport {
     /** Set once at bind, before the first read; closed first at close. */
     private ReadableWatch reading;
 
-    private UdpEncapsulationSocket(EventLoopGroup group, Socket socket, EspTransport.EspReceiver espReceiver,
+    private UdpEncapsulationSocket(EpollLoop loop, Socket socket, EspTransport.EspReceiver espReceiver,
                                    IkeReceiver ikeReceiver) {
-        this.group = group;
-        this.loop = (IoEventLoop) group.next();
+        this.loop = loop;
         this.socket = socket;
         this.localAddress = socket.localAddress();
         this.espReceiver = espReceiver;
@@ -81,7 +77,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
     /** On the socket's event loop (the TUN device: {@link EventLoopReadableWatch}). */
     @Override
     public ReadableWatch watchReadable(int fd, BooleanSupplier handler, long idleMillis) throws IOException {
-        return EventLoopReadableWatch.start(loop, fd, handler, idleMillis);
+        return loop.watch(fd, handler, idleMillis);
     }
 
     /** FIONREAD on the socket: datagrams the event loop has not read yet. */
@@ -97,7 +93,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
      */
     public static UdpEncapsulationSocket bind(InetSocketAddress local, EspTransport.EspReceiver espReceiver,
                                               IkeReceiver ikeReceiver) throws IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Epoll.ensureAvailability(); // Netty's native library, which its Socket needs
+        EpollLoop loop = EpollLoop.start(LOOP_THREAD_PREFIX + local.getPort());
         Socket socket = null;
         try {
             // Netty's native socket: AF_INET6 where the host has IPv6 (IPv4 peers v4-mapped), non-blocking.
@@ -106,14 +103,14 @@ public final class UdpEncapsulationSocket implements EspTransport {
             socket.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
             socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
             socket.bind(local);
-            UdpEncapsulationSocket self = new UdpEncapsulationSocket(group, socket, espReceiver, ikeReceiver);
-            self.reading = EventLoopReadableWatch.start(self.loop, self.fd(), self::receiveTurn, 0);
+            UdpEncapsulationSocket self = new UdpEncapsulationSocket(loop, socket, espReceiver, ikeReceiver);
+            self.reading = loop.watch(self.fd(), self::receiveTurn, 0);
             return self;
         } catch (IOException | RuntimeException e) {
             if (socket != null) {
                 socket.close();
             }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            loop.close();
             throw new IOException("cannot bind UDP " + local + ": " + e.getMessage(), e);
         }
     }
@@ -298,6 +295,6 @@ public final class UdpEncapsulationSocket implements EspTransport {
         } catch (IOException e) {
             LOG.debug("closing the UDP socket: {}", e.toString());
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        loop.close();
     }
 }

@@ -9,6 +9,7 @@ import io.pathsec.engine.policy.IpsecMode;
 import io.pathsec.engine.tun.ChannelTun;
 import io.pathsec.engine.tun.TunDevice;
 import jnr.ffi.Pointer;
+import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +74,8 @@ class EventLoopDataPathTest {
         for (ReadinessTun tun : List.of(tun1, tun2)) {
             assertEquals(1, tun.readers.size(), tun + " read by one thread: " + tun.readers);
             Thread reader = tun.readers.iterator().next();
-            assertTrue(reader instanceof io.netty.util.concurrent.FastThreadLocalThread,
-                    tun + " read on a Netty event loop, not on " + reader.getName());
+            assertTrue(reader.getName().startsWith(UdpEncapsulationSocket.LOOP_THREAD_PREFIX),
+                    tun + " read on the socket's event loop, not on " + reader.getName());
         }
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().endsWith("-tun-reader")),
                 "no TUN reader thread");
