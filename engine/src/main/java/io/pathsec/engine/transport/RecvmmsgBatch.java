@@ -29,8 +29,10 @@ import static io.pathsec.engine.transport.Mmsghdr.SOCKADDR;
 
 /**
  * Reads the datagrams waiting on one UDP socket with one recvmmsg(2): up to {@link #CAPACITY}
- * at a time, straight into one direct {@link ByteBuf} cut into slots, each datagram handed on
- * as a slice of it. This is the whole receive path of the ESP socket: no channel pipeline, no
+ * at a time, straight into the free slots of one direct {@link ByteBuf}, each datagram handed
+ * on as a slice of it. The next read goes on with the slots left, so a quiet socket (one
+ * datagram per read) allocates a new buffer every dozen datagrams, not at every read; a busy
+ * one (full reads) takes a new buffer per read, as Netty's datagram channel did. This is the whole receive path of the ESP socket: no channel pipeline, no
  * per-read option query, no Java object per slot filled in through JNI, no second read to learn
  * that the queue is empty (the epoll set says when there is more), which on an idle tunnel cost
  * more than decrypting the packet (BENCHMARKS.md, "The socket read without a channel").
@@ -42,6 +44,8 @@ import static io.pathsec.engine.transport.Mmsghdr.SOCKADDR;
 final class RecvmmsgBatch {
     /** Datagrams per recvmmsg(2), as Netty's datagram channel read them before. */
     static final int CAPACITY = 16;
+    /** Below this many free slots a read starts a new buffer, so that reads stay large under load. */
+    static final int MIN_FREE_SLOTS = 4;
     /** recvmsg(2): the datagram was longer than its slot, and cut. */
     private static final int MSG_TRUNC = 0x20;
 
@@ -53,6 +57,10 @@ final class RecvmmsgBatch {
     private final Pointer messages;
     private final Pointer iovecs;
     private final Pointer names;
+    /** The buffer the iovecs point into, slot {@code i} at {@code i * slot}; null before the first read. */
+    private ByteBuf slots;
+    /** The first slot no datagram has used yet. */
+    private int nextSlot;
     /** The last sender decoded, and the sockaddr bytes it came from. */
     private InetSocketAddress lastSender;
     private long lastName0;
@@ -94,35 +102,51 @@ final class RecvmmsgBatch {
      * @throws ReceiveError when the socket refuses the read for another reason than an empty queue
      */
     int receive(Consumer<DatagramPacket> receiver) {
-        ByteBuf slots = allocator.directBuffer(CAPACITY * slot);
-        try {
-            long base = slots.memoryAddress();
-            for (int i = 0; i < CAPACITY; i++) {
-                iovecs.putLong((long) i * IOVEC, base + (long) i * slot);
+        if (slots == null || CAPACITY - nextSlot < MIN_FREE_SLOTS) {
+            freshSlots();
+        }
+        int first = nextSlot;
+        int n = C.recvmmsg(fd, messages.address() + (long) first * Mmsghdr.SIZE, CAPACITY - first, MSG_DONTWAIT, 0);
+        if (n < 0) {
+            int errno = LinuxLibC.errno();
+            if (errno == EAGAIN || errno == EINTR) {
+                return 0;
             }
-            int n = C.recvmmsg(fd, messages.address(), CAPACITY, MSG_DONTWAIT, 0);
-            if (n < 0) {
-                int errno = LinuxLibC.errno();
-                if (errno == EAGAIN || errno == EINTR) {
-                    return 0;
-                }
-                throw new ReceiveError(errno);
+            throw new ReceiveError(errno);
+        }
+        nextSlot += n;
+        for (int i = first; i < first + n; i++) {
+            long m = (long) i * Mmsghdr.SIZE;
+            messages.putInt(m + MSG_NAMELEN, SOCKADDR); // the kernel wrote the sender's length
+            if ((messages.getInt(m + MSG_FLAGS) & MSG_TRUNC) != 0) {
+                truncated.increment();
+                continue;
             }
-            for (int i = 0; i < n; i++) {
-                long m = (long) i * Mmsghdr.SIZE;
-                int length = messages.getInt(m + MSG_LEN);
-                boolean cut = (messages.getInt(m + MSG_FLAGS) & MSG_TRUNC) != 0;
-                messages.putInt(m + MSG_NAMELEN, SOCKADDR); // the kernel wrote the sender's length
-                if (cut) {
-                    truncated.increment();
-                    continue;
-                }
-                InetSocketAddress sender = sender((long) i * SOCKADDR);
-                receiver.accept(new DatagramPacket(slots.retainedSlice(i * slot, length), recipient, sender));
-            }
-            return n;
-        } finally {
+            int length = messages.getInt(m + MSG_LEN);
+            receiver.accept(new DatagramPacket(slots.retainedSlice(i * slot, length), recipient,
+                    sender((long) i * SOCKADDR)));
+        }
+        return n;
+    }
+
+    /** A new buffer for all slots; the old one lives on in the slices handed out. */
+    private void freshSlots() {
+        if (slots != null) {
             slots.release();
+        }
+        slots = allocator.directBuffer(CAPACITY * slot, CAPACITY * slot);
+        long base = slots.memoryAddress();
+        for (int i = 0; i < CAPACITY; i++) {
+            iovecs.putLong((long) i * IOVEC, base + (long) i * slot);
+        }
+        nextSlot = 0;
+    }
+
+    /** Frees the slots' buffer (the slices handed out keep their part); the batch reads nothing after this. */
+    void release() {
+        if (slots != null) {
+            slots.release();
+            slots = null;
         }
     }
 

@@ -1,7 +1,7 @@
 package io.pathsec.engine.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
@@ -69,8 +69,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
         this.localAddress = socket.localAddress();
         this.espReceiver = espReceiver;
         this.ikeReceiver = ikeReceiver;
-        this.outgoing = new SendmmsgBatch(fd(), family(fd()), ByteBufAllocator.DEFAULT, sendDrops);
-        this.incoming = new RecvmmsgBatch(fd(), MAX_DATAGRAM, localAddress, ByteBufAllocator.DEFAULT, receiveDrops);
+        this.outgoing = new SendmmsgBatch(fd(), family(fd()), PooledByteBufAllocator.DEFAULT, sendDrops);
+        this.incoming = new RecvmmsgBatch(fd(), MAX_DATAGRAM, localAddress, PooledByteBufAllocator.DEFAULT, receiveDrops);
         this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
     }
 
@@ -288,8 +288,9 @@ public final class UdpEncapsulationSocket implements EspTransport {
             }
         }
         if (reading != null) {
-            reading.close(); // no read after this: the descriptor can go
+            reading.close(); // no read after this: the descriptor and the buffers can go
         }
+        incoming.release();
         try {
             socket.close();
         } catch (IOException e) {
