@@ -30,9 +30,10 @@ import static io.pathsec.engine.transport.Mmsghdr.SOCKADDR;
 /**
  * Reads the datagrams waiting on one UDP socket with one recvmmsg(2): up to {@link #CAPACITY}
  * at a time, straight into the free slots of one direct {@link ByteBuf}, each datagram handed
- * on as a slice of it. The next read goes on with the slots left, so a quiet socket (one
- * datagram per read) allocates a new buffer every dozen datagrams, not at every read; a busy
- * one (full reads) takes a new buffer per read, as Netty's datagram channel did. This is the whole receive path of the ESP socket: no channel pipeline, no
+ * on as a slice of it. After a read of one datagram (a quiet socket) the next read goes on with
+ * the slots left, so an idle tunnel allocates a new buffer every dozen datagrams, not at every
+ * read; after a read of more, the next read takes a new buffer with all slots, as Netty's
+ * datagram channel did, so reads under load stay large. This is the whole receive path of the ESP socket: no channel pipeline, no
  * per-read option query, no Java object per slot filled in through JNI, no second read to learn
  * that the queue is empty (the epoll set says when there is more), which on an idle tunnel cost
  * more than decrypting the packet (BENCHMARKS.md, "The socket read without a channel").
@@ -61,6 +62,10 @@ final class RecvmmsgBatch {
     private ByteBuf slots;
     /** The first slot no datagram has used yet. */
     private int nextSlot;
+    /** Whether the last read returned more than one datagram: the next one starts a new buffer. */
+    private boolean busy;
+    /** Whether the last read filled every slot it offered: more may be waiting. */
+    private boolean filled;
     /** The last sender decoded, and the sockaddr bytes it came from. */
     private InetSocketAddress lastSender;
     private long lastName0;
@@ -102,11 +107,13 @@ final class RecvmmsgBatch {
      * @throws ReceiveError when the socket refuses the read for another reason than an empty queue
      */
     int receive(Consumer<DatagramPacket> receiver) {
-        if (slots == null || CAPACITY - nextSlot < MIN_FREE_SLOTS) {
+        if (slots == null || busy || CAPACITY - nextSlot < MIN_FREE_SLOTS) {
             freshSlots();
         }
         int first = nextSlot;
         int n = C.recvmmsg(fd, messages.address() + (long) first * Mmsghdr.SIZE, CAPACITY - first, MSG_DONTWAIT, 0);
+        busy = n > 1;
+        filled = n == CAPACITY - first;
         if (n < 0) {
             int errno = LinuxLibC.errno();
             if (errno == EAGAIN || errno == EINTR) {
@@ -127,6 +134,11 @@ final class RecvmmsgBatch {
                     sender((long) i * SOCKADDR)));
         }
         return n;
+    }
+
+    /** Whether the last read filled every slot it had: the socket may hold more right now. */
+    boolean filled() {
+        return filled;
     }
 
     /** A new buffer for all slots; the old one lives on in the slices handed out. */

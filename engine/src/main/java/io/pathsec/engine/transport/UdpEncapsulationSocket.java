@@ -127,7 +127,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
             for (int turn = 0; turn < RECEIVES_PER_TURN; turn++) {
                 int n = incoming.receive(this::classify);
                 read += n;
-                full = n == RecvmmsgBatch.CAPACITY;
+                full = incoming.filled();
                 if (!full) {
                     break;
                 }

@@ -155,6 +155,35 @@ class RecvmmsgBatchTest {
         assertEquals(2, allocator.made.size(), "too few slots left: a new buffer");
     }
 
+    /** After a read of several datagrams (a busy socket) the next read gets all the slots of a new buffer. */
+    @Test
+    void afterABusyReadTheNextReadTakesANewBuffer() throws Exception {
+        DatagramSocket a = peer();
+        RecvmmsgBatch batch = batch(2048);
+        int busyRead = 0;
+        for (int attempt = 0; attempt < 10 && busyRead < 2; attempt++) {
+            // Loopback queues a datagram within the send; a loaded machine may defer it, so try again.
+            received.forEach(DatagramPacket::release);
+            received.clear();
+            send(a, 0, 64);
+            send(a, 1, 64);
+            busyRead = 0;
+            long deadline = System.nanoTime() + WAIT_NANOS;
+            while (busyRead == 0 && System.nanoTime() < deadline) {
+                busyRead = batch.receive(received::add);
+            }
+            if (busyRead < 2) {
+                receiveAll(batch, 2);
+            }
+        }
+        assertEquals(2, busyRead, "two datagrams in one read");
+        int before = allocator.made.size();
+        assertEquals(0, batch.receive(received::add));
+        assertEquals(before + 1, allocator.made.size(), "a new buffer after a busy read");
+        assertEquals(0, batch.receive(received::add));
+        assertEquals(before + 1, allocator.made.size(), "an empty read is not busy: the buffer stays");
+    }
+
     @Test
     void aDatagramLongerThanItsSlotIsCountedAndDroppedAndTheOthersArrive() throws Exception {
         DatagramSocket a = peer();

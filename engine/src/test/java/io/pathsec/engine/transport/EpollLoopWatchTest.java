@@ -22,11 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A descriptor watched on the UDP socket's event loop ({@link UdpEncapsulationSocket#watchReadable}),
- * with an eventfd standing in for the TUN device: the handler runs on the thread that receives
+ * A descriptor watched on the UDP socket's event loop ({@link EpollLoop}, through
+ * {@link UdpEncapsulationSocket#watchReadable}), with an eventfd standing in for the TUN device: the handler runs on the thread that receives
  * the datagrams, again while it says work is left, and never after the watch is closed. Needs no root.
  */
-class EventLoopReadableWatchTest {
+class EpollLoopWatchTest {
     private static final long NO_TICK = 60_000;
     private final BlockingQueue<Thread> receivedOn = new LinkedBlockingQueue<>();
     private UdpEncapsulationSocket socket;
