@@ -15,12 +15,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948). It is read on a Netty
- * epoll event loop, which also serves the TUN device ({@link #watchReadable}), with our own
- * recvmmsg(2) ({@link RecvmmsgBatch}, no channel pipeline); sends are {@link SendmmsgBatch}es
- * made by the writing thread itself.
+ * The UDP socket on port 4500 that carries ESP-in-UDP and IKE (RFC 3948). It is read on its own
+ * epoll loop ({@link EpollLoop}), which also serves the TUN device ({@link #watchReadable}), with
+ * recvmmsg(2) ({@link RecvmmsgBatch}); sends are {@link SendmmsgBatch}es made by the writing
+ * thread itself. Netty provides the native socket and the buffers.
  *
  * <p>Every datagram is classified by its first bytes (RFC 3948 §2.2–2.3): a one-byte 0xFF is a
  * NAT keepalive and is dropped; four zero bytes (the non-ESP marker) start an IKE message;
@@ -58,6 +59,8 @@ public final class UdpEncapsulationSocket implements EspTransport {
     private SendmmsgBatch outgoing;
     /** Read on the loop only. */
     private final RecvmmsgBatch incoming;
+    /** {@link #classify}, made once: the loop hands it every datagram. */
+    private final Consumer<DatagramPacket> classifier = this::classify;
     private final io.pathsec.engine.pmtu.SocketReceiveQueue receiveQueue;
     /** Set once at bind, before the first read; closed first at close. */
     private ReadableWatch reading;
@@ -74,7 +77,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
         this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
     }
 
-    /** On the socket's event loop (the TUN device: {@link EventLoopReadableWatch}). */
+    /** On the socket's event loop, {@link EpollLoop} (the TUN device). */
     @Override
     public ReadableWatch watchReadable(int fd, BooleanSupplier handler, long idleMillis) throws IOException {
         return loop.watch(fd, handler, idleMillis);
@@ -125,7 +128,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
         boolean full = false;
         try {
             for (int turn = 0; turn < RECEIVES_PER_TURN; turn++) {
-                int n = incoming.receive(this::classify);
+                int n = incoming.receive(classifier);
                 read += n;
                 full = incoming.filled();
                 if (!full) {
@@ -143,33 +146,42 @@ public final class UdpEncapsulationSocket implements EspTransport {
         return full;
     }
 
+    /**
+     * Hands one datagram on by its first bytes. A receiver that fails loses its datagram only:
+     * the rest of the read, and the socket, go on.
+     */
     private void classify(DatagramPacket packet) {
-        EspTransport.EspReceiver esp = espReceiver;
-        IkeReceiver ike = ikeReceiver;
         ByteBuf payload = packet.content();
-        if (UdpEncapsulation.isNatKeepalive(payload)) {
-            keepalives.increment();
-            packet.release();
-        } else if (UdpEncapsulation.isIke(payload)) {
-            if (ike == null) {
-                ikeWithoutHandler.increment();
+        try {
+            if (UdpEncapsulation.isNatKeepalive(payload)) {
+                keepalives.increment();
                 packet.release();
+            } else if (UdpEncapsulation.isIke(payload)) {
+                receiveIke(packet);
             } else {
-                try {
-                    ike.receive(payload.skipBytes(4), packet.sender(), packet.recipient());
-                } finally {
-                    packet.release();
-                }
+                espReceiver.receive(packet);
             }
-        } else {
-            esp.receive(packet);
+        } catch (RuntimeException e) {
+            LOG.warn("datagram from {} dropped: {}", packet.sender(), e.toString());
+        }
+    }
+
+    private void receiveIke(DatagramPacket packet) {
+        try {
+            if (ikeReceiver == null) {
+                ikeWithoutHandler.increment();
+            } else {
+                ikeReceiver.receive(packet.content().skipBytes(4), packet.sender(), packet.recipient());
+            }
+        } finally {
+            packet.release();
         }
     }
 
     /**
      * Queues a datagram; it leaves at the next {@link #flush()} (or earlier, when a batch is
      * full). Takes ownership of the buffer. Sending bypasses the event loop: the writing thread
-     * makes the sendmmsg(2) call itself, so no thread is woken per packet; Netty only receives.
+     * makes the sendmmsg(2) call itself, so no thread is woken per packet; the loop only receives.
      */
     @Override
     public void write(ByteBuf payload, InetSocketAddress to) {
