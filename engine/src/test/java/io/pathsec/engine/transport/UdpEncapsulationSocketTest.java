@@ -150,6 +150,28 @@ class UdpEncapsulationSocketTest {
     }
 
     @Test
+    void aReceiverThatFailsLosesItsDatagramOnlyAndTheSocketGoesOn() throws Exception {
+        LinkedBlockingQueue<Integer> received = new LinkedBlockingQueue<>();
+        UdpEncapsulationSocket socket = bind(new InetSocketAddress(LOOPBACK4, 0), (DatagramPacket p) -> {
+            int index = p.content().getInt(4);
+            p.release();
+            if (index % 2 == 1) {
+                throw new IllegalStateException("receiver failed on " + index);
+            }
+            received.add(index);
+        });
+        DatagramSocket peer = peer(LOOPBACK4);
+        for (int i = 1; i <= 6; i++) {
+            byte[] out = ByteBuffer.allocate(40).putInt(0x100).putInt(i).array();
+            peer.send(new java.net.DatagramPacket(out, out.length,
+                    new InetSocketAddress(LOOPBACK4, socket.localAddress().getPort())));
+        }
+        for (int expected = 2; expected <= 6; expected += 2) {
+            assertEquals(expected, received.poll(5, TimeUnit.SECONDS), "the datagrams after a failure");
+        }
+    }
+
+    @Test
     void receivedEspReachesTheReceiverAndWritesAfterCloseAreDropped() throws Exception {
         LinkedBlockingQueue<Integer> received = new LinkedBlockingQueue<>();
         UdpEncapsulationSocket socket = bind(new InetSocketAddress(LOOPBACK4, 0), (DatagramPacket p) -> {
