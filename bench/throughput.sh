@@ -124,10 +124,8 @@ java -cp "$cp" io.pathsec.app.PathSec static-keys pair --transform "$TRANSFORM" 
   --b-name swg --b-outer 198.51.100.2 --b-protected 203.0.113.0/24 \
   --out "$work" >/dev/null
 for n in swc swg; do
-  # The engine's own JVM options, as the launcher gives them (engine-jvm.options).
   # shellcheck disable=SC2086
-  ip netns exec $n java $(cat "$top/engine/src/main/resources/io/pathsec/engine/engine-jvm.options") \
-    ${PATHSEC_JAVA_OPTS:-} -cp "$cp" io.pathsec.app.PathSec static "$work/$n.json" \
+  ip netns exec $n java ${PATHSEC_JAVA_OPTS:-} -cp "$cp" io.pathsec.app.PathSec static "$work/$n.json" \
     --stats-file "$work/$n.stats.json" >"$work/$n.log" 2>&1 &
   pids+=($!)
 done

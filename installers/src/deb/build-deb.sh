@@ -58,15 +58,6 @@ else
 fi
 printf 'arguments=%s\n' "$gui_args" >"$work/pathsec-gui.properties"
 
-# The engine's JVM options, one per line (engine-jvm.options: the list every launcher of an
-# engine reads): the installed launcher runs the daemon, whose engines carry the data path.
-set --
-while IFS= read -r option; do
-    if [ -n "$option" ]; then
-        set -- "$@" --java-options "$option"
-    fi
-done <"$here/../../../engine/src/main/resources/io/pathsec/engine/engine-jvm.options"
-
 # 4. jpackage fills the placeholders in resources/ (package name, version, dependencies it
 #    found with dpkg -S); our scripts replace its desktop-menu ones, so no xdg-utils needed.
 "${java_bin}jpackage" --type deb \
@@ -84,6 +75,5 @@ done <"$here/../../../engine/src/main/resources/io/pathsec/engine/engine-jvm.opt
     --add-launcher "pathsec-gui=$work/pathsec-gui.properties" \
     --runtime-image "$work/runtime" \
     --resource-dir "$here/resources" \
-    "$@" \
     --dest "$work/deb"
 ls -l "$work"/deb/*.deb

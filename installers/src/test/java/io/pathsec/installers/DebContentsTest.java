@@ -131,19 +131,6 @@ class DebContentsTest {
         assertTrue(out.contains("--socket") && out.contains("--state-dir"), out);
     }
 
-    /** The daemon runs the engines: the installed launcher gives them the engine's JVM options. */
-    @Test
-    void installedLauncherRunsWithTheEnginesJvmOptions() throws IOException {
-        String cfg = Files.readString(root.resolve("opt/pathsec/lib/app/pathsec.cfg"));
-        Path options = Path.of(System.getProperty("user.dir"))
-                .resolve("../engine/src/main/resources/io/pathsec/engine/engine-jvm.options");
-        for (String option : Files.readAllLines(options)) {
-            if (!option.isBlank()) {
-                assertTrue(cfg.contains("java-options=" + option.trim()), option + " in " + cfg);
-            }
-        }
-    }
-
     @Test
     void guiLauncherStartsTheGuiWhenTheLauncherHasOne() throws IOException {
         boolean hasGui = Command.run(launcher(), "--help").ok().lines().anyMatch(l -> l.matches(" +gui( .*)?"));
