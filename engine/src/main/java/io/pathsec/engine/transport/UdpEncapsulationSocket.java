@@ -1,7 +1,7 @@
 package io.pathsec.engine.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
@@ -72,8 +72,10 @@ public final class UdpEncapsulationSocket implements EspTransport {
         this.localAddress = socket.localAddress();
         this.espReceiver = espReceiver;
         this.ikeReceiver = ikeReceiver;
-        this.outgoing = new SendmmsgBatch(fd(), family(fd()), PooledByteBufAllocator.DEFAULT, sendDrops);
-        this.incoming = new RecvmmsgBatch(fd(), MAX_DATAGRAM, localAddress, PooledByteBufAllocator.DEFAULT, receiveDrops);
+        // Netty's default allocator, as its datagram channel used: its large receive buffers are
+        // freed by other threads (the crypto workers), which the pooled arenas serve with a lock.
+        this.outgoing = new SendmmsgBatch(fd(), family(fd()), ByteBufAllocator.DEFAULT, sendDrops);
+        this.incoming = new RecvmmsgBatch(fd(), MAX_DATAGRAM, localAddress, ByteBufAllocator.DEFAULT, receiveDrops);
         this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
     }
 
