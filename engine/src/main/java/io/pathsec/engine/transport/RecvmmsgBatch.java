@@ -204,11 +204,8 @@ final class RecvmmsgBatch {
 
     /** recvmmsg(2) failed for another reason than an empty queue. */
     static final class ReceiveError extends RuntimeException {
-        final int errno;
-
         ReceiveError(int errno) {
             super("recvmmsg: " + C.strerror(errno));
-            this.errno = errno;
         }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
 import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
+import io.pathsec.engine.pmtu.SocketReceiveQueue;
 import io.pathsec.engine.esp.UdpEncapsulation;
 import io.pathsec.engine.linux.LinuxLibC;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
     private final RecvmmsgBatch incoming;
     /** {@link #classify}, made once: the loop hands it every datagram. */
     private final Consumer<DatagramPacket> classifier = this::classify;
-    private final io.pathsec.engine.pmtu.SocketReceiveQueue receiveQueue;
+    private final SocketReceiveQueue receiveQueue;
     /** Set once at bind, before the first read; closed first at close. */
     private ReadableWatch reading;
 
@@ -76,7 +77,7 @@ public final class UdpEncapsulationSocket implements EspTransport {
         // freed by other threads (the crypto workers), which the pooled arenas serve with a lock.
         this.outgoing = new SendmmsgBatch(fd(), family(fd()), ByteBufAllocator.DEFAULT, sendDrops);
         this.incoming = new RecvmmsgBatch(fd(), MAX_DATAGRAM, localAddress, ByteBufAllocator.DEFAULT, receiveDrops);
-        this.receiveQueue = new io.pathsec.engine.pmtu.SocketReceiveQueue(fd());
+        this.receiveQueue = new SocketReceiveQueue(fd());
     }
 
     /** On the socket's event loop, {@link EpollLoop} (the TUN device). */
