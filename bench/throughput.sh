@@ -17,7 +17,9 @@
 #   WORKERS=2 (PathSec crypto threads per host; 0 = crypto on the I/O threads),
 #   ROWS="pathsec openvpn strongswan" (tunnels to measure besides raw; any of pathsec openvpn strongswan),
 #   PATHSEC_JAVA_OPTS (extra JVM options for both PathSec engines, e.g. -Dpathsec.tun.offload=false),
-#   RTT_WARMUP=300 (unmeasured pings before the measured ones; 0 for none)
+#   RTT_WARMUP=300 (unmeasured pings before the measured ones; 0 for none),
+#   RTT_WARMUP_INTERVAL=0.005 (seconds between them; RTT_WARMUP=50000 RTT_WARMUP_INTERVAL=0.001
+#   measures PathSec with its JIT settled, see BENCHMARKS.md "The JIT after the bulk runs")
 # Last line (read by other tools):
 #   throughput single-stream Mbit/s: pathsec=N openvpn=N raw=N ratio-pathsec/openvpn=R
 set -euo pipefail
@@ -76,13 +78,13 @@ tunnel_ticks() {
   done
   echo $t
 }
-# Idle round-trip time: 50 pings 50 ms apart, after RTT_WARMUP unmeasured pings 5 ms apart (every
-# row alike). The warm-up is for PathSec's JVM: its path for small packets on an idle tunnel is
+# Idle round-trip time: 50 pings 50 ms apart, after RTT_WARMUP unmeasured pings RTT_WARMUP_INTERVAL
+# apart (every row alike). The warm-up is for PathSec's JVM: its path for small packets on an idle tunnel is
 # not the bulk path the iperf3 runs compiled, and a daemon that has run for a while has it
 # compiled too; RTT_WARMUP=0 measures it cold.
 rtt() {
   if [ "${RTT_WARMUP:-300}" -gt 0 ]; then
-    ip netns exec swc ping -q -c "${RTT_WARMUP:-300}" -i 0.005 -W 2 203.0.113.2 >/dev/null 2>&1 || true
+    ip netns exec swc ping -q -c "${RTT_WARMUP:-300}" -i "${RTT_WARMUP_INTERVAL:-0.005}" -W 2 203.0.113.2 >/dev/null 2>&1 || true
   fi
   ip netns exec swc ping -q -c 50 -i 0.05 -W 2 203.0.113.2 2>/dev/null | awk -F/ '/rtt/ {print $5}'
 }
