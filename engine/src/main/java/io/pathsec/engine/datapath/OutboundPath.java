@@ -44,6 +44,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     static final int POLL_MILLIS = 200;
     /** Packets read per turn of the event loop before the socket's datagrams get theirs. */
     private static final int LOOP_BUDGET = 128;
+    /** A TUN readiness this long after the one before finds a quiet tunnel (see {@link #drainReady}). */
+    private static final long QUIET_GAP_NANOS = 1_000_000;
 
     private final TunDevice tun;
     private final TunnelPolicy policy;
@@ -59,6 +61,8 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     private final io.pathsec.engine.pmtu.OuterDf outerDf;
     private final List<ByteBuf> fragments = new ArrayList<>();
     private volatile boolean running = true;
+    /** When {@link #drainReady} last ran; the event loop's thread only. */
+    private long lastReadyNanos;
 
     OutboundPath(TunDevice tun, TunnelPolicy policy, EspTransport socket,
                  ByteBufAllocator allocator, CryptoWorkers workers, int inFlight, TunnelCounters counters,
@@ -91,11 +95,22 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
     /**
      * Step 1 on the UDP socket's event loop, which waits for the TUN and the socket in one
      * epoll_wait: reads what the TUN holds without waiting, up to {@link #LOOP_BUDGET} packets
-     * so the socket's datagrams are not held up behind a bulk transfer.
+     * so the socket's datagrams are not held up behind a bulk transfer. A readiness more than
+     * {@link #QUIET_GAP_NANOS} after the one before reads one packet only.
      *
      * @return true when the budget ran out with packets left: call again soon
      */
     boolean drainReady() {
+        long now = System.nanoTime();
+        boolean quiet = now - lastReadyNanos > QUIET_GAP_NANOS;
+        lastReadyNanos = now;
+        if (quiet) {
+            // An idle tunnel's lone packet: read it and go back to epoll_wait, which (level-
+            // triggered) reports the TUN again at once if more are queued. Looking once more
+            // here would cost a read that finds nothing, on the round trip's critical path.
+            drain(0, 1);
+            return false;
+        }
         return drain(0, LOOP_BUDGET) == Drained.BUDGET_SPENT;
     }
 

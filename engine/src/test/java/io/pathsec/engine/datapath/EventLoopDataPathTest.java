@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -79,6 +81,38 @@ class EventLoopDataPathTest {
         }
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().endsWith("-tun-reader")),
                 "no TUN reader thread");
+    }
+
+    @Test
+    void packetsQueuedBehindAQuietTunnelsLonePacketAreNotLeftForTheIdleTick() throws Exception {
+        InetSocketAddress g1 = new InetSocketAddress(LOOPBACK, freePort());
+        InetSocketAddress g2 = new InetSocketAddress(LOOPBACK, freePort());
+        StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(
+                new StaticConfigGenerator.Host("g1", g1, List.of(), List.of(IpPrefix.parse("192.0.2.0/24"))),
+                new StaticConfigGenerator.Host("g2", g2, List.of(), List.of(IpPrefix.parse("203.0.113.0/24"))),
+                IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(7));
+        ReadinessTun tun1 = track(new ReadinessTun("elq1"));
+        ReadinessTun tun2 = track(new ReadinessTun("elq2"));
+        track(DataPath.start(tun1, TwoEngineDataPathTest.policy(pair.first()), 0, DataPath.udpOpener(g1, 0, null)));
+        track(DataPath.start(tun2, TwoEngineDataPathTest.policy(pair.second()), 0, DataPath.udpOpener(g2, 0, null)));
+        SplittableRandom random = new SplittableRandom(9);
+        for (int round = 0; round < 5; round++) {
+            // A quiet tunnel reads its first packet alone and goes back to epoll_wait
+            // (OutboundPath.drainReady); the rest must come at once, not with the idle tick.
+            List<byte[]> burst = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                burst.add(TwoEngineDataPathTest.ipv4Udp(E1, E2, 40 + i, random));
+            }
+            long start = System.nanoTime();
+            burst.forEach(tun1::inject);
+            TwoEngineDataPathTest.assertDelivered(tun2.inner, burst);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < OutboundPath.POLL_MILLIS / 2,
+                    "burst of round " + round + " delivered in " + millis + " ms, not held for the "
+                            + OutboundPath.POLL_MILLIS + " ms idle tick");
+            // The next burst finds a quiet tunnel again: wait longer than the 1 ms gap.
+            assertNull(tun2.inner.take(5, TimeUnit.MILLISECONDS), "nothing more delivered");
+        }
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
