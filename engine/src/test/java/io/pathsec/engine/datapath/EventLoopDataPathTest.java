@@ -49,16 +49,9 @@ class EventLoopDataPathTest {
 
     @Test
     void theTunIsReadOnTheSocketsEventLoopAndEveryPacketArrivesInOrder() throws Exception {
-        InetSocketAddress g1 = new InetSocketAddress(LOOPBACK, freePort());
-        InetSocketAddress g2 = new InetSocketAddress(LOOPBACK, freePort());
-        StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(
-                new StaticConfigGenerator.Host("g1", g1, List.of(), List.of(IpPrefix.parse("192.0.2.0/24"))),
-                new StaticConfigGenerator.Host("g2", g2, List.of(), List.of(IpPrefix.parse("203.0.113.0/24"))),
-                IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(3));
-        ReadinessTun tun1 = track(new ReadinessTun("elg1"));
-        ReadinessTun tun2 = track(new ReadinessTun("elg2"));
-        track(DataPath.start(tun1, TwoEngineDataPathTest.policy(pair.first()), 2, DataPath.udpOpener(g1, 0, null)));
-        track(DataPath.start(tun2, TwoEngineDataPathTest.policy(pair.second()), 2, DataPath.udpOpener(g2, 0, null)));
+        List<ReadinessTun> tuns = startPair("elg", 2);
+        ReadinessTun tun1 = tuns.get(0);
+        ReadinessTun tun2 = tuns.get(1);
 
         SplittableRandom random = new SplittableRandom(5);
         List<byte[]> sent = new ArrayList<>();
@@ -85,16 +78,9 @@ class EventLoopDataPathTest {
 
     @Test
     void packetsQueuedBehindAQuietTunnelsLonePacketAreNotLeftForTheIdleTick() throws Exception {
-        InetSocketAddress g1 = new InetSocketAddress(LOOPBACK, freePort());
-        InetSocketAddress g2 = new InetSocketAddress(LOOPBACK, freePort());
-        StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(
-                new StaticConfigGenerator.Host("g1", g1, List.of(), List.of(IpPrefix.parse("192.0.2.0/24"))),
-                new StaticConfigGenerator.Host("g2", g2, List.of(), List.of(IpPrefix.parse("203.0.113.0/24"))),
-                IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(7));
-        ReadinessTun tun1 = track(new ReadinessTun("elq1"));
-        ReadinessTun tun2 = track(new ReadinessTun("elq2"));
-        track(DataPath.start(tun1, TwoEngineDataPathTest.policy(pair.first()), 0, DataPath.udpOpener(g1, 0, null)));
-        track(DataPath.start(tun2, TwoEngineDataPathTest.policy(pair.second()), 0, DataPath.udpOpener(g2, 0, null)));
+        List<ReadinessTun> tuns = startPair("elq", 0);
+        ReadinessTun tun1 = tuns.get(0);
+        ReadinessTun tun2 = tuns.get(1);
         SplittableRandom random = new SplittableRandom(9);
         for (int round = 0; round < 5; round++) {
             // A quiet tunnel reads its first packet alone and goes back to epoll_wait
@@ -113,6 +99,21 @@ class EventLoopDataPathTest {
             // The next burst finds a quiet tunnel again: wait longer than the 1 ms gap.
             assertNull(tun2.inner.take(5, TimeUnit.MILLISECONDS), "nothing more delivered");
         }
+    }
+
+    /** Two data paths over loopback UDP with readiness TUNs named {@code prefix}1 and 2; closed after the test. */
+    private List<ReadinessTun> startPair(String prefix, int workers) throws IOException {
+        InetSocketAddress g1 = new InetSocketAddress(LOOPBACK, freePort());
+        InetSocketAddress g2 = new InetSocketAddress(LOOPBACK, freePort());
+        StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(
+                new StaticConfigGenerator.Host("g1", g1, List.of(), List.of(IpPrefix.parse("192.0.2.0/24"))),
+                new StaticConfigGenerator.Host("g2", g2, List.of(), List.of(IpPrefix.parse("203.0.113.0/24"))),
+                IpsecMode.TUNNEL, "aes256gcm16", new SplittableRandom(3));
+        ReadinessTun tun1 = track(new ReadinessTun(prefix + "1"));
+        ReadinessTun tun2 = track(new ReadinessTun(prefix + "2"));
+        track(DataPath.start(tun1, TwoEngineDataPathTest.policy(pair.first()), workers, DataPath.udpOpener(g1, 0, null)));
+        track(DataPath.start(tun2, TwoEngineDataPathTest.policy(pair.second()), workers, DataPath.udpOpener(g2, 0, null)));
+        return List.of(tun1, tun2);
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
