@@ -79,9 +79,9 @@ tunnel_ticks() {
   echo $t
 }
 # Idle round-trip time: 50 pings 50 ms apart, after RTT_WARMUP unmeasured pings RTT_WARMUP_INTERVAL
-# apart (every row alike). The warm-up is for PathSec's JVM: its path for small packets on an idle tunnel is
-# not the bulk path the iperf3 runs compiled, and a daemon that has run for a while has it
-# compiled too; RTT_WARMUP=0 measures it cold.
+# seconds apart (every row alike). The warm-up is for PathSec's JVM: its path for small packets on
+# an idle tunnel is not the bulk path the iperf3 runs compiled, and a daemon that has run for a
+# while has it compiled too; RTT_WARMUP=0 measures it cold.
 rtt() {
   if [ "${RTT_WARMUP:-300}" -gt 0 ]; then
     ip netns exec swc ping -q -c "${RTT_WARMUP:-300}" -i "${RTT_WARMUP_INTERVAL:-0.005}" -W 2 203.0.113.2 >/dev/null 2>&1 || true

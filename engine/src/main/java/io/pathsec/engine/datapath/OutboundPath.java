@@ -104,14 +104,10 @@ final class OutboundPath implements Runnable, OrderedLane.Delivery<OutboundPath.
         long now = System.nanoTime();
         boolean quiet = now - lastReadyNanos > QUIET_GAP_NANOS;
         lastReadyNanos = now;
-        if (quiet) {
-            // An idle tunnel's lone packet: read it and go back to epoll_wait, which (level-
-            // triggered) reports the TUN again at once if more are queued. Looking once more
-            // here would cost a read that finds nothing, on the round trip's critical path.
-            drain(0, 1);
-            return false;
-        }
-        return drain(0, LOOP_BUDGET) == Drained.BUDGET_SPENT;
+        // A quiet tunnel's lone packet: read it and go back to epoll_wait, which (level-
+        // triggered) reports the TUN again at once if more are queued. Looking once more here
+        // would cost a read that finds nothing, on the round trip's critical path.
+        return drain(0, quiet ? 1 : LOOP_BUDGET) == Drained.BUDGET_SPENT && !quiet;
     }
 
     /** How a {@link #drain} ended. */

@@ -49,9 +49,9 @@ class EventLoopDataPathTest {
 
     @Test
     void theTunIsReadOnTheSocketsEventLoopAndEveryPacketArrivesInOrder() throws Exception {
-        List<ReadinessTun> tuns = startPair("elg", 2);
-        ReadinessTun tun1 = tuns.get(0);
-        ReadinessTun tun2 = tuns.get(1);
+        TunPair tuns = startPair("elg", 2);
+        ReadinessTun tun1 = tuns.first();
+        ReadinessTun tun2 = tuns.second();
 
         SplittableRandom random = new SplittableRandom(5);
         List<byte[]> sent = new ArrayList<>();
@@ -78,9 +78,9 @@ class EventLoopDataPathTest {
 
     @Test
     void packetsQueuedBehindAQuietTunnelsLonePacketAreNotLeftForTheIdleTick() throws Exception {
-        List<ReadinessTun> tuns = startPair("elq", 0);
-        ReadinessTun tun1 = tuns.get(0);
-        ReadinessTun tun2 = tuns.get(1);
+        TunPair tuns = startPair("elq", 0);
+        ReadinessTun tun1 = tuns.first();
+        ReadinessTun tun2 = tuns.second();
         SplittableRandom random = new SplittableRandom(9);
         for (int round = 0; round < 5; round++) {
             // A quiet tunnel reads its first packet alone and goes back to epoll_wait
@@ -101,8 +101,12 @@ class EventLoopDataPathTest {
         }
     }
 
+    /** The TUNs of two data paths back to back: what the first end's side injects, the second's delivers. */
+    private record TunPair(ReadinessTun first, ReadinessTun second) {
+    }
+
     /** Two data paths over loopback UDP with readiness TUNs named {@code prefix}1 and 2; closed after the test. */
-    private List<ReadinessTun> startPair(String prefix, int workers) throws IOException {
+    private TunPair startPair(String prefix, int workers) throws IOException {
         InetSocketAddress g1 = new InetSocketAddress(LOOPBACK, freePort());
         InetSocketAddress g2 = new InetSocketAddress(LOOPBACK, freePort());
         StaticConfigGenerator.ConfigPair pair = StaticConfigGenerator.pair(
@@ -113,7 +117,7 @@ class EventLoopDataPathTest {
         ReadinessTun tun2 = track(new ReadinessTun(prefix + "2"));
         track(DataPath.start(tun1, TwoEngineDataPathTest.policy(pair.first()), workers, DataPath.udpOpener(g1, 0, null)));
         track(DataPath.start(tun2, TwoEngineDataPathTest.policy(pair.second()), workers, DataPath.udpOpener(g2, 0, null)));
-        return List.of(tun1, tun2);
+        return new TunPair(tun1, tun2);
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
