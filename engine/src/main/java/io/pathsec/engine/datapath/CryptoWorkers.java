@@ -1,5 +1,6 @@
 package io.pathsec.engine.datapath;
 
+import io.pathsec.engine.transport.PacketThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,7 @@ public final class CryptoWorkers implements AutoCloseable, CryptoJob.Lifecycle {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         for (int i = 0; i < count; i++) {
             int index = i;
-            Thread t = new Thread(() -> work(index), name + "-crypto-" + i);
-            t.setDaemon(true);
-            threads.add(t);
+            threads.add(PacketThreads.newThread(() -> work(index), name + "-crypto-" + i));
         }
         threads.forEach(Thread::start);
     }

@@ -13,6 +13,7 @@ import io.pathsec.engine.pmtu.OuterSocketPmtuMode;
 import io.pathsec.engine.pmtu.PeerSilenceWatch;
 import io.pathsec.engine.pmtu.PmtuState;
 import io.pathsec.engine.transport.EspTransport;
+import io.pathsec.engine.transport.PacketThreads;
 import io.pathsec.engine.transport.ReadableWatch;
 import io.pathsec.engine.transport.UdpEncapsulationSocket;
 import io.pathsec.engine.tun.SocketMark;
@@ -189,8 +190,7 @@ public final class DataPath implements AutoCloseable {
         ReadableWatch watch = watchTun(tun, socket, outbound);
         Thread reader = null;
         if (watch == null) {
-            reader = new Thread(outbound, tun.name() + "-tun-reader");
-            reader.setDaemon(true);
+            reader = PacketThreads.newThread(outbound, tun.name() + "-tun-reader");
             reader.start();
         }
         return new DataPath(counters, workers, inbound, socket, outbound, watch, reader, policy, classic, receiver,

@@ -1,5 +1,6 @@
 package io.pathsec.engine.datapath;
 
+import io.pathsec.engine.transport.PacketThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,7 @@ public final class OrderedLane<J extends CryptoJob> implements Lane<J>, CryptoJo
         for (int i = 0; i < capacity; i++) {
             free.add(jobFactory.get());
         }
-        this.deliveryThread = new Thread(this::deliverLoop, name + "-deliver");
-        this.deliveryThread.setDaemon(true);
+        this.deliveryThread = PacketThreads.newThread(this::deliverLoop, name + "-deliver");
         this.deliveryThread.start();
     }
 

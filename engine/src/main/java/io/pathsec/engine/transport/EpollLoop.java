@@ -78,8 +78,7 @@ final class EpollLoop implements AutoCloseable {
         one.putLong(0, 1);
         this.events = LinuxLibC.allocate(MAX_EVENTS * EVENT_SIZE);
         this.counter = LinuxLibC.allocate(Long.BYTES);
-        this.thread = new Thread(this::run, name);
-        thread.setDaemon(true);
+        this.thread = PacketThreads.newThread(this::run, name);
     }
 
     /** Opens the epoll set and starts the loop's thread. */
