@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,7 +59,7 @@ class PacketThreadsTest {
         Thread t = threads.apply(() -> allocateAndRelease(allocator));
         t.start();
         t.join(10_000);
-        assertTrue(!t.isAlive(), "allocating thread did not finish");
+        assertFalse(t.isAlive(), "allocating thread did not finish");
         return arenaAllocations(allocator);
     }
 
